@@ -1,0 +1,76 @@
+// A plan is a list of these: plain data, built without touching the machine, shown in the
+// preview, stored in the journal, applied by the executor. Paths are the target system's
+// (absolute, as on the server); `--root` maps them when they are read or written.
+
+/** An argument that is a path on the target system, mapped through --root when run. */
+export interface PathArg {
+  readonly path: string;
+}
+export type Arg = string | PathArg;
+
+export interface RunAction {
+  readonly kind: 'run';
+  readonly title: string;
+  readonly argv: readonly Arg[];
+  /** Non-secret text fed to the command's standard input (shown in the preview). */
+  readonly stdin?: string;
+  /** Secrets handed to the child on extra file descriptors (e.g. `-pass fd:3`), never argv. */
+  readonly secretFds?: readonly { readonly fd: number; readonly secret: string }[];
+  /**
+   * The command's standard output goes to this file instead of the log: created with `mode`
+   * before the command starts, renamed into place only when the command succeeds.
+   */
+  readonly stdoutTo?: { readonly path: string; readonly mode: number };
+}
+
+export interface WriteFileAction {
+  readonly kind: 'write';
+  readonly title: string;
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+  readonly owner?: { readonly uid: number; readonly gid: number };
+}
+
+/**
+ * A structured change to an existing file: the step computed `after` from `before` with its
+ * own parser; `changes` says in words what was edited. Refused at apply time if the file no
+ * longer holds `before` (somebody changed it since the preview).
+ */
+export interface EditFileAction {
+  readonly kind: 'edit';
+  readonly title: string;
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+  readonly changes: readonly string[];
+}
+
+export interface MkdirAction {
+  readonly kind: 'mkdir';
+  readonly title: string;
+  readonly path: string;
+  readonly mode: number;
+}
+
+export interface ChmodAction {
+  readonly kind: 'chmod';
+  readonly title: string;
+  readonly path: string;
+  readonly mode: number;
+}
+
+export interface MoveAction {
+  readonly kind: 'move';
+  readonly title: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export type Action = RunAction | WriteFileAction | EditFileAction | MkdirAction | ChmodAction | MoveAction;
+
+export const p = (path: string): PathArg => ({ path });
+
+export function octal(mode: number): string {
+  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}

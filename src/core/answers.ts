@@ -1,0 +1,126 @@
+// Where answers come from before anybody is asked: a flag, else the answers file, else (for
+// secrets) an environment variable. Everything is checked here, and a bad value names both the
+// flag and the answers-file key.
+import fs from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from './errors.js';
+import {
+  envOf,
+  flagOf,
+  normaliseAnswer,
+  parseAnswer,
+  validateAnswer,
+  type AnswerValue,
+  type Answers,
+  type Question,
+} from './questions.js';
+
+export type FlagValue = string | boolean | readonly string[];
+
+export interface AnswerSource {
+  /** The preset answer for `q`, undefined when there is none; throws UserError when it is bad. */
+  lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined>;
+}
+
+export const answersFileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
+
+export async function loadAnswersFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`Cannot read the answers file ${file}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`The answers file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = answersFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `key "${issue.path.join('.')}"` : 'top level';
+    throw new UserError(
+      `The answers file ${file} is not usable (${where}): ${issue?.message ?? 'invalid'}.`,
+      'It must be a JSON object of answers, such as {"host": ["example.org"], "days": 90}.',
+    );
+  }
+  return parsed.data;
+}
+
+export async function readSecretFile(file: string, what: string): Promise<string> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`Cannot read ${what} from ${file}: ${(error as Error).message}`);
+  }
+  const line = text.split('\n')[0]?.replace(/\r$/, '') ?? '';
+  if (line.length === 0) throw new UserError(`${file} (${what}) is empty.`);
+  return line;
+}
+
+const fileKey = (q: Question): string => (q.kind === 'secret' ? `${q.id}File` : q.id);
+
+const kindSchema: Record<Question['kind'], z.ZodType> = {
+  text: z.string(),
+  path: z.string(),
+  secret: z.string(),
+  select: z.string(),
+  confirm: z.boolean(),
+  integer: z.number(),
+  hostname: z.union([z.string(), z.array(z.string())]),
+  cidrs: z.union([z.string(), z.array(z.string())]),
+  multiselect: z.union([z.string(), z.array(z.string())]),
+};
+
+export class PresetAnswers implements AnswerSource {
+  constructor(
+    private readonly flags: ReadonlyMap<string, FlagValue>,
+    private readonly file: Readonly<Record<string, unknown>> = {},
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined> {
+    const where = `${flagOf(q)} / "${fileKey(q)}"`;
+    if (q.kind === 'secret') {
+      const path = this.flags.get(q.id) ?? this.file[fileKey(q)];
+      const value =
+        typeof path === 'string' ? await readSecretFile(path, q.message) : this.env[envOf(q)];
+      if (value === undefined) return undefined;
+      return this.checked(q, value, answers, where);
+    }
+    const flag = this.flags.get(q.id);
+    if (flag !== undefined) return this.fromText(q, flag, answers, where);
+    if (!(fileKey(q) in this.file)) return undefined;
+    const raw = this.file[fileKey(q)];
+    const typed = kindSchema[q.kind].safeParse(raw);
+    if (!typed.success) {
+      throw new UserError(`Answers file key "${fileKey(q)}" has the wrong type: ${typed.error.issues[0]?.message ?? 'invalid'}.`);
+    }
+    return this.fromText(q, raw as FlagValue, answers, where);
+  }
+
+  private fromText(q: Question, raw: FlagValue | number, answers: Answers, where: string): AnswerValue {
+    if (typeof raw === 'boolean' || typeof raw === 'number') return this.checked(q, raw, answers, where);
+    const text = Array.isArray(raw) ? raw.join(',') : (raw as string);
+    const parsed = parseAnswer(q, text);
+    if ('error' in parsed) throw badAnswer(where, parsed.error);
+    return this.checked(q, parsed.value, answers, where);
+  }
+
+  private checked(q: Question, value: AnswerValue, answers: Answers, where: string): AnswerValue {
+    const error = validateAnswer(q, value, answers);
+    if (error !== undefined) throw badAnswer(where, error);
+    return normaliseAnswer(q, value);
+  }
+}
+
+function badAnswer(where: string, error: string): UserError {
+  return new UserError(`Invalid ${where}: ${error}.`);
+}
+
+export function answerNames(q: Question): string {
+  return q.kind === 'secret' ? `${flagOf(q)} (or ${envOf(q)})` : flagOf(q);
+}

@@ -1,0 +1,88 @@
+// What the operator sees before anything runs: each command exactly as it will run, each file
+// change as a unified diff. Secrets appear only as their name.
+import { createTwoFilesPatch } from 'diff';
+import { octal, type Action, type Arg } from './actions.js';
+import type { System } from './system.js';
+
+export interface ActionPreview {
+  readonly index: number;
+  readonly kind: Action['kind'];
+  readonly title: string;
+  /** The command line as it will run (shell-quoted for reading; it is not run by a shell). */
+  readonly command?: string;
+  /** A unified diff (write / edit). */
+  readonly diff?: string;
+  readonly details: readonly string[];
+}
+
+export function argText(arg: Arg, sys: System): string {
+  return typeof arg === 'string' ? arg : sys.real(arg.path);
+}
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+export function shellQuote(word: string): string {
+  if (word.length > 0 && SAFE.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(argv: readonly Arg[], sys: System): string {
+  return argv.map((a) => shellQuote(argText(a, sys))).join(' ');
+}
+
+export function describe(action: Action, index: number, sys: System, current?: string): ActionPreview {
+  const base = { index, kind: action.kind, title: action.title };
+  switch (action.kind) {
+    case 'run': {
+      let command = commandLine(action.argv, sys);
+      const details: string[] = [];
+      for (const s of action.secretFds ?? []) {
+        command += ` ${s.fd}<(secret: ${s.secret})`;
+        details.push(`the secret "${s.secret}" is passed on file descriptor ${s.fd}, never on the command line`);
+      }
+      if (action.stdoutTo !== undefined) {
+        command += ` > ${shellQuote(sys.real(action.stdoutTo.path))}`;
+        details.push(`output file created with mode ${octal(action.stdoutTo.mode)} before the command starts`);
+      }
+      if (action.stdin !== undefined) details.push('standard input:', ...indent(action.stdin));
+      return { ...base, command, details };
+    }
+    case 'write':
+      return {
+        ...base,
+        diff: unifiedDiff(sys.real(action.path), current, action.content),
+        details: [
+          `${current === undefined ? 'new file' : 'replaces the file (a backup is kept)'}, mode ${octal(action.mode)}` +
+            (action.owner ? `, owner ${action.owner.uid}:${action.owner.gid}` : ''),
+        ],
+      };
+    case 'edit':
+      return {
+        ...base,
+        diff: unifiedDiff(sys.real(action.path), action.before, action.after),
+        details: [...action.changes, 'a backup of the current file is kept'],
+      };
+    case 'mkdir':
+      return { ...base, command: `mkdir -p -m ${octal(action.mode)} ${shellQuote(sys.real(action.path))}`, details: [] };
+    case 'chmod':
+      return { ...base, command: `chmod ${octal(action.mode)} ${shellQuote(sys.real(action.path))}`, details: [] };
+    case 'move':
+      return {
+        ...base,
+        command: `mv ${shellQuote(sys.real(action.from))} ${shellQuote(sys.real(action.to))}`,
+        details: ['a file already at the destination is backed up first'],
+      };
+  }
+}
+
+function indent(text: string): string[] {
+  return text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`);
+}
+
+function unifiedDiff(file: string, before: string | undefined, after: string): string {
+  return createTwoFilesPatch(before === undefined ? '/dev/null' : file, file, before ?? '', after, '', '', { context: 3 })
+    .split('\n')
+    .filter((l) => !l.startsWith('====='))
+    .join('\n')
+    .trimEnd();
+}

@@ -1,0 +1,48 @@
+// The one event stream every front end subscribes to (Ink, plain, JSON) and the run log records.
+import type { ActionPreview } from './describe.js';
+import type { SecretStore } from './secrets.js';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was observed, so a reader can judge the verdict. */
+  readonly evidence: string;
+}
+
+export type LockstepEvent =
+  | { readonly type: 'step-start'; readonly step: string; readonly title: string }
+  | { readonly type: 'info'; readonly message: string }
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'plan'; readonly step: string; readonly actions: readonly ActionPreview[] }
+  | { readonly type: 'apply-start'; readonly run: string; readonly total: number; readonly logFile?: string }
+  | { readonly type: 'action-start'; readonly index: number; readonly total: number; readonly title: string }
+  | { readonly type: 'log'; readonly index: number; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  | {
+      readonly type: 'action-done';
+      readonly index: number;
+      readonly title: string;
+      readonly ms: number;
+      readonly outcome: 'done' | 'skipped' | 'already-done';
+    }
+  | { readonly type: 'action-failed'; readonly index: number; readonly title: string; readonly message: string; readonly stderrTail: readonly string[] }
+  | { readonly type: 'verify'; readonly checks: readonly Check[] }
+  | { readonly type: 'step-done'; readonly step: string; readonly summary: readonly string[]; readonly dryRun: boolean }
+  | { readonly type: 'step-failed'; readonly step: string; readonly message: string };
+
+export type Listener = (event: LockstepEvent) => void;
+
+export class EventBus {
+  readonly #listeners = new Set<Listener>();
+
+  constructor(private readonly secrets: SecretStore) {}
+
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: LockstepEvent): void {
+    const safe = this.secrets.redactDeep(event);
+    for (const listener of this.#listeners) listener(safe);
+  }
+}

@@ -1,0 +1,149 @@
+// The journal: one JSON object per line, appended and synced before the run moves on, so an
+// interrupted run can be audited and resumed. Secrets never reach it (records are redacted).
+import { randomBytes } from 'node:crypto';
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Action } from './actions.js';
+import type { Check } from './events.js';
+import type { Answers } from './questions.js';
+import type { SecretStore } from './secrets.js';
+import { isCode, type System } from './system.js';
+
+export const JOURNAL_DIR = '/var/log/lockstep';
+export const JOURNAL_FILE = `${JOURNAL_DIR}/journal.jsonl`;
+export const BACKUP_DIR = '/var/backups/lockstep';
+
+export type ActionStatus = 'start' | 'done' | 'failed' | 'skipped';
+export type RunStatus = 'done' | 'failed' | 'aborted';
+
+export type JournalRecord =
+  | {
+      readonly t: 'run-start';
+      readonly run: string;
+      readonly ts: string;
+      readonly command: string;
+      readonly step: string;
+      readonly answers: Answers;
+      readonly plan: readonly Action[];
+    }
+  | { readonly t: 'resume'; readonly run: string; readonly ts: string }
+  | {
+      readonly t: 'action';
+      readonly run: string;
+      readonly ts: string;
+      readonly index: number;
+      readonly status: ActionStatus;
+      readonly title: string;
+      readonly message?: string;
+      readonly ms?: number;
+      readonly backup?: string;
+    }
+  | { readonly t: 'verify'; readonly run: string; readonly ts: string; readonly checks: readonly Check[] }
+  | { readonly t: 'run-end'; readonly run: string; readonly ts: string; readonly status: RunStatus };
+
+type Unstamped<R> = R extends JournalRecord ? Omit<R, 'ts' | 'run'> : never;
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export class Journal {
+  private constructor(
+    readonly run: string,
+    private readonly handle: FileHandle,
+    private readonly secrets: SecretStore,
+    readonly logFile: string,
+    private readonly logHandle: FileHandle,
+  ) {}
+
+  static async open(sys: System, secrets: SecretStore, run: string): Promise<Journal> {
+    const dir = sys.real(JOURNAL_DIR);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
+    const logFile = sys.real(`${JOURNAL_DIR}/${run}.log`);
+    const logHandle = await fs.open(logFile, 'a', 0o600);
+    return new Journal(run, handle, secrets, logFile, logHandle);
+  }
+
+  async write(record: Unstamped<JournalRecord>): Promise<void> {
+    const full = this.secrets.redactDeep({ ...record, run: this.run, ts: new Date().toISOString() });
+    await this.handle.write(`${JSON.stringify(full)}\n`);
+    await this.handle.datasync();
+  }
+
+  /** The full, redacted output of every command of the run (the screen shows only a tail). */
+  async log(line: string): Promise<void> {
+    await this.logHandle.write(`${this.secrets.redact(line)}\n`);
+  }
+
+  backupPath(sys: System, target: string): string {
+    return sys.real(path.join(BACKUP_DIR, this.run, target));
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+    await this.logHandle.close();
+  }
+}
+
+export async function readJournal(sys: System): Promise<JournalRecord[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(sys.real(JOURNAL_FILE), 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return [];
+    throw error;
+  }
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      // A line cut short by a crash: everything before it is intact and that is what counts.
+    }
+  }
+  return records;
+}
+
+export interface RunRecord {
+  readonly run: string;
+  readonly command: string;
+  readonly step: string;
+  readonly answers: Answers;
+  readonly plan: readonly Action[];
+  readonly done: ReadonlySet<number>;
+  readonly status: RunStatus | 'interrupted';
+  readonly started: string;
+}
+
+export function summariseRuns(records: readonly JournalRecord[]): RunRecord[] {
+  const runs = new Map<string, { start: Extract<JournalRecord, { t: 'run-start' }>; done: Set<number>; status: RunStatus | 'interrupted' }>();
+  for (const r of records) {
+    if (r.t === 'run-start') runs.set(r.run, { start: r, done: new Set(), status: 'interrupted' });
+    const entry = runs.get(r.run);
+    if (entry === undefined) continue;
+    if (r.t === 'resume') entry.status = 'interrupted';
+    if (r.t === 'action' && (r.status === 'done' || r.status === 'skipped')) entry.done.add(r.index);
+    if (r.t === 'run-end') entry.status = r.status;
+  }
+  return [...runs.values()].map(({ start, done, status }) => ({
+    run: start.run,
+    command: start.command,
+    step: start.step,
+    answers: start.answers,
+    plan: start.plan,
+    done,
+    status,
+    started: start.ts,
+  }));
+}
+
+/** The newest run that did not finish (interrupted, failed or aborted part-way). */
+export async function lastUnfinishedRun(sys: System, runId?: string): Promise<RunRecord | undefined> {
+  const runs = summariseRuns(await readJournal(sys));
+  if (runId !== undefined) return runs.find((r) => r.run === runId);
+  const last = runs[runs.length - 1];
+  return last !== undefined && last.status !== 'done' && last.done.size < last.plan.length ? last : undefined;
+}

@@ -1,0 +1,184 @@
+// Typed questions. The id is stable: `--kebab-id` on the command line, `camelId` in the answers
+// file, and the key of the answers object a step plans from.
+import { checkAbsolutePath, checkCidr, checkHostName, checkInteger } from './validate.js';
+
+export type AnswerValue = string | number | boolean | readonly string[];
+export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
+
+export interface Choice {
+  readonly value: string;
+  readonly label: string;
+  readonly hint?: string;
+}
+
+interface Base<K extends string, V> {
+  readonly kind: K;
+  readonly id: string;
+  /** The question as a person reads it. */
+  readonly message: string;
+  /** One or two lines of why it matters, shown under the question and in --help. */
+  readonly help?: string;
+  readonly default?: V | ((answers: Answers) => V | undefined);
+  /** Asked only when this returns true (facts are the step's reading of the machine so far). */
+  readonly when?: (answers: Answers, facts: unknown) => boolean;
+  /** May stay unanswered when nobody can be asked (no default, no flag). */
+  readonly optional?: boolean;
+  /** Extra check after the kind's own; returns a message or undefined. */
+  readonly validate?: (value: V, answers: Answers) => string | undefined;
+}
+
+export type TextQuestion = Base<'text', string>;
+export type PathQuestion = Base<'path', string>;
+export type ConfirmQuestion = Base<'confirm', boolean>;
+export interface SecretQuestion extends Base<'secret', string> {
+  /** Ask twice and compare (new passphrases). */
+  readonly repeat?: boolean;
+  readonly minLength?: number;
+}
+export interface SelectQuestion extends Base<'select', string> {
+  readonly choices: readonly Choice[];
+}
+export interface MultiSelectQuestion extends Base<'multiselect', readonly string[]> {
+  readonly choices: readonly Choice[];
+}
+export interface HostNameQuestion extends Base<'hostname', readonly string[]> {
+  /** Several names (repeatable flag, comma list at a prompt). */
+  readonly multiple?: boolean;
+}
+export type CidrListQuestion = Base<'cidrs', readonly string[]>;
+export interface IntegerQuestion extends Base<'integer', number> {
+  readonly min: number;
+  readonly max: number;
+  readonly unit?: string;
+}
+
+export type Question =
+  | TextQuestion
+  | PathQuestion
+  | ConfirmQuestion
+  | SecretQuestion
+  | SelectQuestion
+  | MultiSelectQuestion
+  | HostNameQuestion
+  | CidrListQuestion
+  | IntegerQuestion;
+
+export function flagOf(q: Question): string {
+  const kebab = q.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return q.kind === 'secret' ? `--${kebab}-file` : `--${kebab}`;
+}
+
+export function envOf(q: SecretQuestion): string {
+  return `LOCKSTEP_${q.id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export function defaultOf(q: Question, answers: Answers): AnswerValue | undefined {
+  const d = q.default;
+  return typeof d === 'function' ? (d as (a: Answers) => AnswerValue | undefined)(answers) : d;
+}
+
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Turns text (a flag, a prompt line) into the question's value, or a message naming what is
+ * wrong. Values from an answers file arrive typed and go through `validateAnswer` instead.
+ */
+export function parseAnswer(q: Question, text: string): { value: AnswerValue } | { error: string } {
+  switch (q.kind) {
+    case 'integer': {
+      const trimmed = text.trim();
+      if (!/^-?[0-9]+$/.test(trimmed)) return { error: `"${text}" is not a whole number` };
+      return validated(q, Number(trimmed));
+    }
+    case 'confirm': {
+      const t = text.trim().toLowerCase();
+      if (['y', 'yes', 'true', '1'].includes(t)) return { value: true };
+      if (['n', 'no', 'false', '0'].includes(t)) return { value: false };
+      return { error: `"${text}" is not yes or no` };
+    }
+    case 'hostname':
+    case 'cidrs':
+    case 'multiselect':
+      return validated(q, splitList(text));
+    default:
+      return validated(q, q.kind === 'secret' ? text : text.trim());
+  }
+}
+
+function validated(q: Question, value: AnswerValue): { value: AnswerValue } | { error: string } {
+  const error = validateAnswer(q, value, {});
+  return error === undefined ? { value: normalise(q, value) } : { error };
+}
+
+function normalise(q: Question, value: AnswerValue): AnswerValue {
+  if (q.kind === 'hostname' && Array.isArray(value)) return value.map((h: string) => h.toLowerCase().replace(/\.$/, ''));
+  return value;
+}
+
+export function normaliseAnswer(q: Question, value: AnswerValue): AnswerValue {
+  return normalise(q, value);
+}
+
+/** The kind's own rule, then the question's extra rule. Returns a message or undefined. */
+export function validateAnswer(q: Question, value: AnswerValue, answers: Answers): string | undefined {
+  const own = kindCheck(q, value);
+  if (own !== undefined) return own;
+  const extra = q.validate as ((v: AnswerValue, a: Answers) => string | undefined) | undefined;
+  return extra?.(value, answers);
+}
+
+function kindCheck(q: Question, value: AnswerValue): string | undefined {
+  switch (q.kind) {
+    case 'text':
+      return typeof value !== 'string' ? 'must be text' : /[\r\n\0]/.test(value) ? 'must be a single line' : undefined;
+    case 'path':
+      return typeof value !== 'string' ? 'must be a path' : checkAbsolutePath(value);
+    case 'secret':
+      if (typeof value !== 'string') return 'must be text';
+      if (value.length === 0) return q.optional === true ? undefined : 'is empty';
+      if (q.minLength !== undefined && value.length < q.minLength) {
+        return `is ${value.length} characters long; use at least ${q.minLength} so it cannot be guessed offline`;
+      }
+      return /[\r\n\0]/.test(value) ? 'must be a single line' : undefined;
+    case 'confirm':
+      return typeof value === 'boolean' ? undefined : 'must be yes or no (true or false)';
+    case 'integer':
+      return typeof value === 'number' ? checkInteger(value, q.min, q.max) : 'must be a whole number';
+    case 'select':
+      if (typeof value !== 'string') return 'must be one of the choices';
+      return q.choices.some((c) => c.value === value) ? undefined : `"${value}" is not one of: ${q.choices.map((c) => c.value).join(', ')}`;
+    case 'multiselect': {
+      if (!isStringList(value)) return 'must be a list';
+      const bad = value.find((v) => !q.choices.some((c) => c.value === v));
+      return bad === undefined ? undefined : `"${bad}" is not one of: ${q.choices.map((c) => c.value).join(', ')}`;
+    }
+    case 'hostname': {
+      if (!isStringList(value)) return 'must be a list of host names';
+      if (value.length === 0) return 'needs at least one host name';
+      if (q.multiple !== true && value.length > 1) return 'takes one host name';
+      for (const h of value) {
+        const error = checkHostName(h);
+        if (error !== undefined) return error;
+      }
+      return undefined;
+    }
+    case 'cidrs': {
+      if (!isStringList(value)) return 'must be a list of addresses or ranges';
+      if (value.length === 0) return 'needs at least one address or range';
+      for (const c of value) {
+        const error = checkCidr(c);
+        if (error !== undefined) return error;
+      }
+      return undefined;
+    }
+  }
+}
+
+function isStringList(value: AnswerValue): value is readonly string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}

@@ -1,0 +1,159 @@
+// question → answers → facts → plan → preview → confirm → apply → verify → summary
+import type { Action } from './actions.js';
+import type { AnswerSource } from './answers.js';
+import { describe, type ActionPreview } from './describe.js';
+import { AbortedError, UserError } from './errors.js';
+import type { Check, EventBus } from './events.js';
+import { applyPlan } from './executor.js';
+import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
+import type { Prompter } from './prompter.js';
+import { defaultOf, type AnswerValue, type Answers } from './questions.js';
+import { MASK, type SecretStore } from './secrets.js';
+import type { Step } from './step.js';
+import type { System } from './system.js';
+
+export interface RunOptions {
+  readonly sys: System;
+  readonly bus: EventBus;
+  readonly secrets: SecretStore;
+  readonly prompter: Prompter;
+  readonly source: AnswerSource;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly signal?: AbortSignal;
+  readonly onSpawn?: (pid: number | undefined) => void;
+}
+
+export interface RunOutcome {
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+}
+
+export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answers> {
+  const answers: Record<string, AnswerValue> = {};
+  for (const q of step.questions) {
+    if (q.when !== undefined && !q.when(answers, await step.facts(answers, opts.sys))) continue;
+    let value = await opts.source.lookup(q, answers);
+    if (value === undefined) {
+      const defaultValue = defaultOf(q, answers);
+      if (!opts.prompter.interactive && (defaultValue !== undefined || q.optional === true)) {
+        value = defaultValue;
+      } else {
+        value = await opts.prompter.ask(q, { answers, ...(defaultValue !== undefined ? { defaultValue } : {}) });
+      }
+    }
+    if (value === undefined || (q.kind === 'secret' && value === '')) continue;
+    if (q.kind === 'secret') {
+      opts.secrets.set(q.id, value as string);
+      value = MASK;
+    }
+    answers[q.id] = value;
+  }
+  return answers;
+}
+
+export function previewPlan(plan: readonly Action[], sys: System, currentFiles: ReadonlyMap<string, string>): ActionPreview[] {
+  return plan.map((action, i) => describe(action, i, sys, action.kind === 'write' ? currentFiles.get(action.path) : undefined));
+}
+
+async function currentContents(plan: readonly Action[], sys: System): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for (const a of plan) {
+    if (a.kind !== 'write') continue;
+    const text = await sys.readText(a.path);
+    if (text !== undefined) map.set(a.path, text);
+  }
+  return map;
+}
+
+export async function runStep(step: Step, command: string, opts: RunOptions): Promise<RunOutcome> {
+  opts.bus.emit({ type: 'step-start', step: step.id, title: step.title });
+  const unfinished = await lastUnfinishedRun(opts.sys);
+  if (unfinished !== undefined && unfinished.step === step.id) {
+    opts.bus.emit({
+      type: 'warning',
+      message:
+        `An earlier run of "${unfinished.command}" (${unfinished.run}) stopped after ${unfinished.done.size} of ` +
+        `${unfinished.plan.length} actions. "lockstep resume" continues it; this run plans again from what is on disk now.`,
+    });
+  }
+  const answers = await collectAnswers(step, opts);
+  const facts = await step.facts(answers, opts.sys);
+  const plan = step.plan(answers, facts);
+  for (const note of step.notes?.(answers, facts) ?? []) opts.bus.emit({ type: 'info', message: note });
+  return applyAndVerify(step, command, answers, plan, opts);
+}
+
+export async function resumeRun(step: Step, record: RunRecord, opts: RunOptions): Promise<RunOutcome> {
+  opts.bus.emit({ type: 'step-start', step: step.id, title: `${step.title} (resuming ${record.run})` });
+  // Secrets were never journaled: ask for them again.
+  const answers: Record<string, AnswerValue | undefined> = { ...record.answers };
+  for (const q of step.questions) {
+    if (q.kind !== 'secret' || answers[q.id] !== MASK) continue;
+    const value = (await opts.source.lookup(q, answers)) ?? (await opts.prompter.ask(q, { answers }));
+    opts.secrets.set(q.id, value as string);
+  }
+  opts.bus.emit({
+    type: 'info',
+    message: `Resuming run ${record.run}: ${record.done.size} of ${record.plan.length} actions were done and are not repeated.`,
+  });
+  return applyAndVerify(step, record.command, answers, record.plan, opts, record);
+}
+
+async function applyAndVerify(
+  step: Step,
+  command: string,
+  answers: Answers,
+  plan: readonly Action[],
+  opts: RunOptions,
+  resumed?: RunRecord,
+): Promise<RunOutcome> {
+  const { bus, sys } = opts;
+  bus.emit({ type: 'plan', step: step.id, actions: previewPlan(plan, sys, await currentContents(plan, sys)) });
+  if (opts.dryRun) {
+    bus.emit({ type: 'step-done', step: step.id, summary: ['Dry run: nothing was changed.'], dryRun: true });
+    return { ok: true, checks: [] };
+  }
+  if (!opts.yes) {
+    if (!opts.prompter.interactive) {
+      throw new UserError(
+        'Nothing was changed: this run needs your confirmation.',
+        'Review the plan above, then run again with --yes to apply it (or --dry-run to only preview it).',
+      );
+    }
+    if (!(await opts.prompter.confirmApply(step.title))) throw new AbortedError('Nothing was changed: the plan was not confirmed.');
+  }
+
+  const journal = await Journal.open(sys, opts.secrets, resumed?.run ?? newRunId());
+  try {
+    if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan });
+    else await journal.write({ t: 'resume' });
+    bus.emit({ type: 'apply-start', run: journal.run, total: plan.length, logFile: journal.logFile });
+    try {
+      await applyPlan(plan, {
+        sys,
+        bus,
+        journal,
+        secrets: opts.secrets,
+        onFailure: (index, error) => opts.prompter.onFailure(index, error),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+        ...(resumed ? { alreadyDone: resumed.done } : {}),
+      });
+    } catch (error) {
+      await journal.write({ t: 'run-end', status: error instanceof AbortedError ? 'aborted' : 'failed' });
+      bus.emit({ type: 'step-failed', step: step.id, message: (error as Error).message });
+      throw error;
+    }
+    const checks = await step.verify(answers, sys, opts.secrets);
+    await journal.write({ t: 'verify', checks });
+    bus.emit({ type: 'verify', checks });
+    const ok = checks.every((c) => c.ok);
+    await journal.write({ t: 'run-end', status: ok ? 'done' : 'failed' });
+    if (ok) bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
+    else bus.emit({ type: 'step-failed', step: step.id, message: 'The result did not pass verification (see the checks above).' });
+    return { ok, checks };
+  } finally {
+    await journal.close();
+  }
+}

@@ -1,0 +1,46 @@
+// Secret values live here and nowhere else: plans name them, the executor hands them to a
+// child on a file descriptor, and every event, log line and journal record passes through
+// `redact` before it leaves the process.
+
+export const MASK = '********';
+
+export class SecretStore {
+  readonly #values = new Map<string, string>();
+
+  set(name: string, value: string): void {
+    this.#values.set(name, value);
+  }
+
+  get(name: string): string {
+    const value = this.#values.get(name);
+    if (value === undefined) throw new Error(`Secret "${name}" was not provided.`);
+    return value;
+  }
+
+  has(name: string): boolean {
+    return this.#values.has(name);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const value of this.#values.values()) {
+      if (value.length > 0 && out.includes(value)) out = out.split(value).join(MASK);
+    }
+    return out;
+  }
+
+  /** A deep copy with every string redacted. */
+  redactDeep<T>(value: T): T {
+    if (this.#values.size === 0) return value;
+    return walk(value, (s) => this.redact(s)) as T;
+  }
+}
+
+function walk(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((v) => walk(v, fn));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, fn)]));
+  }
+  return value;
+}

@@ -1,0 +1,28 @@
+// A step is a few pure functions around what it reads of the machine (certbot's
+// perform/config_test split, np's commands as data): questions, facts, plan, verify.
+import type { Action } from './actions.js';
+import type { Check } from './events.js';
+import type { Answers, Question } from './questions.js';
+import type { System } from './system.js';
+
+export interface Step<F = unknown> {
+  /** Stable id, also the command path ("cert self-signed"). */
+  readonly id: string;
+  readonly title: string;
+  /** A few lines for the home menu and --help: what it does and for whom. */
+  readonly description: string;
+  /** In asking order; `when` skips those that do not apply. Each is a flag and an answers key. */
+  readonly questions: readonly Question[];
+  /** Reads the machine (never changes it). Called again as answers arrive. */
+  facts(answers: Answers, sys: System): Promise<F>;
+  /** Pure: the same answers and facts give the same plan. Throws UserError to refuse. */
+  plan(answers: Answers, facts: F): readonly Action[];
+  /** Checks the result against the real system. */
+  verify(answers: Answers, sys: System, secrets: { get(name: string): string; has(name: string): boolean }): Promise<readonly Check[]>;
+  /** Lines for the summary: where things are, what to do next. */
+  summary(answers: Answers): readonly string[];
+  /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */
+  notes?(answers: Answers, facts: F): readonly string[];
+}
+
+export const secretIds = (step: Step): string[] => step.questions.filter((q) => q.kind === 'secret').map((q) => q.id);

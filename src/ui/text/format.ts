@@ -1,0 +1,48 @@
+// Events as lines of text: the plain mode, the non-interactive mode and --log all read this.
+import type { ActionPreview } from '../../core/describe.js';
+import type { LockstepEvent } from '../../core/events.js';
+import { colorDiffLine, palette, type Palette } from './colors.js';
+
+export function previewLines(actions: readonly ActionPreview[], c: Palette = palette(false)): string[] {
+  const out: string[] = [c.bold(`The plan (${actions.length} actions; nothing has changed yet):`)];
+  for (const a of actions) {
+    out.push(`  ${a.index + 1}. ${a.title}`);
+    if (a.command !== undefined) out.push(`     $ ${a.command}`);
+    for (const d of a.details) out.push(c.dim(`     ${d}`));
+    if (a.diff !== undefined) out.push(...a.diff.split('\n').map((l) => `     ${colorDiffLine(l, c)}`));
+  }
+  return out;
+}
+
+export function eventLines(event: LockstepEvent, c: Palette = palette(false)): string[] {
+  switch (event.type) {
+    case 'step-start':
+      return [c.bold(`== ${event.title} ==`)];
+    case 'info':
+      return [`note: ${event.message}`];
+    case 'warning':
+      return [c.yellow(`warning: ${event.message}`)];
+    case 'plan':
+      return previewLines(event.actions, c);
+    case 'apply-start':
+      return [`Applying (run ${event.run}${event.logFile ? `, full log in ${event.logFile}` : ''})`];
+    case 'action-start':
+      return [`[${event.index + 1}/${event.total}] ${event.title}…`];
+    case 'log':
+      return [c.dim(`      ${event.line}`)];
+    case 'action-done':
+      return [
+        event.outcome === 'done'
+          ? `${c.green('✓')} ${event.title} (${(event.ms / 1000).toFixed(1)} s)`
+          : `${c.yellow('-')} ${event.title} (${event.outcome === 'skipped' ? 'skipped' : 'done in an earlier attempt'})`,
+      ];
+    case 'action-failed':
+      return [`${c.red('✗')} ${event.title}: ${event.message}`];
+    case 'verify':
+      return ['Verification:', ...event.checks.map((k) => `  ${k.ok ? c.green('✓') : c.red('✗')} ${k.name} — ${k.evidence}`)];
+    case 'step-done':
+      return [c.bold(event.dryRun ? 'Dry run finished.' : 'Done.'), ...event.summary.map((s) => `  ${s}`)];
+    case 'step-failed':
+      return [c.red(`Failed: ${event.message}`)];
+  }
+}
