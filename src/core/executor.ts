@@ -75,8 +75,17 @@ async function applyAction(action: Action, index: number, ctx: ExecutorContext):
   const { sys } = ctx;
   switch (action.kind) {
     case 'mkdir': {
+      // As the preview's `mkdir -p -m MODE`: the directory is created with at most MODE, then
+      // exactly MODE; one that exists keeps its mode (pointing a step at /etc/ssl/private must
+      // not open it up). Parents are made as usual.
       const real = sys.real(action.path);
-      await fs.mkdir(real, { recursive: true, mode: 0o755 });
+      await fs.mkdir(path.dirname(real), { recursive: true, mode: 0o755 });
+      try {
+        await fs.mkdir(real, { mode: action.mode & 0o777 });
+      } catch (error) {
+        if (isCode(error, 'EEXIST') && (await fs.stat(real)).isDirectory()) return undefined;
+        throw error;
+      }
       await fs.chmod(real, action.mode);
       return undefined;
     }
