@@ -1,0 +1,104 @@
+// What the engine tests read of running processes, straight from /proc (Linux only): the
+// children a CLI run spawned, their argv and environment, and who is left in a process group.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { BIN, REPO } from '../helpers.js';
+
+export interface ProcInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly comm: string;
+}
+
+/** Fields of /proc/<pid>/stat; undefined when the process is gone. */
+export function procInfo(pid: number): ProcInfo | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so cut at the last ')'.
+  const close = stat.lastIndexOf(')');
+  const comm = stat.slice(stat.indexOf('(') + 1, close);
+  const [, ppid, pgrp] = stat.slice(close + 2).split(' ');
+  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), comm };
+}
+
+export function allProcesses(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    const info = procInfo(Number(name));
+    if (info !== undefined) out.push(info);
+  }
+  return out;
+}
+
+/** Every live descendant of `root` (children, grandchildren...). */
+export function descendants(root: number): ProcInfo[] {
+  const all = allProcesses();
+  const found: ProcInfo[] = [];
+  let frontier = new Set([root]);
+  while (frontier.size > 0) {
+    const next = new Set<number>();
+    for (const p of all) {
+      if (frontier.has(p.ppid)) {
+        found.push(p);
+        next.add(p.pid);
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+export function groupMembers(pgrp: number): ProcInfo[] {
+  return allProcesses().filter((p) => p.pgrp === pgrp);
+}
+
+/** argv and environment of a process as raw text (NUL-separated), or undefined when it is gone. */
+export function readCmdline(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readEnviron(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI tests run the built bundle; say how to make it rather than fail obscurely. */
+export function requireBuiltCli(): void {
+  if (!fs.existsSync(path.join(REPO, 'dist', 'cli.js'))) {
+    throw new Error(`${BIN} needs dist/cli.js: run "npm run build" first.`);
+  }
+}
+
+/** Journal records of a --root, tolerating a last line cut short by a kill. */
+export async function journalRecords(root: string): Promise<Record<string, unknown>[]> {
+  let text: string;
+  try {
+    text = await fsp.readFile(path.join(root, 'var/log/lockstep/journal.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // written while we read it
+    }
+  }
+  return out;
+}
