@@ -77,9 +77,13 @@ export function defaultOf(q: Question, answers: Answers): AnswerValue | undefine
   return typeof d === 'function' ? (d as (a: Answers) => AnswerValue | undefined)(answers) : d;
 }
 
+/**
+ * Commas separate; spaces around them are dropped. Whitespace inside an item stays, so the
+ * validator refuses "a b.example" instead of it silently becoming two host names.
+ */
 export function splitList(text: string): string[] {
   return text
-    .split(/[,\s]+/)
+    .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
