@@ -50,7 +50,8 @@ export async function runCommand(
     buffer: false,
     reject: false,
     stripFinalNewline: false,
-    env: { LC_ALL: 'C', ...spec.env },
+    env: childEnv(spec.env),
+    extendEnv: false,
     ...(signal ? { cancelSignal: signal } : {}),
   });
   onSpawn?.(child.pid);
@@ -73,6 +74,18 @@ export async function runCommand(
   if (result.exitCode !== 0 || result.failed) {
     throw new CommandFailedError(argv, result.exitCode, tail, result.signal ? `was killed by ${result.signal}` : undefined);
   }
+}
+
+/**
+ * lockstep's own variables carry secrets (LOCKSTEP_KEY_PASSPHRASE): a child never inherits them,
+ * or any process of the same user could read them in /proc/<pid>/environ while it runs.
+ */
+function childEnv(extra?: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('LOCKSTEP_')) env[name] = value;
+  }
+  return { ...env, LC_ALL: 'C', ...extra };
 }
 
 function splitLines(stream: Readable, onLine: (line: string) => void): void {
