@@ -1,0 +1,150 @@
+// The journal as the built CLI writes it, --dry-run changing nothing, and "lockstep resume"
+// finishing a run whose process was SIGKILLed in the middle of making a key.
+import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+import { descendants, groupMembers, journalRecords, requireBuiltCli } from './process-tree.js';
+
+const JOURNAL = 'var/log/lockstep/journal.jsonl';
+type Rec = Record<string, unknown>;
+
+async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
+  requireBuiltCli();
+  const { root, cleanup } = await tempRoot();
+  try {
+    await fn(root);
+  } finally {
+    await cleanup();
+  }
+}
+
+const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true, () => false);
+
+describe('the journal', () => {
+  test('records the plan, start and done of every action, the verification and the end; the run log is 0600', () =>
+    withRoot(async (root) => {
+      const result = await lockstep(['cert', 'self-signed', '--host', 'j.example', '--root', root, '--yes']);
+      assert.equal(result.exitCode, 0, result.stderr + result.stdout);
+
+      const lines = (await fs.readFile(path.join(root, JOURNAL), 'utf8')).split('\n');
+      assert.equal(lines.pop(), '', 'the journal ends with a newline');
+      const records = lines.map((l) => JSON.parse(l) as Rec); // every line is valid JSON
+      const run = records[0]!.run as string;
+      assert.ok(records.every((r) => r.run === run && typeof r.ts === 'string'));
+
+      const start = records[0]!;
+      assert.equal(start.t, 'run-start');
+      assert.equal(start.command, 'cert self-signed');
+      const plan = start.plan as Rec[];
+      assert.deepEqual(plan.map((a) => a.kind), ['mkdir', 'run', 'run']);
+      assert.deepEqual((start.answers as Rec).host, ['j.example']);
+
+      const actions = records.filter((r) => r.t === 'action').map((r) => `${r.index}:${r.status}`);
+      assert.deepEqual(actions, ['0:start', '0:done', '1:start', '1:done', '2:start', '2:done']);
+      const verify = records.find((r) => r.t === 'verify');
+      assert.ok(verify !== undefined && (verify.checks as Rec[]).length > 0 && (verify.checks as Rec[]).every((c) => c.ok === true));
+      assert.deepEqual(records.at(-1), { t: 'run-end', status: 'done', run, ts: records.at(-1)!.ts });
+      assert.deepEqual(records.map((r) => r.t), ['run-start', ...actions.map(() => 'action'), 'verify', 'run-end']);
+
+      const log = path.join(root, 'var/log/lockstep', `${run}.log`);
+      assert.equal((await fs.stat(log)).mode & 0o777, 0o600);
+      assert.equal((await fs.stat(path.join(root, JOURNAL))).mode & 0o777, 0o600);
+      assert.match(await fs.readFile(log, 'utf8'), /\[1\] \$ openssl genpkey -algorithm EC/);
+      assert.match(result.stdout, new RegExp(`full log in ${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }));
+});
+
+describe('--dry-run', () => {
+  test('on an empty root: the plan is shown, nothing is created, no journal', () =>
+    withRoot(async (root) => {
+      const before = await snapshot(root);
+      const result = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--dry-run']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stdout, /\$ openssl genpkey/);
+      assert.match(result.stdout, /Dry run finished/);
+      assert.deepEqual(await snapshot(root), before);
+      assert.equal(await exists(path.join(root, 'var')), false);
+    }));
+
+  test('over an earlier run (key, certificate, journal present) with --overwrite: byte-identical', () =>
+    withRoot(async (root) => {
+      const first = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--yes']);
+      assert.equal(first.exitCode, 0, first.stderr);
+      const before = await snapshot(root);
+      assert.ok(Object.keys(before).some((k) => k.endsWith('privkey.pem')));
+      const result = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--overwrite', '--days', '30', '--root', root, '--dry-run', '--yes']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.match(result.stdout, /-days 30/);
+      assert.deepEqual(await snapshot(root), before);
+    }));
+});
+
+describe('resume', () => {
+  test('after a SIGKILL during key generation, resume continues from there and the result verifies', () =>
+    withRoot(async (root) => {
+      const dir = path.join(root, 'etc/ssl/lockstep/r.example');
+      // Its own process group, so the kill takes the openssl child with it.
+      const cli = lockstep(['cert', 'self-signed', '--host', 'r.example', '--key-type', 'rsa4096', '--root', root, '--yes'], { detached: true });
+      const pid = cli.pid!;
+      try {
+        await waitFor(async () => (await journalRecords(root)).some((r) => r.t === 'action' && r.index === 1 && r.status === 'start'), 'key generation to start');
+        await waitFor(() => descendants(pid).some((p) => p.comm === 'openssl'), 'the openssl child');
+        process.kill(-pid, 'SIGKILL');
+        const killed = await cli;
+        assert.equal(killed.signal, 'SIGKILL');
+        await waitFor(() => groupMembers(pid).length === 0, 'every process of the killed run to be gone');
+      } finally {
+        if (groupMembers(pid).length > 0) process.kill(-pid, 'SIGKILL');
+      }
+
+      const interrupted = await journalRecords(root);
+      const run = interrupted[0]!.run;
+      assert.ok(!interrupted.some((r) => r.t === 'run-end'), 'the killed run did not end');
+      assert.ok(!interrupted.some((r) => r.index === 1 && r.status === 'done'), 'it was killed before the key was done');
+      assert.equal(await exists(path.join(dir, 'privkey.pem')), false, 'no half-made key under the real name');
+      const stray = (await fs.readdir(dir)).filter((n) => n.startsWith('.privkey.pem.lockstep-'));
+      assert.equal(stray.length, 1, 'the temp file of the killed attempt is left behind');
+
+      const resumed = await lockstep(['resume', '--yes', '--root', root]);
+      assert.equal(resumed.exitCode, 0, resumed.stderr + resumed.stdout);
+      assert.match(resumed.stdout, new RegExp(`Resuming run ${run}: 1 of 3 actions were done`));
+      assert.match(resumed.stdout, /- Create \/etc\/ssl\/lockstep\/r\.example \(done in an earlier attempt\)/);
+
+      const records = await journalRecords(root);
+      assert.ok(records.every((r) => r.run === run), 'resume continues the same run');
+      const statuses = (i: number): unknown[] => records.filter((r) => r.t === 'action' && r.index === i).map((r) => r.status);
+      assert.deepEqual(statuses(0), ['start', 'done'], 'action 0 is not repeated');
+      assert.deepEqual(statuses(1), ['start', 'start', 'done']);
+      assert.deepEqual(statuses(2), ['start', 'done']);
+      const resumeAt = records.findIndex((r) => r.t === 'resume');
+      assert.ok(resumeAt > 0 && records.slice(resumeAt).some((r) => r.index === 1 && r.status === 'start'));
+      assert.equal(records.at(-1)!.t, 'run-end');
+      assert.equal(records.at(-1)!.status, 'done');
+
+      assert.deepEqual((await fs.readdir(dir)).sort(), ['cert.pem', 'privkey.pem'], 'the stray temp file is gone');
+      const key = createPrivateKey(await fs.readFile(path.join(dir, 'privkey.pem')));
+      const cert = new X509Certificate(await fs.readFile(path.join(dir, 'cert.pem')));
+      assert.ok(cert.checkPrivateKey(key));
+      assert.equal(key.asymmetricKeyDetails?.modulusLength, 4096);
+      assert.equal(cert.subjectAltName, 'DNS:r.example');
+      assert.equal((await fs.stat(path.join(dir, 'privkey.pem'))).mode & 0o777, 0o600);
+    }));
+
+  test('with no unfinished run, resume exits 2 and says so', () =>
+    withRoot(async (root) => {
+      const empty = await lockstep(['resume', '--yes', '--root', root]);
+      assert.equal(empty.exitCode, 2);
+      assert.match(empty.stderr, /There is no interrupted run to resume/);
+
+      const done = await lockstep(['cert', 'self-signed', '--host', 'n.example', '--root', root, '--yes']);
+      assert.equal(done.exitCode, 0, done.stderr);
+      const before = await snapshot(root);
+      const again = await lockstep(['resume', '--yes', '--root', root]);
+      assert.equal(again.exitCode, 2);
+      assert.match(again.stderr, /There is no interrupted run to resume/);
+      assert.deepEqual(await snapshot(root), before);
+    }));
+});
