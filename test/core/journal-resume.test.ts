@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
-import { descendants, groupMembers, journalRecords, requireBuiltCli } from './process-tree.js';
+import { descendants, groupMembers, journalRecords, requireBuiltCli, runCli } from './process-tree.js';
 
 const JOURNAL = 'var/log/lockstep/journal.jsonl';
 type Rec = Record<string, unknown>;
@@ -26,7 +26,7 @@ const exists = (file: string): Promise<boolean> => fs.stat(file).then(() => true
 describe('the journal', () => {
   test('records the plan, start and done of every action, the verification and the end; the run log is 0600', () =>
     withRoot(async (root) => {
-      const result = await lockstep(['cert', 'self-signed', '--host', 'j.example', '--root', root, '--yes']);
+      const result = await runCli(['cert', 'self-signed', '--host', 'j.example', '--root', root, '--yes']);
       assert.equal(result.exitCode, 0, result.stderr + result.stdout);
 
       const lines = (await fs.readFile(path.join(root, JOURNAL), 'utf8')).split('\n');
@@ -61,7 +61,7 @@ describe('--dry-run', () => {
   test('on an empty root: the plan is shown, nothing is created, no journal', () =>
     withRoot(async (root) => {
       const before = await snapshot(root);
-      const result = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--dry-run']);
+      const result = await runCli(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--dry-run']);
       assert.equal(result.exitCode, 0, result.stderr);
       assert.match(result.stdout, /\$ openssl genpkey/);
       assert.match(result.stdout, /Dry run finished/);
@@ -71,11 +71,11 @@ describe('--dry-run', () => {
 
   test('over an earlier run (key, certificate, journal present) with --overwrite: byte-identical', () =>
     withRoot(async (root) => {
-      const first = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--yes']);
+      const first = await runCli(['cert', 'self-signed', '--host', 'd.example', '--root', root, '--yes']);
       assert.equal(first.exitCode, 0, first.stderr);
       const before = await snapshot(root);
       assert.ok(Object.keys(before).some((k) => k.endsWith('privkey.pem')));
-      const result = await lockstep(['cert', 'self-signed', '--host', 'd.example', '--overwrite', '--days', '30', '--root', root, '--dry-run', '--yes']);
+      const result = await runCli(['cert', 'self-signed', '--host', 'd.example', '--overwrite', '--days', '30', '--root', root, '--dry-run', '--yes']);
       assert.equal(result.exitCode, 0, result.stderr);
       assert.match(result.stdout, /-days 30/);
       assert.deepEqual(await snapshot(root), before);
@@ -108,7 +108,7 @@ describe('resume', () => {
       const stray = (await fs.readdir(dir)).filter((n) => n.startsWith('.privkey.pem.lockstep-'));
       assert.equal(stray.length, 1, 'the temp file of the killed attempt is left behind');
 
-      const resumed = await lockstep(['resume', '--yes', '--root', root]);
+      const resumed = await runCli(['resume', '--yes', '--root', root]);
       assert.equal(resumed.exitCode, 0, resumed.stderr + resumed.stdout);
       assert.match(resumed.stdout, new RegExp(`Resuming run ${run}: 1 of 3 actions were done`));
       assert.match(resumed.stdout, /- Create \/etc\/ssl\/lockstep\/r\.example \(done in an earlier attempt\)/);
@@ -135,14 +135,14 @@ describe('resume', () => {
 
   test('with no unfinished run, resume exits 2 and says so', () =>
     withRoot(async (root) => {
-      const empty = await lockstep(['resume', '--yes', '--root', root]);
+      const empty = await runCli(['resume', '--yes', '--root', root]);
       assert.equal(empty.exitCode, 2);
       assert.match(empty.stderr, /There is no interrupted run to resume/);
 
-      const done = await lockstep(['cert', 'self-signed', '--host', 'n.example', '--root', root, '--yes']);
+      const done = await runCli(['cert', 'self-signed', '--host', 'n.example', '--root', root, '--yes']);
       assert.equal(done.exitCode, 0, done.stderr);
       const before = await snapshot(root);
-      const again = await lockstep(['resume', '--yes', '--root', root]);
+      const again = await runCli(['resume', '--yes', '--root', root]);
       assert.equal(again.exitCode, 2);
       assert.match(again.stderr, /There is no interrupted run to resume/);
       assert.deepEqual(await snapshot(root), before);

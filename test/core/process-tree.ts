@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, REPO } from '../helpers.js';
+import { BIN, REPO, lockstep } from '../helpers.js';
 
 export interface ProcInfo {
   readonly pid: number;
@@ -101,4 +101,17 @@ export async function journalRecords(root: string): Promise<Record<string, unkno
     }
   }
   return out;
+}
+
+export interface CliResult {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The built CLI without a TTY (CI=true, stdin ignored), its output as text. */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  const r = await lockstep(args, { env: { CI: 'true', NO_COLOR: '1', ...env } });
+  return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { lockstep, tempRoot } from '../helpers.js';
-import { descendants, readCmdline, readEnviron, requireBuiltCli } from './process-tree.js';
+import { descendants, readCmdline, readEnviron, requireBuiltCli, runCli } from './process-tree.js';
 
 interface Watched {
   readonly exitCode: number | undefined;
@@ -83,9 +83,9 @@ describe('a key passphrase never leaks', () => {
         const textLog = path.join(root, 'lockstep-run.log');
         const common = ['cert', 'self-signed', '--host', 's.example', '--key-type', 'rsa4096', '--root', root];
         const secretArgs = viaFile ? ['--key-passphrase-file', secretFile] : [];
-        const env = viaFile ? {} : { LOCKSTEP_KEY_PASSPHRASE: secret };
+        const env: Record<string, string> = viaFile ? {} : { LOCKSTEP_KEY_PASSPHRASE: secret };
 
-        const preview = await lockstep([...common, ...secretArgs, '--dry-run'], { env: { CI: 'true', NO_COLOR: '1', ...env } });
+        const preview = await runCli([...common, ...secretArgs, '--dry-run'], env);
         assert.equal(preview.exitCode, 0, preview.stderr);
         assert.match(preview.stdout, /-aes256 -pass fd:3 3<\(secret: keyPassphrase\)/);
         assert.ok(!`${preview.stdout}${preview.stderr}`.includes(secret), 'the dry-run preview shows the passphrase');
