@@ -22,7 +22,7 @@ export class System {
     try {
       return await fs.readFile(this.real(target), 'utf8');
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
@@ -31,7 +31,7 @@ export class System {
     try {
       return await fs.lstat(this.real(target));
     } catch (error) {
-      if (isCode(error, 'ENOENT')) return undefined;
+      if (isMissing(error)) return undefined;
       throw error;
     }
   }
@@ -59,6 +59,11 @@ export class System {
       current = parent;
     }
   }
+}
+
+/** No such path: nothing there, or a parent of it is a regular file (ENOTDIR). */
+function isMissing(error: unknown): boolean {
+  return isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR');
 }
 
 export function isCode(error: unknown, code: string): boolean {
