@@ -18,7 +18,8 @@ export class PlainPrompter implements Prompter {
   }
 
   async ask(q: Question, ctx: AskContext): Promise<AnswerValue> {
-    const message = q.help ? `${q.message}\n  (${q.help})\n ` : q.message;
+    const message = q.message;
+    if (q.help) this.say(`  ${q.help}`);
     const check = (value: AnswerValue): string | true => validateAnswer(q, value, ctx.answers) ?? true;
     switch (q.kind) {
       case 'confirm':
