@@ -108,8 +108,8 @@ async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { 
     prompter = new PlainPrompter();
   }
   const onSignal = (): void => session.abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const outcome = work.flow
       ? await session.run(work.flow, prompter)
