@@ -133,6 +133,31 @@ describe('resume', () => {
       assert.equal((await fs.stat(path.join(dir, 'privkey.pem'))).mode & 0o777, 0o600);
     }));
 
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} during key generation aborts cleanly: child stopped, temp file removed, run-end "aborted"`, () =>
+      withRoot(async (root) => {
+        const dir = path.join(root, 'etc/ssl/lockstep/t.example');
+        const cli = lockstep(['cert', 'self-signed', '--host', 't.example', '--key-type', 'rsa4096', '--root', root, '--yes'], { detached: true });
+        const pid = cli.pid!;
+        try {
+          await waitFor(() => descendants(pid).some((p) => p.comm === 'openssl'), 'the openssl child');
+          process.kill(pid, signal);
+          const result = await cli;
+          assert.equal(result.signal, undefined, `lockstep was killed by ${result.signal} instead of stopping the run`);
+          assert.equal(result.exitCode, 1);
+          assert.match(String(result.stderr), /Stopped by the operator/);
+          await waitFor(() => groupMembers(pid).length === 0, 'the openssl child to be gone');
+        } finally {
+          if (groupMembers(pid).length > 0) process.kill(-pid, 'SIGKILL');
+        }
+        const records = await journalRecords(root);
+        assert.deepEqual(records.filter((r) => r.index === 1).map((r) => r.status), ['start', 'failed']);
+        assert.equal(records.at(-1)!.t, 'run-end');
+        assert.equal(records.at(-1)!.status, 'aborted');
+        assert.deepEqual(await fs.readdir(dir), [], 'no key and no temp file left');
+      }));
+  }
+
   test('with no unfinished run, resume exits 2 and says so', () =>
     withRoot(async (root) => {
       const empty = await runCli(['resume', '--yes', '--root', root]);
