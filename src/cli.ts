@@ -82,9 +82,7 @@ async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Pro
 function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
   if (g.log !== undefined) {
     const logFd = fs.openSync(g.log, 'a', 0o600);
-    session.bus.subscribe((e) => {
-      if (e.type !== 'log') fs.writeSync(logFd, `${new Date().toISOString()} ${eventLines(e).join('\n')}\n`);
-    });
+    session.bus.subscribe((e) => fs.writeSync(logFd, `${new Date().toISOString()} ${eventLines(e).join('\n')}\n`));
   }
   if (frontEnd === 'json') {
     session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));

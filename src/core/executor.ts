@@ -129,9 +129,9 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
     ctx.bus.emit({ type: 'log', index, stream, line });
-    void ctx.journal.log(`[${index}] ${stream}: ${line}`);
+    ctx.journal.log(`[${index}] ${stream}: ${line}`);
   };
-  await ctx.journal.log(`[${index}] $ ${argv.join(' ')}`);
+  ctx.journal.log(`[${index}] $ ${argv.join(' ')}`);
   if (action.stdoutTo === undefined) {
     await runCommand({ argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), secretFds }, onLine, ctx.signal, ctx.onSpawn);
     return undefined;

@@ -1,6 +1,7 @@
 // The journal: one JSON object per line, appended and synced before the run moves on, so an
 // interrupted run can be audited and resumed. Secrets never reach it (records are redacted).
 import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Action } from './actions.js';
@@ -54,7 +55,7 @@ export class Journal {
     private readonly handle: FileHandle,
     private readonly secrets: SecretStore,
     readonly logFile: string,
-    private readonly logHandle: FileHandle,
+    private readonly logStream: WriteStream,
   ) {}
 
   static async open(sys: System, secrets: SecretStore, run: string): Promise<Journal> {
@@ -62,8 +63,10 @@ export class Journal {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
     const logFile = sys.real(`${JOURNAL_DIR}/${run}.log`);
-    const logHandle = await fs.open(logFile, 'a', 0o600);
-    return new Journal(run, handle, secrets, logFile, logHandle);
+    // A stream keeps the lines in order however fast they come; the journal itself is synced.
+    const logStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+    await new Promise<void>((resolve, reject) => logStream.once('open', () => resolve()).once('error', reject));
+    return new Journal(run, handle, secrets, logFile, logStream);
   }
 
   async write(record: Unstamped<JournalRecord>): Promise<void> {
@@ -73,8 +76,8 @@ export class Journal {
   }
 
   /** The full, redacted output of every command of the run (the screen shows only a tail). */
-  async log(line: string): Promise<void> {
-    await this.logHandle.write(`${this.secrets.redact(line)}\n`);
+  log(line: string): void {
+    this.logStream.write(`${this.secrets.redact(line)}\n`);
   }
 
   backupPath(sys: System, target: string): string {
@@ -83,7 +86,7 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.handle.close();
-    await this.logHandle.close();
+    await new Promise<void>((resolve) => this.logStream.end(resolve));
   }
 }
 
