@@ -113,6 +113,47 @@ describe('modes at creation', () => {
     }));
 });
 
+describe('edit, move, chmod', () => {
+  test('an edit applies over the previewed content, keeps mode and a backup, and is a no-op once applied', () =>
+    withRoot(async (root) => {
+      await fs.mkdir(path.join(root, 'etc/ssl'), { recursive: true });
+      const cnf = path.join(root, 'etc/ssl/openssl.cnf');
+      await fs.writeFile(cnf, 'default_md = md5\n');
+      await fs.chmod(cnf, 0o640);
+      const edit: Action = { kind: 'edit', title: 'md', path: '/etc/ssl/openssl.cnf', before: 'default_md = md5\n', after: 'default_md = sha256\n', changes: ['default_md: md5 → sha256'] };
+      const run = await runPlan(root, [edit, edit]);
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.equal(await fs.readFile(cnf, 'utf8'), 'default_md = sha256\n');
+      assert.equal(await modeOf(cnf), 0o640);
+      const backup = path.join(root, 'var/backups/lockstep', runIdOf(run), 'etc/ssl/openssl.cnf');
+      assert.equal(await fs.readFile(backup, 'utf8'), 'default_md = md5\n');
+    }));
+
+  test('an edit is refused when the file changed since the preview, and the file is left alone', () =>
+    withRoot(async (root) => {
+      const cnf = path.join(root, 'app.cnf');
+      await fs.writeFile(cnf, 'changed by someone else\n');
+      const run = await runPlan(root, [{ kind: 'edit', title: 'e', path: '/app.cnf', before: 'a = 1\n', after: 'a = 2\n', changes: [] }]);
+      assert.match(run.error?.message ?? '', /\/app\.cnf changed since the preview/);
+      assert.equal(await fs.readFile(cnf, 'utf8'), 'changed by someone else\n');
+    }));
+
+  test('a move backs up what it replaces; chmod sets the mode', () =>
+    withRoot(async (root) => {
+      await fs.writeFile(path.join(root, 'new.pem'), 'new');
+      await fs.writeFile(path.join(root, 'cert.pem'), 'old');
+      const run = await runPlan(root, [
+        { kind: 'move', title: 'mv', from: '/new.pem', to: '/cert.pem' },
+        { kind: 'chmod', title: 'chmod', path: '/cert.pem', mode: 0o444 },
+      ]);
+      assert.equal(run.error, undefined, run.error?.message);
+      assert.equal(await fs.readFile(path.join(root, 'cert.pem'), 'utf8'), 'new');
+      assert.equal(await modeOf(path.join(root, 'cert.pem')), 0o444);
+      assert.equal(await fs.stat(path.join(root, 'new.pem')).catch(() => undefined), undefined);
+      assert.equal(await fs.readFile(path.join(root, 'var/backups/lockstep', runIdOf(run), 'cert.pem'), 'utf8'), 'old');
+    }));
+});
+
 describe('a failing action: retry, skip, abort', () => {
   const failing: Action = { kind: 'run', title: 'fails', argv: ['sh', '-c', 'echo boom >&2; exit 3'] };
   const after: Action = { kind: 'write', title: 'after', path: '/after.txt', content: 'after\n', mode: 0o644 };
