@@ -1,5 +1,5 @@
 // Shared by the tests: temporary --root trees and the built CLI.
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +16,10 @@ export async function tempRoot(prefix = 'lockstep-test-'): Promise<{ root: strin
 }
 
 /** Runs the built CLI without a TTY (as CI does). Never rejects: inspect exitCode. */
-export function lockstep(args: readonly string[], options: Options = {}) {
+export function lockstep(
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly detached?: boolean; readonly cwd?: string } = {},
+) {
   return execa('node', [BIN, ...args], { reject: false, stdin: 'ignore', env: { CI: 'true', NO_COLOR: '1' }, ...options });
 }
 
