@@ -39,7 +39,7 @@ test('events and journal records are redacted before they leave', async () => {
     const sys = new System(root);
     const journal = await Journal.open(sys, secrets, 'run-1');
     await journal.write({ t: 'action', index: 0, status: 'failed', title: 't', message: `exit 1: ${SECRET}` });
-    await journal.log(`[0] stderr: ${SECRET}`);
+    journal.log(`[0] stderr: ${SECRET}`);
     await journal.close();
     const text = await fs.readFile(path.join(root, 'var/log/lockstep/journal.jsonl'), 'utf8');
     const log = await fs.readFile(journal.logFile, 'utf8');
