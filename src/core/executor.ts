@@ -64,7 +64,7 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
           ctx.bus.emit({ type: 'action-done', index, title: action.title, ms: 0, outcome: 'skipped' });
           break;
         }
-        throw err;
+        throw new AbortedError(`Stopped after "${action.title}" failed: ${err.message}`);
       }
     }
   }

@@ -62,10 +62,12 @@ export class Journal {
     const dir = sys.real(JOURNAL_DIR);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
+    await handle.chmod(0o600); // whatever the umask: root must be able to append next time
     const logFile = sys.real(`${JOURNAL_DIR}/${run}.log`);
     // A stream keeps the lines in order however fast they come; the journal itself is synced.
     const logStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
     await new Promise<void>((resolve, reject) => logStream.once('open', () => resolve()).once('error', reject));
+    await fs.chmod(logFile, 0o600);
     return new Journal(run, handle, secrets, logFile, logStream);
   }
 
@@ -148,5 +150,6 @@ export async function lastUnfinishedRun(sys: System, runId?: string): Promise<Ru
   const runs = summariseRuns(await readJournal(sys));
   if (runId !== undefined) return runs.find((r) => r.run === runId);
   const last = runs[runs.length - 1];
-  return last !== undefined && last.status !== 'done' && last.done.size < last.plan.length ? last : undefined;
+  // All actions done but no verdict (killed before verification) still counts: resume verifies it.
+  return last !== undefined && last.status !== 'done' ? last : undefined;
 }

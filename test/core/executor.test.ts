@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { p, type Action } from '../../src/core/actions.js';
-import { CommandFailedError } from '../../src/core/errors.js';
+import { AbortedError, CommandFailedError } from '../../src/core/errors.js';
 import { tempRoot } from '../helpers.js';
 import { runIdOf, runPlan } from './engine-harness.js';
 import { journalRecords } from './process-tree.js';
@@ -178,15 +178,16 @@ describe('a failing action: retry, skip, abort', () => {
       assert.ok(run.events.some((e) => e.type === 'action-done' && e.index === 0 && e.outcome === 'skipped'));
     }));
 
-  test('abort stops at the failure: nothing after it runs, and the run ends failed in the journal', () =>
+  test('abort stops at the failure: nothing after it runs, and the run ends aborted in the journal', () =>
     withRoot(async (root) => {
       const run = await runPlan(root, [failing, after], () => 'abort');
-      assert.ok(run.error instanceof CommandFailedError, `expected the command's failure, got ${run.error}`);
+      assert.ok(run.error instanceof AbortedError, `expected the operator's abort, got ${run.error}`);
+      assert.match(run.error.message, /exited with code 3/);
       assert.equal(run.failures.length, 1);
       assert.deepEqual(await statuses(root, 0), ['start', 'failed']);
       assert.deepEqual(await statuses(root, 1), []);
       assert.equal(await fs.stat(path.join(root, 'after.txt')).catch(() => undefined), undefined);
-      assert.ok(['aborted', 'failed'].includes((await runEnd(root)) as string));
+      assert.equal(await runEnd(root), 'aborted');
     }));
 
   test('retry runs the command again, which succeeds the second time', () =>
