@@ -30,6 +30,8 @@ export interface WriteFileAction {
   readonly content: string;
   readonly mode: number;
   readonly owner?: { readonly uid: number; readonly gid: number };
+  /** A new file derived from another (a dedicated copy of openssl.cnf): the preview diffs against it. */
+  readonly basedOn?: { readonly path: string; readonly content: string };
 }
 
 /**

@@ -47,15 +47,16 @@ export function describe(action: Action, index: number, sys: System, current?: s
       if (action.stdin !== undefined) details.push('standard input:', ...indent(action.stdin));
       return { ...base, command, details };
     }
-    case 'write':
+    case 'write': {
+      const from = current === undefined && action.basedOn !== undefined ? action.basedOn : undefined;
+      const what =
+        current !== undefined ? 'replaces the file (a backup is kept)' : from ? `new file, a copy of ${sys.real(from.path)} with the changes shown` : 'new file';
       return {
         ...base,
-        diff: unifiedDiff(sys.real(action.path), current, action.content),
-        details: [
-          `${current === undefined ? 'new file' : 'replaces the file (a backup is kept)'}, mode ${octal(action.mode)}` +
-            (action.owner ? `, owner ${action.owner.uid}:${action.owner.gid}` : ''),
-        ],
+        diff: from ? unifiedDiff(sys.real(action.path), from.content, action.content, sys.real(from.path)) : unifiedDiff(sys.real(action.path), current, action.content),
+        details: [`${what}, mode ${octal(action.mode)}` + (action.owner ? `, owner ${action.owner.uid}:${action.owner.gid}` : '')],
       };
+    }
     case 'edit':
       return {
         ...base,
@@ -79,8 +80,8 @@ function indent(text: string): string[] {
   return text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`);
 }
 
-function unifiedDiff(file: string, before: string | undefined, after: string): string {
-  return createTwoFilesPatch(before === undefined ? '/dev/null' : file, file, before ?? '', after, '', '', { context: 3 })
+function unifiedDiff(file: string, before: string | undefined, after: string, beforeName = file): string {
+  return createTwoFilesPatch(before === undefined ? '/dev/null' : beforeName, file, before ?? '', after, '', '', { context: 3 })
     .split('\n')
     .filter((l) => !l.startsWith('====='))
     .join('\n')

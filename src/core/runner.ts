@@ -32,7 +32,7 @@ export interface RunOutcome {
 export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answers> {
   const answers: Record<string, AnswerValue> = {};
   for (const q of step.questions) {
-    if (q.when !== undefined && !q.when(answers, await step.facts(answers, opts.sys))) continue;
+    if (q.when !== undefined && !q.when(answers, await step.facts(answers, opts.sys, opts.secrets))) continue;
     let value = await opts.source.lookup(q, answers);
     if (value === undefined) {
       const defaultValue = defaultOf(q, answers);
@@ -78,7 +78,7 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
     });
   }
   const answers = await collectAnswers(step, opts);
-  const facts = await step.facts(answers, opts.sys);
+  const facts = await step.facts(answers, opts.sys, opts.secrets);
   const plan = step.plan(answers, facts);
   for (const note of step.notes?.(answers, facts) ?? []) opts.bus.emit({ type: 'info', message: note });
   return applyAndVerify(step, command, answers, plan, opts);

@@ -5,6 +5,12 @@ import type { Check } from './events.js';
 import type { Answers, Question } from './questions.js';
 import type { System } from './system.js';
 
+/** Read access to the secrets answered so far (a passphrase checked against a key, say). */
+export interface SecretReader {
+  get(name: string): string;
+  has(name: string): boolean;
+}
+
 export interface Step<F = unknown> {
   /** Stable id, also the command path ("cert self-signed"). */
   readonly id: string;
@@ -14,11 +20,11 @@ export interface Step<F = unknown> {
   /** In asking order; `when` skips those that do not apply. Each is a flag and an answers key. */
   readonly questions: readonly Question[];
   /** Reads the machine (never changes it). Called again as answers arrive. */
-  facts(answers: Answers, sys: System): Promise<F>;
+  facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<F>;
   /** Pure: the same answers and facts give the same plan. Throws UserError to refuse. */
   plan(answers: Answers, facts: F): readonly Action[];
   /** Checks the result against the real system. */
-  verify(answers: Answers, sys: System, secrets: { get(name: string): string; has(name: string): boolean }): Promise<readonly Check[]>;
+  verify(answers: Answers, sys: System, secrets: SecretReader): Promise<readonly Check[]>;
   /** Lines for the summary: where things are, what to do next. */
   summary(answers: Answers): readonly string[];
   /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */
