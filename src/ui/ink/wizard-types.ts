@@ -1,0 +1,132 @@
+// The wizard's state and actions as types: everything the screen shows, as data.
+import type { ActionPreview } from '../../core/describe.js';
+import type { Check, LockstepEvent } from '../../core/events.js';
+import type { FailureChoice } from '../../core/executor.js';
+import type { AnswerValue } from '../../core/questions.js';
+import type { Flow } from '../../flows/index.js';
+import type { Banner } from './error-banner.js';
+import type { Prompt } from './ink-prompter.js';
+import type { EditKey, LineState } from './line-edit.js';
+
+export const PHASES = ['questions', 'preview', 'applying', 'verify', 'summary'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface ResumeOffer {
+  readonly run: string;
+  readonly command: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+export type TranscriptEntry =
+  | { readonly kind: 'heading'; readonly title: string }
+  | { readonly kind: 'answer'; readonly message: string; readonly text: string }
+  | { readonly kind: 'note'; readonly level: 'info' | 'warning'; readonly message: string }
+  | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[] }
+  | {
+      readonly kind: 'action';
+      readonly title: string;
+      readonly outcome: 'done' | 'skipped' | 'already-done' | 'failed';
+      readonly ms?: number;
+      readonly message?: string;
+    }
+  | { readonly kind: 'checks'; readonly checks: readonly Check[] }
+  | { readonly kind: 'summary'; readonly lines: readonly string[]; readonly dryRun: boolean };
+
+/** What has happened: printed once above the live area (Ink's <Static>). */
+export type TranscriptItem = TranscriptEntry & { readonly id: number };
+
+export interface PromptState {
+  readonly prompt: Prompt;
+  readonly line: LineState;
+  /** The highlighted entry of a list (select, multiselect, failure menu). */
+  readonly focus: number;
+  readonly checked: readonly string[];
+  /** A repeated secret: the first entry, waiting for the second. */
+  readonly firstSecret?: string;
+  readonly error?: string;
+}
+
+export interface LiveLog {
+  readonly lines: readonly string[];
+  readonly count: number;
+}
+
+export interface ApplyState {
+  readonly run: string;
+  readonly total: number;
+  readonly logFile?: string;
+  readonly current?: { readonly index: number; readonly total: number; readonly title: string };
+  readonly log: LiveLog;
+}
+
+export interface RunResult {
+  readonly ok: boolean;
+  readonly code: number;
+  readonly banner?: Banner;
+}
+
+export interface WizardState {
+  readonly flows: readonly Flow[];
+  readonly screen: 'home' | 'run' | 'result';
+  readonly homeFocus: number;
+  readonly resumable?: ResumeOffer;
+  /** Starts a fresh <Static> for each run. */
+  readonly runNumber: number;
+  readonly title: string;
+  readonly phase: Phase;
+  readonly transcript: readonly TranscriptItem[];
+  readonly prompt?: PromptState;
+  readonly apply?: ApplyState;
+  readonly failedMessage?: string;
+  /** The error output of the last failed action, for the banner if the run stops there. */
+  readonly failureOutput?: readonly string[];
+  readonly result?: RunResult;
+  /** Ctrl+C was pressed during a run: waiting for the engine to stop. */
+  readonly interrupted: boolean;
+  /** Started on a command (not from the menu), or interrupted: exit when the run ends. */
+  readonly exitWhenDone: boolean;
+  readonly journalFile: string;
+  /** Decided, not yet done: see Effect. */
+  readonly outbox: readonly Effect[];
+  /** Set once: the app exits with it. */
+  readonly exitCode?: number;
+}
+
+export type RunOutcomeAction = { readonly ok: boolean } | { readonly error: unknown };
+
+/** The subset of Ink's Key the wizard reads. */
+export type KeyInfo = EditKey & { readonly return: boolean };
+
+/**
+ * What the reducer decided that needs the outside world: settle a prompt, start or stop a run.
+ * The app performs them in order (useOutbox) and takes them off the list.
+ */
+export type Effect =
+  | { readonly kind: 'reply'; readonly id: number; readonly value: AnswerValue | FailureChoice }
+  | { readonly kind: 'run'; readonly flow: Flow }
+  | { readonly kind: 'resume'; readonly runId?: string }
+  | { readonly kind: 'interrupt'; readonly applied: boolean };
+
+export type WizardAction =
+  | { readonly type: 'key'; readonly input: string; readonly key: KeyInfo }
+  | { readonly type: 'resume-offer'; readonly offer: ResumeOffer | undefined }
+  | { readonly type: 'event'; readonly event: LockstepEvent }
+  | { readonly type: 'log'; readonly log: LiveLog }
+  | { readonly type: 'prompt'; readonly prompt: Prompt }
+  | { readonly type: 'run-end'; readonly outcome: RunOutcomeAction }
+  | { readonly type: 'outbox-taken'; readonly count: number };
+
+export const FAILURE_CHOICES = [
+  { value: 'retry', label: 'Retry it' },
+  { value: 'skip', label: 'Skip it and go on' },
+  { value: 'abort', label: 'Abort the run (what is done stays done; the journal lists it)' },
+] as const;
+
+export function listSize(prompt: Prompt): number {
+  if (prompt.kind === 'failure') return FAILURE_CHOICES.length;
+  if (prompt.kind === 'question' && (prompt.question.kind === 'select' || prompt.question.kind === 'multiselect')) {
+    return prompt.question.choices.length;
+  }
+  return 0;
+}
