@@ -1,5 +1,11 @@
+// The Ink front end's entry, imported lazily by cli.ts only when it will be drawn.
+import { render } from 'ink';
 import type { Flow } from '../../flows/index.js';
 import type { Session } from '../../flows/session.js';
+import { colorWanted } from '../text/colors.js';
+import { App } from './App.js';
+
+export { App, type AppProps } from './App.js';
 
 export interface TuiOptions {
   readonly session: Session;
@@ -8,6 +14,18 @@ export interface TuiOptions {
   readonly resume?: string | true;
 }
 
-export async function runTui(_options: TuiOptions): Promise<number> {
-  throw new Error('TUI not built yet');
+/** Draws the wizard until it exits; returns the exit code (0 done, 1 failed or stopped, 2 bad input). */
+export async function runTui(options: TuiOptions): Promise<number> {
+  let code = 1;
+  const app = render(<App {...options} color={colorWanted(process.stdout)} onExit={(c) => (code = c)} />, {
+    // Ctrl+C is the app's to handle: it stops a run cleanly and sets the exit code.
+    exitOnCtrlC: false,
+  });
+  try {
+    await app.waitUntilExit();
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\nThis is a bug in lockstep; --plain avoids the full-screen interface.\n`);
+    return 1;
+  }
+  return code;
 }

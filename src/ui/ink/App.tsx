@@ -1,0 +1,60 @@
+// The root: owns the state, connects the engine (prompts, events, runs) and is the one place
+// the app exits from (STYLE.md: one exit point).
+import { Box, useApp } from 'ink';
+import { useEffect, useMemo } from 'react';
+import { JOURNAL_FILE } from '../../core/journal.js';
+import type { Flow } from '../../flows/index.js';
+import type { Session } from '../../flows/session.js';
+import { HomeMenu } from './HomeMenu.js';
+import { homeItems } from './home-items.js';
+import { InkPrompter } from './ink-prompter.js';
+import { RunScreen } from './RunScreen.js';
+import { ColorProvider } from './Styled.js';
+import { Transcript } from './Transcript.js';
+import { useEngineEvents } from './use-engine-events.js';
+import { useOutbox, useResumeOffer } from './use-runner.js';
+import { useWizardInput } from './use-wizard-input.js';
+import { useWizardState } from './use-wizard-state.js';
+
+export interface AppProps {
+  readonly session: Session;
+  readonly flows: readonly Flow[];
+  /** Run this flow at once (a command was given); exit when it ends. */
+  readonly start?: Flow;
+  /** Resume the last interrupted run (true) or this run id; exit when it ends. */
+  readonly resume?: string | true;
+  /** Told the exit code just before the app exits. */
+  readonly onExit?: (code: number) => void;
+  /** False under NO_COLOR. */
+  readonly color?: boolean;
+}
+
+export function App({ session, flows, start, resume, onExit, color = true }: AppProps) {
+  const { exit } = useApp();
+  const [state, dispatch] = useWizardState({
+    flows,
+    ...(start ? { start } : {}),
+    ...(resume !== undefined ? { resume } : {}),
+    journalFile: session.sys.real(JOURNAL_FILE),
+  });
+  const prompter = useMemo(() => new InkPrompter(), []);
+  useEffect(() => prompter.connect((prompt) => dispatch({ type: 'prompt', prompt })), [prompter, dispatch]);
+  useEngineEvents(session.bus, dispatch);
+  useWizardInput(dispatch);
+  useOutbox(state.outbox, session, prompter, dispatch);
+  useResumeOffer(state.screen === 'home', session, dispatch);
+  useEffect(() => {
+    if (state.exitCode === undefined) return;
+    onExit?.(state.exitCode);
+    exit();
+  }, [state.exitCode, onExit, exit]);
+
+  return (
+    <ColorProvider value={color}>
+      <Box flexDirection="column">
+        <Transcript key={state.runNumber} items={state.transcript} />
+        {state.screen === 'home' ? <HomeMenu items={homeItems(flows, state.resumable)} focus={state.homeFocus} /> : <RunScreen state={state} />}
+      </Box>
+    </ColorProvider>
+  );
+}

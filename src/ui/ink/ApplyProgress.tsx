@@ -1,0 +1,30 @@
+// The running action and the last few lines of its output: never the whole log, however long
+// (the full output is in the run's log file, named here).
+import { Box, Text } from 'ink';
+import { Styled } from './Styled.js';
+import type { ApplyState } from './use-wizard-state.js';
+
+export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
+  const { current, log } = apply;
+  return (
+    <Box flexDirection="column">
+      {current ? (
+        <Text>
+          <Styled tone="accent">▸ </Styled>
+          <Styled bold>{`[${current.index + 1}/${current.total}] ${current.title}…`}</Styled>
+        </Text>
+      ) : (
+        <Styled tone="muted">Working…</Styled>
+      )}
+      {current &&
+        log.lines.map((line, i) => (
+          <Text key={i} wrap="truncate-end">
+            <Styled tone="muted">{'  │ '}</Styled>
+            {line}
+          </Text>
+        ))}
+      <Styled tone="muted">{`${log.count.toLocaleString('en-US')} line${log.count === 1 ? '' : 's'} of output so far`}</Styled>
+      {apply.logFile && <Styled tone="muted">{`Full output: ${apply.logFile}`}</Styled>}
+    </Box>
+  );
+}

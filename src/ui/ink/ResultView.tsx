@@ -1,0 +1,34 @@
+// The end of a run: done, or a banner saying what went wrong and what to do next.
+import { Box, Text } from 'ink';
+import { Styled, useColor } from './Styled.js';
+import type { RunResult } from './use-wizard-state.js';
+
+export function ResultView({ result, exiting }: { readonly result: RunResult; readonly exiting: boolean }) {
+  const color = useColor();
+  const next = exiting ? undefined : 'Press Enter to return to the menu, or q to quit.';
+  if (result.banner === undefined) {
+    return (
+      <Box flexDirection="column">
+        <Styled tone="ok" bold>
+          ✓ Finished: the summary above says where everything is.
+        </Styled>
+        {next && <Styled tone="muted">{next}</Styled>}
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column">
+      <Box flexDirection="column" borderStyle="round" paddingX={1} {...(color ? { borderColor: 'red' } : {})}>
+        <Text>
+          <Styled tone="bad" bold>
+            {`✗ ${result.banner.title}`}
+          </Styled>
+        </Text>
+        {result.banner.lines.map((l, i) => (
+          <Text key={i}>{l}</Text>
+        ))}
+      </Box>
+      {next && <Styled tone="muted">{next}</Styled>}
+    </Box>
+  );
+}

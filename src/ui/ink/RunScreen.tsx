@@ -1,0 +1,54 @@
+// The live area during a run: where we are, then whatever is waiting on the operator or running.
+import { Box, Text } from 'ink';
+import { ApplyProgress } from './ApplyProgress.js';
+import { FailurePrompt } from './FailurePrompt.js';
+import { Header } from './Header.js';
+import { QuestionPrompt } from './QuestionPrompt.js';
+import { ResultView } from './ResultView.js';
+import { Styled } from './Styled.js';
+import type { WizardState } from './use-wizard-state.js';
+
+function Body({ state }: { readonly state: WizardState }) {
+  const { prompt, apply, result } = state;
+  if (result) return <ResultView result={result} exiting={state.exitWhenDone} />;
+  if (state.interrupted) return <Styled tone="warn">Stopping… (press Ctrl+C again to leave at once)</Styled>;
+  if (prompt?.prompt.kind === 'question') return <QuestionPrompt state={prompt} question={prompt.prompt.question} ctx={prompt.prompt.ctx} />;
+  if (prompt?.prompt.kind === 'failure') return <FailurePrompt prompt={prompt.prompt} focus={prompt.focus} />;
+  if (prompt?.prompt.kind === 'confirm-apply') {
+    return (
+      <Box flexDirection="column">
+        <Text>
+          <Styled tone="accent">? </Styled>
+          <Styled bold>Apply this plan?</Styled>
+          <Styled tone="muted"> (y/N)</Styled>
+        </Text>
+        <Styled tone="muted">The plan above lists every command and file change. y applies it; n or Enter stops here, changing nothing.</Styled>
+      </Box>
+    );
+  }
+  if (apply) return <ApplyProgress apply={apply} />;
+  return <Styled tone="muted">Working…</Styled>;
+}
+
+function footer(state: WizardState): string | undefined {
+  if (state.result || state.interrupted) return undefined;
+  if (state.apply) return 'Ctrl+C stops the run; "lockstep resume" can continue it later.';
+  return 'Ctrl+C stops here; nothing has been changed yet.';
+}
+
+export function RunScreen({ state }: { readonly state: WizardState }) {
+  const hint = footer(state);
+  return (
+    <Box flexDirection="column">
+      <Header title={state.title} phase={state.phase} stopped={state.result !== undefined && !state.result.ok} />
+      <Box flexDirection="column" marginTop={1}>
+        <Body state={state} />
+      </Box>
+      {hint && (
+        <Box marginTop={1}>
+          <Styled tone="muted">{hint}</Styled>
+        </Box>
+      )}
+    </Box>
+  );
+}

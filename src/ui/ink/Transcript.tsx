@@ -1,0 +1,72 @@
+// What has happened so far, printed once above the live area and left in the terminal's
+// scrollback: answers, notes, the plan, each finished action, the checks and the summary.
+import { Box, Static, Text } from 'ink';
+import { PlanPreview } from './PlanPreview.js';
+import { Styled } from './Styled.js';
+import type { TranscriptItem } from './use-wizard-state.js';
+
+const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+function Entry({ item }: { readonly item: TranscriptItem }) {
+  switch (item.kind) {
+    case 'heading':
+      return <Styled bold>{`== ${item.title} ==`}</Styled>;
+    case 'answer':
+      return (
+        <Text>
+          <Styled tone="ok">✓</Styled> {item.message}: <Styled bold>{item.text}</Styled>
+        </Text>
+      );
+    case 'note':
+      return <Styled tone={item.level === 'warning' ? 'warn' : 'plain'}>{`${item.level === 'warning' ? 'Warning' : 'Note'}: ${item.message}`}</Styled>;
+    case 'plan':
+      return <PlanPreview actions={item.actions} />;
+    case 'action':
+      if (item.outcome === 'failed') {
+        return (
+          <Text>
+            <Styled tone="bad">✗</Styled> {item.title}: {item.message}
+          </Text>
+        );
+      }
+      return (
+        <Text>
+          {item.outcome === 'done' ? <Styled tone="ok">✓</Styled> : <Styled tone="warn">-</Styled>} {item.title}{' '}
+          <Styled tone="muted">
+            {item.outcome === 'done' ? `(${duration(item.ms ?? 0)})` : item.outcome === 'skipped' ? '(skipped)' : '(done in an earlier attempt)'}
+          </Styled>
+        </Text>
+      );
+    case 'checks':
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Styled bold>Verification:</Styled>
+          {item.checks.map((c, i) => (
+            <Box key={i} paddingLeft={2}>
+              <Box width={2} flexShrink={0}>
+                {c.ok ? <Styled tone="ok">✓</Styled> : <Styled tone="bad">✗</Styled>}
+              </Box>
+              <Text>
+                {c.name} <Styled tone="muted">— {c.evidence}</Styled>
+              </Text>
+            </Box>
+          ))}
+        </Box>
+      );
+    case 'summary':
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Styled bold tone="ok">
+            {item.dryRun ? 'Dry run finished.' : 'Done.'}
+          </Styled>
+          {item.lines.map((l, i) => (
+            <Text key={i}>{`  ${l}`}</Text>
+          ))}
+        </Box>
+      );
+  }
+}
+
+export function Transcript({ items }: { readonly items: readonly TranscriptItem[] }) {
+  return <Static items={[...items]}>{(item) => <Entry key={item.id} item={item} />}</Static>;
+}

@@ -1,0 +1,145 @@
+// The plan preview, the live log and failures, with test-only steps run by the real engine.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { tempRoot } from '../helpers.js';
+import { cleanup, KEY, startApp, testFlow } from './harness.js';
+
+const roots: Array<() => Promise<void>> = [];
+async function root(): Promise<string> {
+  const t = await tempRoot('lockstep-ui-');
+  roots.push(t.cleanup);
+  return t.root;
+}
+afterEach(async () => {
+  cleanup();
+  for (const c of roots.splice(0)) await c();
+});
+
+test('the preview shows each command and a coloured-by-sign diff of a replaced file; n changes nothing', async () => {
+  const dir = await root();
+  await fs.mkdir(path.join(dir, 'etc'));
+  await fs.writeFile(path.join(dir, 'etc/demo.conf'), 'listen 80\nserver_name old.example\nkeepalive 10\n');
+  const flow = testFlow('diff', [
+    { kind: 'write', title: 'Point demo.conf at the new name', path: '/etc/demo.conf', content: 'listen 80\nserver_name new.example\nkeepalive 10\n', mode: 0o644 },
+    { kind: 'run', title: 'Print the version', argv: ['openssl', 'version'] },
+  ]);
+  const app = startApp({ root: dir, flows: [flow], start: flow });
+  const frame = await app.waitFor('Apply this plan? (y/N)');
+  assert.match(frame, /The plan: 2 actions\. Nothing has changed yet\./);
+  assert.match(frame, /1\. Point demo\.conf at the new name/);
+  assert.match(frame, /replaces the file \(a backup is kept\), mode 0644/);
+  assert.match(frame, /^\s*@@ -1,3 \+1,3 @@$/m);
+  assert.match(frame, /^\s*-server_name old\.example$/m);
+  assert.match(frame, /^\s*\+server_name new\.example$/m);
+  assert.match(frame, /^\s* keepalive 10$/m);
+  assert.match(frame, /2\. Print the version\n\s+\$ openssl version/);
+  assert.match(frame, /✓ questions {2}▸ preview {2}· applying/);
+  app.press(KEY.enter); // the default is no
+  assert.equal(await app.exited, 1);
+  assert.match(app.frame(), /Nothing was changed: the plan was not confirmed\./);
+  assert.equal(await fs.readFile(path.join(dir, 'etc/demo.conf'), 'utf8'), 'listen 80\nserver_name old.example\nkeepalive 10\n');
+});
+
+test('log lines stream into a small live pane: the last few, a count and the log file; colour codes stripped', async () => {
+  const dir = await root();
+  const flag = path.join(dir, 'go-on');
+  const script = `for i in $(seq 1 5000); do echo line $i; done; printf '\\033[31mred-line\\033[0m\\n'; while [ ! -e "$0" ]; do sleep 0.02; done`;
+  const flow = testFlow('log', [{ kind: 'run', title: 'Print a lot', argv: ['sh', '-c', script, flag] }]);
+  const app = startApp({ root: dir, flows: [flow], start: flow });
+  await app.waitFor('Apply this plan?');
+  const framesBefore = app.frames.length;
+  app.press('y');
+  const frame = await app.waitFor('│ red-line');
+  assert.match(frame, /▸ \[1\/1\] Print a lot…/);
+  assert.match(frame, /│ line 5000\n/);
+  assert.match(frame, /│ line 4994\n/);
+  assert.doesNotMatch(frame, /line 4993\n/, 'only the last 8 lines are shown');
+  assert.match(frame, /5,001 lines of output so far\n\s*Full output: .*\/var\/log\/lockstep\/[0-9T]+-[0-9a-f]+\.log/);
+  assert.ok(frame.split('\n').length < 40, `the frame stays small:\n${frame}`);
+  assert.ok(!app.lastFrame()!.includes('\u001B[31m'), 'the child’s colour codes do not reach the screen');
+  // Renders are batched: 5,001 lines must not mean thousands of frames.
+  assert.ok(app.frames.length - framesBefore < 100, `${app.frames.length - framesBefore} frames for 5,001 lines`);
+
+  await fs.writeFile(flag, '');
+  const done = await app.waitFor('Done.');
+  assert.match(done, /✓ Print a lot \(\d+(\.\d)? m?s\)/);
+  assert.equal(await app.exited, 0);
+  const logFile = /Full output: (\S+)/.exec(frame)![1]!;
+  const full = await fs.readFile(logFile, 'utf8');
+  assert.match(full, /stdout: line 1\n/, 'the full output is in the log file');
+  assert.match(full, /stdout: line 5000\n/);
+});
+
+const failing = (extra = '') =>
+  testFlow('fail', [
+    { kind: 'run', title: 'Run a failing command', argv: ['sh', '-c', `echo first >&2; echo boom >&2; ${extra} exit 3`] },
+    { kind: 'mkdir', title: 'Make /after', path: '/after', mode: 0o755 },
+  ]);
+
+test('a failing action shows its error output and Retry / Skip / Abort; Skip goes on', async () => {
+  const dir = await root();
+  const flow = failing();
+  const app = startApp({ root: dir, flows: [flow], start: flow });
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  let frame = await app.waitFor('What now?');
+  assert.match(frame, /✗ Action 1 failed: sh exited with code 3: boom/);
+  assert.match(frame, /│ first\n\s*│ boom/);
+  assert.match(frame, /❯ Retry it\n\s+Skip it and go on\n\s+Abort the run/);
+  app.press('r'); // retry: fails the same way, asked again
+  await app.waitFor(/✗ Run a failing command: [^\n]*\n✗ Run a failing command/);
+  await app.waitFor('What now?');
+  app.press(KEY.down);
+  await app.waitFor('❯ Skip it and go on');
+  app.press(KEY.enter);
+  frame = await app.waitFor('Done.');
+  assert.match(frame, /- Run a failing command \(skipped\)/);
+  assert.match(frame, /✓ Make \/after/);
+  assert.equal(await app.exited, 0);
+  assert.ok((await fs.stat(path.join(dir, 'after'))).isDirectory());
+});
+
+test('Abort at a failure stops the run (exit 1) with a banner; the menu then offers to resume it', async () => {
+  const dir = await root();
+  const flow = failing();
+  const app = startApp({ root: dir, flows: [flow] });
+  await app.waitFor('❯ Test: fail');
+  app.press(KEY.enter);
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  await app.waitFor('What now?');
+  app.press('a');
+  let frame = await app.waitFor('Stopped after "Run a failing command" failed: sh exited with code 3: boom');
+  assert.match(frame, /Its last error output:[^\n]*\n[^\n]*first[^\n]*\n[^\n]*boom/);
+  assert.match(frame, /Full output: .*\.log/);
+  assert.match(frame, /Every action done so far is listed in .*journal\.jsonl/);
+  assert.match(frame, /"lockstep resume" continues the run/);
+  assert.match(frame, /✗ applying/);
+  await assert.rejects(fs.stat(path.join(dir, 'after')), 'the next action did not run');
+
+  app.press(KEY.enter);
+  frame = await app.waitFor('Resume an interrupted run');
+  assert.match(frame, /"fail" \(run [0-9T]+-[0-9a-f]+\) stopped after 0 of 2 actions/);
+  app.press(KEY.down, KEY.enter);
+  // Resuming needs the step among the engine's flows; a test-only step is not: the engine says so.
+  frame = await app.waitFor('which this version of lockstep does not know');
+  app.press('q');
+  assert.equal(await app.exited, 2);
+});
+
+test('Ctrl+C while a command runs stops it and the run (exit 1)', async () => {
+  const dir = await root();
+  const flow = testFlow('slow', [{ kind: 'run', title: 'Wait a long time', argv: ['sh', '-c', 'echo started; exec sleep 30'] }]);
+  const app = startApp({ root: dir, flows: [flow], start: flow });
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  await app.waitFor('│ started');
+  const started = Date.now();
+  app.press(KEY.ctrlC);
+  assert.equal(await app.exited, 1);
+  assert.ok(Date.now() - started < 10_000, 'the child was stopped, not waited for');
+  assert.match(app.frame(), /Stopped by the operator\./);
+  assert.match(app.frame(), /"lockstep resume" continues/);
+});

@@ -1,0 +1,90 @@
+// Shared by the TUI tests: the real App on a real Session under a temporary root, driven
+// through ink-testing-library's stdin, read back with colour stripped.
+import { cleanup, render } from 'ink-testing-library';
+import type { Action } from '../../src/core/actions.js';
+import { PresetAnswers, type FlagValue } from '../../src/core/answers.js';
+import type { Check } from '../../src/core/events.js';
+import type { Question } from '../../src/core/questions.js';
+import type { Step } from '../../src/core/step.js';
+import type { Flow } from '../../src/flows/index.js';
+import { Session } from '../../src/flows/session.js';
+import { App } from '../../src/ui/ink/run-tui.js';
+
+export const KEY = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  enter: '\r',
+  space: ' ',
+  backspace: '\u007F',
+  ctrlC: '\u0003',
+  ctrlU: '\u0015',
+} as const;
+
+export const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
+
+/** Polls the last frame (colour stripped) until it contains `text`; no fixed sleeps. */
+export async function waitForContent(lastFrame: () => string | undefined, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    // Always yield first: Ink attaches its input listener in an effect after the first frame.
+    await new Promise((r) => setTimeout(r, 15));
+    const frame = strip(lastFrame() ?? '');
+    if (typeof text === 'string' ? frame.includes(text) : text.test(frame)) return frame;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${String(text)} in the frame:\n${frame}`);
+  }
+}
+
+/** A Flow around a test-only Step: fixed questions and plan, no checks unless given. */
+export function testFlow(
+  id: string,
+  plan: readonly Action[],
+  options: { questions?: readonly Question[]; checks?: readonly Check[]; summary?: readonly string[] } = {},
+): Flow {
+  const title = `Test: ${id}`;
+  const step: Step = {
+    id,
+    title,
+    description: `A test-only step (${id}).`,
+    questions: options.questions ?? [],
+    facts: async () => ({}),
+    plan: () => plan,
+    verify: async () => options.checks ?? [],
+    summary: () => options.summary ?? [`${id} finished`],
+  };
+  return { command: id, title, description: step.description, step };
+}
+
+export function startApp(options: {
+  root: string;
+  flows: readonly Flow[];
+  start?: Flow;
+  resume?: string | true;
+  flags?: ReadonlyMap<string, FlagValue>;
+}) {
+  const session = new Session({ root: options.root, source: new PresetAnswers(options.flags ?? new Map(), {}, {}), dryRun: false, yes: false });
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const ui = render(
+    <App
+      session={session}
+      flows={options.flows}
+      color={false}
+      onExit={resolveExit}
+      {...(options.start ? { start: options.start } : {})}
+      {...(options.resume ? { resume: options.resume } : {})}
+    />,
+  );
+  return {
+    ...ui,
+    session,
+    exited,
+    frame: (): string => strip(ui.lastFrame() ?? ''),
+    waitFor: (text: string | RegExp) => waitForContent(ui.lastFrame, text),
+    /** Each key as its own write, as a person types them. */
+    press: (...keys: string[]): void => {
+      for (const k of keys) ui.stdin.write(k);
+    },
+  };
+}
+
+export { cleanup };
