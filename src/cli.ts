@@ -7,6 +7,9 @@ import { loadAnswersFile, PresetAnswers, type FlagValue } from './core/answers.j
 import { AbortedError, exitCodeOf, UserError } from './core/errors.js';
 import { NonInteractivePrompter, type Prompter } from './core/prompter.js';
 import { defaultOf, envOf, flagOf, type Question } from './core/questions.js';
+import { listCa, listingLines } from './ca/ca-list.js';
+import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
+import { System } from './core/system.js';
 import { FLOWS, type Flow } from './flows/index.js';
 import { Session } from './flows/session.js';
 import { colorWanted, palette } from './ui/text/colors.js';
@@ -27,6 +30,11 @@ interface GlobalOptions {
 }
 
 type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
+
+const GROUPS: Readonly<Record<string, string>> = {
+  ca: 'private certificate authority: init, sign, revoke, crl, list, distribute',
+  cert: 'application certificates',
+};
 
 export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
   if (g.json) return 'json';
@@ -169,7 +177,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     for (const word of words.slice(0, -1)) {
       let group = groups.get(word);
       if (group === undefined) {
-        group = parent.command(word).description(`${word} commands`);
+        group = parent.command(word).description(GROUPS[word] ?? `${word} commands`);
         groups.set(word, group);
       }
       parent = group;
@@ -182,6 +190,19 @@ export function buildProgram(setCode: (code: number) => void): Command {
       setCode(await runWith(all, flagValues(flow.step.questions, all), { flow }));
     });
   }
+
+  groups
+    .get('ca')
+    ?.command('list')
+    .description('what the CA has issued (valid / revoked / expired, days left) and when its CRL must be re-issued')
+    .option('--ca-dir <dir>', 'folder of the certificate authority', DEFAULT_CA_DIR)
+    .option('--ca-name <name>', 'name of the CA', DEFAULT_CA_NAME)
+    .action(async (opts: { caDir: string; caName: string }, command: Command) => {
+      const g = command.optsWithGlobals() as GlobalOptions;
+      const listing = await listCa(new System(g.root), opts.caDir, opts.caName);
+      process.stdout.write(g.json ? `${JSON.stringify(listing)}\n` : `${listingLines(listing).join('\n')}\n`);
+      setCode(0);
+    });
 
   program
     .command('resume')

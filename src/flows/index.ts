@@ -1,6 +1,10 @@
 // What lockstep can do today, in the order the home menu offers it. Later flows (CA, lockdown,
 // renewal) add their steps here.
 import type { Step } from '../core/step.js';
+import { caDistributeStep } from '../ca/ca-distribute.js';
+import { caInitStep } from '../ca/ca-init.js';
+import { caCrlStep, caRevokeStep } from '../ca/ca-revoke.js';
+import { caSignStep } from '../ca/ca-sign.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -11,8 +15,15 @@ export interface Flow {
   readonly step: Step;
 }
 
+const flow = <F>(step: Step<F>): Flow => ({ command: step.id, title: step.title, description: step.description, step: step as unknown as Step });
+
 export const FLOWS: readonly Flow[] = [
-  { command: 'cert self-signed', title: selfSignedStep.title, description: selfSignedStep.description, step: selfSignedStep as Step },
+  flow(caInitStep),
+  flow(caSignStep),
+  flow(caRevokeStep),
+  flow(caCrlStep),
+  flow(caDistributeStep),
+  flow(selfSignedStep),
 ];
 
 export function stepById(id: string): Step | undefined {
