@@ -87,4 +87,13 @@ export function startApp(options: {
   };
 }
 
+/** Moves the home menu's focus down to the flow titled `title` (the menu grows as lockstep does). */
+export async function focusOn(app: ReturnType<typeof startApp>, flows: readonly Flow[], title: string): Promise<void> {
+  await app.waitFor('lockstep: what would you like to do?');
+  const at = flows.findIndex((f) => f.title === title);
+  if (at < 0) throw new Error(`no flow "${title}"`);
+  for (let i = 0; i < at; i++) app.press(KEY.down);
+  await app.waitFor(`❯ ${title}`);
+}
+
 export { cleanup };
