@@ -44,7 +44,7 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
-function optionFor(q: Question): Option {
+function optionsFor(q: Question): Option | Option[] {
   const flag = flagOf(q);
   const d = typeof q.default === 'function' ? undefined : defaultOf(q, {});
   const extra = [
@@ -58,7 +58,7 @@ function optionFor(q: Question): Option {
   const description = `${q.message}${extra.length ? ` (${extra.join('; ')})` : ''}`;
   switch (q.kind) {
     case 'confirm':
-      return new Option(flag, description);
+      return [new Option(flag, description), new Option(`--no-${flag.slice(2)}`, `answer no to: ${q.message}`)];
     case 'secret':
       return new Option(`${flag} <file>`, description);
     case 'hostname':
@@ -183,7 +183,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       parent = group;
     }
     const cmd = parent.command(words[words.length - 1] ?? flow.command).description(flow.description);
-    for (const q of flow.step.questions) cmd.addOption(optionFor(q));
+    for (const q of flow.step.questions) for (const o of [optionsFor(q)].flat()) cmd.addOption(o);
     cmd.addHelpText('after', `\nEach option is also a key of the --answers file. Missing answers are asked on a terminal;\nwith --yes or without a terminal a missing answer stops the run (exit 2), naming its flag.`);
     cmd.action(async (_opts, command: Command) => {
       const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
