@@ -43,13 +43,18 @@ export type Statement =
 
 export type AssignmentStatement = Extract<Statement, { kind: 'assignment' }>;
 
-const NAME_PUNCTUATION = '!.%&*+,/;?@^~|-';
+// Character classes of conf_def.h's default table (ASCII only: other bytes are in no class).
+const ALNUM = 1;
+const NAME = 2;
+const CLASS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_') CLASS[c.charCodeAt(0)] = ALNUM | NAME;
+for (const c of '!.%&*+,/;?@^~|-') CLASS[c.charCodeAt(0)] = NAME;
+const classOf = (c: string | undefined): number => (c === undefined ? 0 : (CLASS[c.charCodeAt(0)] ?? 0));
 
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isQuote = (c: string | undefined): boolean => c === '"' || c === "'" || c === '`';
-export const isAlnum = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
-const isNameChar = (c: string | undefined, dollarid: boolean): boolean =>
-  c !== undefined && (isAlnum(c) || NAME_PUNCTUATION.includes(c) || (dollarid && c === '$'));
+export const isAlnum = (c: string | undefined): boolean => (classOf(c) & ALNUM) !== 0;
+const isNameChar = (c: string | undefined, dollarid: boolean): boolean => (classOf(c) & NAME) !== 0 || (dollarid && c === '$');
 
 /** A key or section name that needs no escaping (what lockstep itself writes). */
 export const isPlainName = (name: string): boolean =>
