@@ -2,7 +2,7 @@
 // read `value` for that key, described in words for the plan preview.
 
 import { UserError } from '../core/errors.js';
-import { classify, isPlainName, type PhysicalLine, type Statement } from './openssl-config-syntax.js';
+import { classify, endsWithContinuation, isPlainName, type PhysicalLine, type Statement } from './openssl-config-syntax.js';
 
 export type EditKind = 'replaced' | 'uncommented' | 'added' | 'section-added' | 'unchanged';
 
@@ -18,8 +18,6 @@ export interface ConfigEdit {
   /** For the preview, e.g. "[ CA_default ] dir: ./demoCA → /etc/pki/CA". */
   readonly description: string;
 }
-
-const endsWithContinuation = (s: string): boolean => /(^|[^\\])\\$/.test(s);
 
 function checkInput(section: string, key: string, value: string): void {
   const where = `[ ${section} ] ${key}`;

@@ -187,7 +187,8 @@ function applyPragma(argument: string, dollarid: boolean): boolean | string {
   return keyword === 'dollarid' ? flag : dollarid;
 }
 
-const endsWithContinuation = (buffer: string): boolean =>
+/** A single trailing backslash (not an escaped one) continues the line. */
+export const endsWithContinuation = (buffer: string): boolean =>
   buffer.endsWith('\\') && (buffer.length <= 1 || buffer[buffer.length - 2] !== '\\');
 
 export function scanStatements(lines: readonly PhysicalLine[]): Statement[] {
@@ -214,8 +215,7 @@ export function scanStatements(lines: readonly PhysicalLine[]): Statement[] {
     } else if (c.kind === 'assignment') {
       const { target, key, valueStart, valueEnd } = c;
       const value = buffer.slice(valueStart, valueEnd);
-      const text = buffer;
-      statements.push({ ...base, kind: 'assignment', target: target ?? section, key, value, text, valueStart, valueEnd, dollarid });
+      statements.push({ ...base, kind: 'assignment', target: target ?? section, key, value, text: buffer, valueStart, valueEnd, dollarid });
     } else if (c.kind === 'directive' && c.directive === 'pragma') {
       const next = applyPragma(c.argument, dollarid);
       if (typeof next === 'string') statements.push({ ...base, kind: 'invalid', reason: next });

@@ -146,6 +146,13 @@ describe('openssl config editor: details', () => {
     assert.ok(doc.toString().endsWith('keyUsage = digitalSignature\n\n[ v3_ca ]\nbasicConstraints = critical,CA:true'));
   });
 
+  test('a backslash ending the last line does not swallow a key added after it', () => {
+    const doc = parseOpensslConfig('[ s ]\nk = v \\');
+    doc.set('s', 'x', '1');
+    assert.equal(doc.toString(), '[ s ]\nk = v \\\n\nx = 1');
+    assert.equal(doc.get('s', 'k'), 'v');
+  });
+
   test('CRLF files get CRLF lines; the byte-order mark stays', () => {
     const before = fixture('edge-crlf-bom.cnf');
     const doc = parseOpensslConfig(before);
