@@ -81,6 +81,19 @@ function flagValues(questions: readonly Question[], opts: Record<string, unknown
   return map;
 }
 
+async function readHostsFile(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`Cannot read --hosts-file ${file}: ${(error as Error).message}`);
+  }
+  return text
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter((l) => l !== '');
+}
+
 async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
@@ -184,10 +197,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
     }
     const cmd = parent.command(words[words.length - 1] ?? flow.command).description(flow.description);
     for (const q of flow.step.questions) for (const o of [optionsFor(q)].flat()) cmd.addOption(o);
+    const hostList = flow.step.questions.find((q) => q.id === 'host' && q.kind === 'hostname' && q.multiple === true);
+    if (hostList) cmd.option('--hosts-file <file>', 'more host names, one per line (# starts a comment); adds to --host');
     cmd.addHelpText('after', `\nEach option is also a key of the --answers file. Missing answers are asked on a terminal;\nwith --yes or without a terminal a missing answer stops the run (exit 2), naming its flag.`);
     cmd.action(async (_opts, command: Command) => {
       const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-      setCode(await runWith(all, flagValues(flow.step.questions, all), { flow }));
+      const flags = flagValues(flow.step.questions, all);
+      if (typeof all.hostsFile === 'string') flags.set('host', [...((flags.get('host') as string[] | undefined) ?? []), ...(await readHostsFile(all.hostsFile))]);
+      setCode(await runWith(all, flags, { flow }));
     });
   }
 

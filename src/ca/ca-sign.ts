@@ -143,7 +143,8 @@ export const caSignStep: Step<CaSignFacts> = {
       problems.push(`${ca.cert} is missing: run "lockstep ca init" first`);
     }
     const db = await readDbState(sys, ca);
-    const valid = parseIndex(db.index ?? '').filter((e) => e.status === 'valid');
+    const all = parseIndex(db.index ?? '');
+    const valid = all.filter((e) => e.status === 'valid');
     const existingFiles: string[] = [];
     const interrupted: Record<string, { serial: string; pem: string }> = {};
     const alreadySigned: string[] = [];
@@ -151,9 +152,12 @@ export const caSignStep: Step<CaSignFacts> = {
       const entry = valid.find((e) => e.cn === host);
       const crt = await sys.readText(ca.hostFile(host, 'crt'));
       if (crt !== undefined) {
-        if (entry !== undefined && serialOf(crt) === entry.serial.replace(/^0+/, '')) alreadySigned.push(host);
-        else existingFiles.push(ca.hostFile(host, 'crt'));
-        continue;
+        const serial = serialOf(crt);
+        const own = all.find((e) => e.serial.replace(/^0+/, '') === serial);
+        if (entry !== undefined && own === entry) alreadySigned.push(host);
+        else if (own === undefined || own.status === 'valid') existingFiles.push(ca.hostFile(host, 'crt'));
+        // else: revoked or expired; signed again below, the old files backed up
+        if (own === undefined || own.status === 'valid') continue;
       }
       const pem = entry ? await sys.readText(`${ca.dir}/newcerts/${entry.serial}.pem`) : undefined;
       const key = await sys.readText(ca.hostFile(host, 'key'));
@@ -181,7 +185,10 @@ export const caSignStep: Step<CaSignFacts> = {
       }
     }
     if (facts.existingFiles.length > 0) {
-      throw new UserError(`Refusing to replace ${facts.existingFiles.join(', ')}.`, 'Move them away (or revoke and remove the host folder) first.');
+      throw new UserError(
+        `Refusing to replace ${facts.existingFiles.join(', ')}: this CA has no record of it, or it is still valid.`,
+        'Revoke it first (lockstep ca revoke --host <host>), or move the host folder away.',
+      );
     }
     const rootPem = facts.rootPem;
     return [

@@ -142,8 +142,13 @@ describe('revoke, crl, list, distribute', () => {
     assert.match(crl, new RegExp(`Serial Number: ${couch2?.serial}`));
     assert.match(crl, /Superseded/);
     ok(await run(['ca', 'crl', '--yes', '--passphrase-file', passFile]));
-    // A new host with a revoked predecessor can be signed again.
-    ok(await run(['ca', 'sign', '--yes', '--passphrase-file', passFile, '--host', 'couch3.example.org']));
+    // The revoked host can be signed again; more hosts can come from a file.
+    const hostsFile = path.join(sandbox.root, 'hosts.txt');
+    await fs.writeFile(hostsFile, '# more CouchDB nodes\ncouch3.example.org\n\ncouch4.example.org  # the spare\n');
+    ok(await run(['ca', 'sign', '--yes', '--passphrase-file', passFile, '--host', 'couch2.example.org', '--hosts-file', hostsFile]));
+    const after = JSON.parse((await run(['--json', 'ca', 'list'])).stdout) as { certificates: { status: string; subject: string }[] };
+    const valid = after.certificates.filter((c) => c.status === 'valid').map((c) => c.subject).sort();
+    assert.deepEqual(valid, ['/CN=couch1.example.org', '/CN=couch2.example.org', '/CN=couch3.example.org', '/CN=couch4.example.org']);
   });
 
   test('distribute copies the root into a cookbook, sets the node attribute and keeps the rest', async () => {
