@@ -18,7 +18,8 @@ interface Base<K extends string, V> {
   readonly message: string;
   /** One or two lines of why it matters, shown under the question and in --help. */
   readonly help?: string;
-  readonly default?: V | ((answers: Answers) => V | undefined);
+  /** A value, or one computed from earlier answers and the step's facts (an existing config, say). */
+  readonly default?: V | ((answers: Answers, facts: unknown) => V | undefined);
   /** Asked only when this returns true (facts are the step's reading of the machine so far). */
   readonly when?: (answers: Answers, facts: unknown) => boolean;
   /** May stay unanswered when nobody can be asked (no default, no flag). */
@@ -72,9 +73,9 @@ export function envOf(q: SecretQuestion): string {
   return `LOCKSTEP_${q.id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 }
 
-export function defaultOf(q: Question, answers: Answers): AnswerValue | undefined {
+export function defaultOf(q: Question, answers: Answers, facts?: unknown): AnswerValue | undefined {
   const d = q.default;
-  return typeof d === 'function' ? (d as (a: Answers) => AnswerValue | undefined)(answers) : d;
+  return typeof d === 'function' ? (d as (a: Answers, f: unknown) => AnswerValue | undefined)(answers, facts) : d;
 }
 
 /**

@@ -32,10 +32,12 @@ export interface RunOutcome {
 export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answers> {
   const answers: Record<string, AnswerValue> = {};
   for (const q of step.questions) {
-    if (q.when !== undefined && !q.when(answers, await step.facts(answers, opts.sys, opts.secrets))) continue;
+    const needsFacts = q.when !== undefined || typeof q.default === 'function';
+    const facts = needsFacts ? await step.facts(answers, opts.sys, opts.secrets) : undefined;
+    if (q.when !== undefined && !q.when(answers, facts)) continue;
     let value = await opts.source.lookup(q, answers);
     if (value === undefined) {
-      const defaultValue = defaultOf(q, answers);
+      const defaultValue = defaultOf(q, answers, facts);
       if (!opts.prompter.interactive && (defaultValue !== undefined || q.optional === true)) {
         value = defaultValue;
       } else {
