@@ -221,17 +221,18 @@ export function buildProgram(setCode: (code: number) => void): Command {
       setCode(0);
     });
 
-  program
+  // Secrets are never journaled: a resumed run asks for them again, so every secret of every
+  // flow (the CA's --passphrase-file as well as --key-passphrase-file) is accepted here.
+  const secretQuestions = [...new Map(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret').map((q) => [q.id, q])).values()];
+  const resume = program
     .command('resume')
     .description('continue the last interrupted run from the journal, skipping what it already did')
-    .option('--run <id>', 'a run id from the journal (default: the last run, if it did not finish)')
-    .option('--key-passphrase-file <file>', 'secrets are never journaled: give them again if the run used them')
-    .action(async (opts: { run?: string }, command: Command) => {
-      const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-      const flags = new Map<string, FlagValue>();
-      if (typeof all.keyPassphraseFile === 'string') flags.set('keyPassphrase', all.keyPassphraseFile);
-      setCode(await runWith(all, flags, { resume: opts.run ?? true }));
-    });
+    .option('--run <id>', 'a run id from the journal (default: the last run, if it did not finish)');
+  for (const q of secretQuestions) resume.addOption(new Option(`${flagOf(q)} <file>`, `${q.message}, if the run used it (first line of FILE; or set ${envOf(q)})`));
+  resume.action(async (opts: { run?: string }, command: Command) => {
+    const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+    setCode(await runWith(all, flagValues(secretQuestions, all), { resume: opts.run ?? true }));
+  });
 
   program.action(async (_opts, command: Command) => {
     const g = command.opts() as GlobalOptions;
