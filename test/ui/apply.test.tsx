@@ -120,9 +120,11 @@ test('Abort at a failure stops the run (exit 1) with a banner; the menu then off
   await assert.rejects(fs.stat(path.join(dir, 'after')), 'the next action did not run');
 
   app.press(KEY.enter);
-  frame = await app.waitFor('Resume an interrupted run');
-  assert.match(frame, /"fail" \(run [0-9T]+-[0-9a-f]+\) stopped after 0 of 2 actions/);
-  app.press(KEY.down, KEY.enter);
+  await app.waitFor('Resume an interrupted run');
+  app.press(KEY.down);
+  frame = await app.waitFor('❯ Resume an interrupted run');
+  assert.match(frame, /"fail" \(run [0-9T]+-[0-9a-f]+\) stopped after 0 of 2 actions/, 'the focused entry says what it resumes');
+  app.press(KEY.enter);
   // Resuming needs the step among the engine's flows; a test-only step is not: the engine says so.
   frame = await app.waitFor('which this version of lockstep does not know');
   app.press('q');

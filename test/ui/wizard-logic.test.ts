@@ -7,6 +7,7 @@ import { decideConfirm, decideLine, decideSecret, readableError } from '../../sr
 import { bannerFor } from '../../src/ui/ink/error-banner.js';
 import { editLine, emptyLine, splitAtEnter, typeChunk, type EditKey } from '../../src/ui/ink/line-edit.js';
 import { cleanLogLine, LogTail } from '../../src/ui/ink/log-tail.js';
+import { expandTabs, wrapWords } from '../../src/ui/ink/wrap-words.js';
 import { initialState, wizardReducer, type KeyInfo, type WizardState } from '../../src/ui/ink/use-wizard-state.js';
 
 const NO_KEY: KeyInfo = {
@@ -100,4 +101,16 @@ test('the reducer: Enter on the menu starts the focused flow exactly once, keys 
   assert.equal(s.exitCode, undefined, 'waits for the engine to stop');
   s = wizardReducer(s, { type: 'run-end', outcome: { error: new AbortedError('Stopped at a question: nothing was changed.') } });
   assert.equal(s.exitCode, 1);
+});
+
+test('prose wraps at spaces without starting a line with one; tabs expand to the terminal’s stops', () => {
+  assert.deepEqual(wrapWords('give this file to every client that must trust your hosts', 20), [
+    'give this file to',
+    'every client that',
+    'must trust your',
+    'hosts',
+  ]);
+  assert.deepEqual(wrapWords('abcdefghij', 4), ['abcd', 'efgh', 'ij']);
+  assert.deepEqual(wrapWords('one\n\ntwo', 10), ['one', '', 'two']);
+  assert.equal(expandTabs('-dir\t= ./demoCA\t# here'), '-dir    = ./demoCA      # here');
 });

@@ -2,16 +2,19 @@
 // (the full output is in the run's log file, named here).
 import { Box, Text } from 'ink';
 import { Styled } from './Styled.js';
+import { useElapsedSeconds } from './use-elapsed.js';
 import type { ApplyState } from './use-wizard-state.js';
 
 export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
   const { current, log } = apply;
+  const seconds = useElapsedSeconds(current);
   return (
     <Box flexDirection="column">
       {current ? (
         <Text>
           <Styled tone="accent">▸ </Styled>
           <Styled bold>{`[${current.index + 1}/${current.total}] ${current.title}…`}</Styled>
+          {seconds >= 2 && <Styled tone="muted">{` ${seconds} s`}</Styled>}
         </Text>
       ) : (
         <Styled tone="muted">Working…</Styled>

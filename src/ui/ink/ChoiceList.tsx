@@ -12,13 +12,11 @@ export function ChoiceList({
   entries,
   focus,
   checked,
-  defaultValue,
 }: {
   readonly entries: readonly ListEntry[];
   readonly focus: number;
   /** Given for a multiselect: which entries are ticked. */
   readonly checked?: readonly string[];
-  readonly defaultValue?: string;
 }) {
   return (
     <Box flexDirection="column">
@@ -29,7 +27,6 @@ export function ChoiceList({
             <Styled tone="accent">{focused ? '❯ ' : '  '}</Styled>
             {checked && <Styled tone={checked.includes(e.value) ? 'ok' : 'plain'}>{checked.includes(e.value) ? '[x] ' : '[ ] '}</Styled>}
             <Styled bold={focused}>{e.label}</Styled>
-            {e.value === defaultValue && <Styled tone="muted"> (default)</Styled>}
             {focused && e.hint && <Styled tone="muted">{`  ${e.hint}`}</Styled>}
           </Text>
         );

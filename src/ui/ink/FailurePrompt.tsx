@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { ChoiceList } from './ChoiceList.js';
 import type { Prompt } from './ink-prompter.js';
+import { Prose } from './Prose.js';
 import { Styled } from './Styled.js';
 import { FAILURE_CHOICES } from './use-wizard-state.js';
 
@@ -11,10 +12,7 @@ export function FailurePrompt({ prompt, focus }: { readonly prompt: Prompt & { k
   const tail = prompt.stderrTail.slice(-TAIL_SHOWN);
   return (
     <Box flexDirection="column">
-      <Text>
-        <Styled tone="bad">{`✗ Action ${prompt.index + 1} failed: `}</Styled>
-        {prompt.message}
-      </Text>
+      <Prose text={`✗ Action ${prompt.index + 1} failed: ${prompt.message}`} tone="bad" />
       {tail.length > 0 && (
         <Box flexDirection="column" paddingLeft={2}>
           <Styled tone="muted">Its last error output:</Styled>

@@ -1,6 +1,7 @@
 // The first screen without a command: what lockstep can do, an interrupted run to resume, quit.
 import { Box, Text } from 'ink';
 import type { HomeItem } from './home-items.js';
+import { Prose } from './Prose.js';
 import { Styled } from './Styled.js';
 
 function label(item: HomeItem): { title: string; description: string } {
@@ -34,9 +35,10 @@ export function HomeMenu({ items, focus }: { readonly items: readonly HomeItem[]
                 <Styled tone="accent">{focused ? '❯ ' : '  '}</Styled>
                 <Styled bold={focused}>{title}</Styled>
               </Text>
-              {description !== '' && (
+              {/* Only the focused entry's description: the menu stays short as flows are added. */}
+              {focused && description !== '' && (
                 <Box paddingLeft={4}>
-                  <Styled tone="muted">{description}</Styled>
+                  <Prose text={description} inset={4} tone="muted" />
                 </Box>
               )}
             </Box>

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ActionPreview } from '../../core/describe.js';
 import { Styled, type Tone } from './Styled.js';
+import { expandTabs } from './wrap-words.js';
 
 function diffTone(line: string): Tone {
   if (line.startsWith('+++') || line.startsWith('---')) return 'strong';
@@ -22,12 +23,12 @@ function PlanAction({ action }: { readonly action: ActionPreview }) {
         {action.command !== undefined && <Styled tone="accent">{`$ ${action.command}`}</Styled>}
         {action.details.map((d, i) => (
           <Styled key={i} tone="muted">
-            {d}
+            {expandTabs(d)}
           </Styled>
         ))}
         {action.diff?.split('\n').map((l, i) => (
           <Styled key={i} tone={diffTone(l)}>
-            {l.length > 0 ? l : ' '}
+            {l.length > 0 ? expandTabs(l) : ' '}
           </Styled>
         ))}
       </Box>

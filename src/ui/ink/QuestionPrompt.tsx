@@ -6,6 +6,7 @@ import type { Question } from '../../core/questions.js';
 import { showValue } from './answer-check.js';
 import { ChoiceList } from './ChoiceList.js';
 import { LineInput } from './LineInput.js';
+import { Prose } from './Prose.js';
 import { Styled } from './Styled.js';
 import type { PromptState } from './use-wizard-state.js';
 
@@ -52,7 +53,7 @@ export function QuestionPrompt({ state, question: q, ctx }: { readonly state: Pr
       </Text>
       {q.help && !again && (
         <Box paddingLeft={2}>
-          <Styled tone="muted">{q.help}</Styled>
+          <Prose text={q.help} inset={2} tone="muted" />
         </Box>
       )}
       <Box flexDirection="column" marginTop={1}>
@@ -61,13 +62,12 @@ export function QuestionPrompt({ state, question: q, ctx }: { readonly state: Pr
             entries={q.choices}
             focus={state.focus}
             {...(q.kind === 'multiselect' ? { checked: state.checked } : {})}
-            {...(typeof ctx.defaultValue === 'string' ? { defaultValue: ctx.defaultValue } : {})}
           />
         ) : q.kind === 'confirm' ? null : (
           <LineInput line={state.line} mask={q.kind === 'secret'} {...(q.kind !== 'secret' && ctx.defaultValue !== undefined ? { placeholder: showValue(ctx.defaultValue) } : {})} />
         )}
-        {state.error !== undefined && <Styled tone="bad">{`✗ ${state.error}`}</Styled>}
-        {hint !== '' && <Styled tone="muted">{hint}</Styled>}
+        {state.error !== undefined && <Prose text={`✗ ${state.error}`} tone="bad" />}
+        {hint !== '' && <Prose text={hint} tone="muted" />}
       </Box>
     </Box>
   );

@@ -1,5 +1,6 @@
 // The end of a run: done, or a banner saying what went wrong and what to do next.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Prose } from './Prose.js';
 import { Styled, useColor } from './Styled.js';
 import type { RunResult } from './use-wizard-state.js';
 
@@ -19,13 +20,9 @@ export function ResultView({ result, exiting }: { readonly result: RunResult; re
   return (
     <Box flexDirection="column">
       <Box flexDirection="column" borderStyle="round" paddingX={1} {...(color ? { borderColor: 'red' } : {})}>
-        <Text>
-          <Styled tone="bad" bold>
-            {`✗ ${result.banner.title}`}
-          </Styled>
-        </Text>
+        <Prose text={`✗ ${result.banner.title}`} inset={4} tone="bad" bold />
         {result.banner.lines.map((l, i) => (
-          <Text key={i}>{l}</Text>
+          <Prose key={i} text={l} inset={4} />
         ))}
       </Box>
       {next && <Styled tone="muted">{next}</Styled>}

@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { ApplyProgress } from './ApplyProgress.js';
 import { FailurePrompt } from './FailurePrompt.js';
 import { Header } from './Header.js';
+import { Prose } from './Prose.js';
 import { QuestionPrompt } from './QuestionPrompt.js';
 import { ResultView } from './ResultView.js';
 import { Styled } from './Styled.js';
@@ -22,7 +23,7 @@ function Body({ state }: { readonly state: WizardState }) {
           <Styled bold>Apply this plan?</Styled>
           <Styled tone="muted"> (y/N)</Styled>
         </Text>
-        <Styled tone="muted">The plan above lists every command and file change. y applies it; n or Enter stops here, changing nothing.</Styled>
+        <Prose text="The plan above lists every command and file change. y applies it; n or Enter stops here, changing nothing." tone="muted" />
       </Box>
     );
   }
@@ -33,7 +34,7 @@ function Body({ state }: { readonly state: WizardState }) {
 function footer(state: WizardState): string | undefined {
   if (state.result || state.interrupted) return undefined;
   if (state.apply) return 'Ctrl+C stops the run; "lockstep resume" can continue it later.';
-  return 'Ctrl+C stops here; nothing has been changed yet.';
+  return 'Ctrl+C stops here, before anything is changed.';
 }
 
 export function RunScreen({ state }: { readonly state: WizardState }) {
@@ -46,7 +47,7 @@ export function RunScreen({ state }: { readonly state: WizardState }) {
       </Box>
       {hint && (
         <Box marginTop={1}>
-          <Styled tone="muted">{hint}</Styled>
+          <Prose text={hint} tone="muted" />
         </Box>
       )}
     </Box>

@@ -2,6 +2,7 @@
 // scrollback: answers, notes, the plan, each finished action, the checks and the summary.
 import { Box, Static, Text } from 'ink';
 import { PlanPreview } from './PlanPreview.js';
+import { Prose } from './Prose.js';
 import { Styled } from './Styled.js';
 import type { TranscriptItem } from './use-wizard-state.js';
 
@@ -14,11 +15,11 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
     case 'answer':
       return (
         <Text>
-          <Styled tone="ok">✓</Styled> {item.message}: <Styled bold>{item.text}</Styled>
+          <Styled tone="ok">✓</Styled> {item.message.replace(/[?:]\s*$/, '')}: <Styled bold>{item.text}</Styled>
         </Text>
       );
     case 'note':
-      return <Styled tone={item.level === 'warning' ? 'warn' : 'plain'}>{`${item.level === 'warning' ? 'Warning' : 'Note'}: ${item.message}`}</Styled>;
+      return <Prose text={`${item.level === 'warning' ? 'Warning' : 'Note'}: ${item.message}`} tone={item.level === 'warning' ? 'warn' : 'plain'} />;
     case 'plan':
       return <PlanPreview actions={item.actions} />;
     case 'action':
@@ -46,9 +47,7 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
               <Box width={2} flexShrink={0}>
                 {c.ok ? <Styled tone="ok">✓</Styled> : <Styled tone="bad">✗</Styled>}
               </Box>
-              <Text>
-                {c.name} <Styled tone="muted">— {c.evidence}</Styled>
-              </Text>
+              <Prose text={`${c.name} — ${c.evidence}`} inset={4} />
             </Box>
           ))}
         </Box>
@@ -59,9 +58,11 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
           <Styled bold tone="ok">
             {item.dryRun ? 'Dry run finished.' : 'Done.'}
           </Styled>
-          {item.lines.map((l, i) => (
-            <Text key={i}>{`  ${l}`}</Text>
-          ))}
+          <Box flexDirection="column" paddingLeft={2}>
+            {item.lines.map((l, i) => (
+              <Prose key={i} text={l} inset={2} />
+            ))}
+          </Box>
         </Box>
       );
   }
