@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { tempRoot } from '../helpers.js';
+import { snapshot, tempRoot } from '../helpers.js';
 import { cleanup, KEY, startApp, testFlow } from './harness.js';
 
 const roots: Array<() => Promise<void>> = [];
@@ -144,4 +144,18 @@ test('Ctrl+C while a command runs stops it and the run (exit 1)', async () => {
   assert.ok(Date.now() - started < 10_000, 'the child was stopped, not waited for');
   assert.match(app.frame(), /Stopped by the operator\./);
   assert.match(app.frame(), /"lockstep resume" continues/);
+});
+
+test('--dry-run: the preview, then the end, with apply and verify marked as not done and nothing changed', async () => {
+  const dir = await root();
+  const before = await snapshot(dir);
+  const flow = testFlow('dry', [{ kind: 'mkdir', title: 'Make /dry', path: '/dry', mode: 0o755 }]);
+  const app = startApp({ root: dir, flows: [flow], start: flow, dryRun: true });
+  assert.equal(await app.exited, 0);
+  const frame = app.frame();
+  assert.match(frame, /\$ mkdir -p -m 0755 .*\/dry/);
+  assert.match(frame, /- applying \(dry run\) {2}- verify \(dry run\) {2}✓ summary/);
+  assert.match(frame, /Dry run finished: the plan above is what a real run would do\./);
+  assert.doesNotMatch(frame, /Apply this plan/);
+  assert.deepEqual(await snapshot(dir), before);
 });

@@ -60,8 +60,10 @@ export function startApp(options: {
   start?: Flow;
   resume?: string | true;
   flags?: ReadonlyMap<string, FlagValue>;
+  dryRun?: boolean;
 }) {
-  const session = new Session({ root: options.root, source: new PresetAnswers(options.flags ?? new Map(), {}, {}), dryRun: false, yes: false });
+  const source = new PresetAnswers(options.flags ?? new Map(), {}, {});
+  const session = new Session({ root: options.root, source, dryRun: options.dryRun === true, yes: false });
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const ui = render(

@@ -4,14 +4,14 @@ import { Prose } from './Prose.js';
 import { Styled, useColor } from './Styled.js';
 import type { RunResult } from './use-wizard-state.js';
 
-export function ResultView({ result, exiting }: { readonly result: RunResult; readonly exiting: boolean }) {
+export function ResultView({ result, exiting, dryRun }: { readonly result: RunResult; readonly exiting: boolean; readonly dryRun: boolean }) {
   const color = useColor();
   const next = exiting ? undefined : 'Press Enter to return to the menu, or q to quit.';
   if (result.banner === undefined) {
     return (
       <Box flexDirection="column">
         <Styled tone="ok" bold>
-          ✓ Finished: the summary above says where everything is.
+          {dryRun ? '✓ Dry run finished: the plan above is what a real run would do.' : '✓ Finished: the summary above says where everything is.'}
         </Styled>
         {next && <Styled tone="muted">{next}</Styled>}
       </Box>

@@ -11,7 +11,7 @@ import type { WizardState } from './use-wizard-state.js';
 
 function Body({ state }: { readonly state: WizardState }) {
   const { prompt, apply, result } = state;
-  if (result) return <ResultView result={result} exiting={state.exitWhenDone} />;
+  if (result) return <ResultView result={result} exiting={state.exitWhenDone} dryRun={state.dryRun === true} />;
   if (state.interrupted) return <Styled tone="warn">Stopping… (press Ctrl+C again to leave at once)</Styled>;
   if (prompt?.prompt.kind === 'question') return <QuestionPrompt state={prompt} question={prompt.prompt.question} ctx={prompt.prompt.ctx} />;
   if (prompt?.prompt.kind === 'failure') return <FailurePrompt prompt={prompt.prompt} focus={prompt.focus} />;
@@ -41,7 +41,7 @@ export function RunScreen({ state }: { readonly state: WizardState }) {
   const hint = footer(state);
   return (
     <Box flexDirection="column">
-      <Header title={state.title} phase={state.phase} stopped={state.result !== undefined && !state.result.ok} />
+      <Header title={state.title} phase={state.phase} stopped={state.result !== undefined && !state.result.ok} dryRun={state.dryRun === true} />
       <Box flexDirection="column" marginTop={1}>
         <Body state={state} />
       </Box>

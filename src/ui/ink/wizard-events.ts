@@ -31,7 +31,7 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
     case 'verify':
       return append({ ...state, phase: 'verify' }, { kind: 'checks', checks: e.checks });
     case 'step-done':
-      return append({ ...state, phase: 'summary' }, { kind: 'summary', lines: e.summary, dryRun: e.dryRun });
+      return append({ ...state, phase: 'summary', dryRun: e.dryRun }, { kind: 'summary', lines: e.summary, dryRun: e.dryRun });
     case 'step-failed':
       return { ...state, failedMessage: e.message };
   }

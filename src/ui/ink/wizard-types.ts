@@ -79,6 +79,8 @@ export interface WizardState {
   readonly prompt?: PromptState;
   readonly apply?: ApplyState;
   readonly failedMessage?: string;
+  /** The run was a --dry-run: nothing was applied or verified. */
+  readonly dryRun?: boolean;
   /** The error output of the last failed action, for the banner if the run stops there. */
   readonly failureOutput?: readonly string[];
   readonly result?: RunResult;
