@@ -159,3 +159,21 @@ test('--dry-run: the preview, then the end, with apply and verify marked as not 
   assert.doesNotMatch(frame, /Apply this plan/);
   assert.deepEqual(await snapshot(dir), before);
 });
+
+test('a failed check is shown with its evidence and ends the run with exit 1', async () => {
+  const flow = testFlow('checks', [{ kind: 'mkdir', title: 'Make /checked', path: '/checked', mode: 0o755 }], {
+    checks: [
+      { name: 'folder exists', ok: true, evidence: '/checked is a directory' },
+      { name: 'port 443 answers', ok: false, evidence: 'connection refused on 127.0.0.1:443' },
+    ],
+  });
+  const app = startApp({ root: await root(), flows: [flow], start: flow });
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  assert.equal(await app.exited, 1);
+  const frame = app.frame();
+  assert.match(frame, /✓ folder exists — \/checked is a directory/);
+  assert.match(frame, /✗ port 443 answers — connection refused on 127\.0\.0\.1:443/);
+  assert.match(frame, /✗ The result did not pass verification \(see the checks above\)\./);
+  assert.match(frame, /✓ applying {2}✗ verify/);
+});
