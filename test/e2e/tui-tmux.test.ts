@@ -4,12 +4,13 @@
 import { execa, execaSync } from 'execa';
 import assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { shellQuote } from '../../src/core/describe.js';
 import { FLOWS } from '../../src/flows/index.js';
-import { BIN, snapshot, tempRoot } from '../helpers.js';
+import { BIN, REPO, snapshot, tempRoot } from '../helpers.js';
 
 const tmuxMissing = ((): string | false => {
   try {
@@ -20,8 +21,11 @@ const tmuxMissing = ((): string | false => {
   }
 })();
 
+const notBuilt = !existsSync(path.join(REPO, 'dist', 'cli.js'));
+
 /** A tmux server and session of the test's own (its own socket), running `lockstep ARGS`. */
 async function startInTmux(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
+  assert.ok(!notBuilt, 'the built CLI is missing: run "npm run build" first');
   const id = `lockstep-e2e-${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmux = (...a: string[]) => execa('tmux', ['-L', id, ...a]);
   // CI must be unset, not empty: Ink (is-in-ci) takes CI= as "in CI" and then draws nothing.
