@@ -32,6 +32,7 @@ async function startInTmux(args: readonly string[], env: Readonly<Record<string,
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   const command = ['env', '-u', 'CI', '-u', 'NO_COLOR', ...envArgs, 'node', BIN, ...args].map((w, i) => (i >= 5 + envArgs.length ? shellQuote(w) : w));
   await tmux('new-session', '-d', '-s', id, '-x', '120', '-y', '40', `${command.join(' ')}; echo lockstep-exit=$?; sleep 600`);
+  const socket = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
   const screen = async (colours = false): Promise<string> =>
     (await tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', id)).stdout;
   return {
@@ -56,7 +57,11 @@ async function startInTmux(args: readonly string[], env: Readonly<Record<string,
     },
     /** Text, typed literally. */
     type: (text: string) => tmux('send-keys', '-t', id, '-l', text),
-    kill: () => tmux('kill-server').catch(() => undefined),
+    /** Ends the server (and the program in it) and removes its socket, which tmux leaves behind. */
+    async kill(): Promise<void> {
+      await tmux('kill-server').catch(() => undefined);
+      if (socket.endsWith(id)) await fs.rm(socket, { force: true });
+    },
   };
 }
 
