@@ -27,6 +27,8 @@ export interface CaSignFacts {
   readonly interrupted: Readonly<Record<string, { readonly serial: string; readonly pem: string }>>;
   /** Hosts whose certificate from this CA is already in place (a rerun after an interruption). */
   readonly alreadySigned: readonly string[];
+  /** Of those, the ones without the root certificate beside it (killed between the two writes). */
+  readonly rootCopyMissing: readonly string[];
   readonly db: DbState;
   readonly realOrgConfig: string;
 }
@@ -122,8 +124,14 @@ function hostActions(ca: CaLayout, host: string, answers: Answers, rootPem: stri
       secretFds: [{ fd: 3, secret: 'passphrase' }],
       stdoutTo: { path: ca.hostFile(host, 'crt'), mode: 0o644 },
     },
-    { kind: 'write', title: `${host}: root certificate for clients`, path: `${ca.hostDir(host)}/${ca.name}.crt`, content: rootPem, mode: 0o644 },
+    rootCopyAction(ca, host, rootPem),
   ];
+}
+
+const rootCopyOf = (ca: CaLayout, host: string): string => `${ca.hostDir(host)}/${ca.name}.crt`;
+
+function rootCopyAction(ca: CaLayout, host: string, rootPem: string): Action {
+  return { kind: 'write', title: `${host}: root certificate for clients`, path: rootCopyOf(ca, host), content: rootPem, mode: 0o644 };
 }
 
 export const caSignStep: Step<CaSignFacts> = {
@@ -148,14 +156,17 @@ export const caSignStep: Step<CaSignFacts> = {
     const existingFiles: string[] = [];
     const interrupted: Record<string, { serial: string; pem: string }> = {};
     const alreadySigned: string[] = [];
+    const rootCopyMissing: string[] = [];
     for (const host of hostsOf(answers)) {
       const entry = valid.find((e) => e.cn === host);
       const crt = await sys.readText(ca.hostFile(host, 'crt'));
       if (crt !== undefined) {
         const serial = serialOf(crt);
         const own = all.find((e) => e.serial.replace(/^0+/, '') === serial);
-        if (entry !== undefined && own === entry) alreadySigned.push(host);
-        else if (own === undefined || own.status === 'valid') existingFiles.push(ca.hostFile(host, 'crt'));
+        if (entry !== undefined && own === entry) {
+          alreadySigned.push(host);
+          if ((await sys.readText(rootCopyOf(ca, host))) !== rootPem) rootCopyMissing.push(host);
+        } else if (own === undefined || own.status === 'valid') existingFiles.push(ca.hostFile(host, 'crt'));
         // else: revoked or expired; signed again below, the old files backed up
         if (own === undefined || own.status === 'valid') continue;
       }
@@ -163,7 +174,7 @@ export const caSignStep: Step<CaSignFacts> = {
       const key = await sys.readText(ca.hostFile(host, 'key'));
       if (entry && pem && key && matches(pem, key)) interrupted[host] = { serial: entry.serial, pem };
     }
-    return { problems, valid, existingFiles, interrupted, alreadySigned, db, realOrgConfig: sys.real(ca.orgConfig), ...(rootPem !== undefined ? { rootPem } : {}) };
+    return { problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, db, realOrgConfig: sys.real(ca.orgConfig), ...(rootPem !== undefined ? { rootPem } : {}) };
   },
 
   plan(answers, facts) {
@@ -193,13 +204,14 @@ export const caSignStep: Step<CaSignFacts> = {
     const rootPem = facts.rootPem;
     return [
       ...repairActions(ca, facts.db),
-      ...hosts.filter((h) => !facts.alreadySigned.includes(h)).flatMap((h) => {
+      ...hosts.flatMap((h): Action[] => {
+        if (facts.alreadySigned.includes(h)) return facts.rootCopyMissing.includes(h) ? [rootCopyAction(ca, h, rootPem)] : [];
         const done = facts.interrupted[h];
         if (done === undefined) return hostActions(ca, h, answers, rootPem);
         return [
           { kind: 'write', title: `${h}: finish the interrupted signing (serial ${done.serial}, from newcerts/)`, path: ca.hostFile(h, 'crt'), content: done.pem, mode: 0o644 },
-          { kind: 'write', title: `${h}: root certificate for clients`, path: `${ca.hostDir(h)}/${ca.name}.crt`, content: rootPem, mode: 0o644 },
-        ] satisfies Action[];
+          rootCopyAction(ca, h, rootPem),
+        ];
       }),
     ];
   },
