@@ -139,6 +139,9 @@ export const caSignStep: Step<CaSignFacts> = {
   title: 'Sign host certificates',
   description: 'Makes a key and a certificate signed by your private CA for each host (CouchDB nodes, internal services), with the root certificate beside it for clients.',
   questions: caSignQuestions,
+  // A kill inside `openssl ca` leaves its database updated (or half-renamed) before the journal
+  // knows: replaying that command fails, while facts() recognises and finishes both states.
+  replanOnResume: true,
 
   async facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<CaSignFacts> {
     const ca = layoutOf(answers);

@@ -95,6 +95,16 @@ export async function resumeRun(step: Step, record: RunRecord, opts: RunOptions)
     const value = (await opts.source.lookup(q, answers)) ?? (await opts.prompter.ask(q, { answers }));
     opts.secrets.set(q.id, value as string);
   }
+  if (step.replanOnResume === true) {
+    opts.bus.emit({
+      type: 'info',
+      message: `Run ${record.run} stopped after ${record.done.size} of ${record.plan.length} actions; "${step.id}" is planned again from what is on disk now, keeping what was done.`,
+    });
+    const facts = await step.facts(answers as Answers, opts.sys, opts.secrets);
+    const plan = step.plan(answers as Answers, facts);
+    for (const note of step.notes?.(answers as Answers, facts) ?? []) opts.bus.emit({ type: 'info', message: note });
+    return applyAndVerify(step, record.command, answers as Answers, plan, opts);
+  }
   opts.bus.emit({
     type: 'info',
     message: `Resuming run ${record.run}: ${record.done.size} of ${record.plan.length} actions were done and are not repeated.`,

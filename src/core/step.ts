@@ -29,6 +29,13 @@ export interface Step<F = unknown> {
   summary(answers: Answers): readonly string[];
   /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */
   notes?(answers: Answers, facts: F): readonly string[];
+  /**
+   * `lockstep resume` plans again from the disk (with the journaled answers) instead of replaying
+   * the journaled plan. For steps whose commands cannot be run twice (`openssl ca` refuses a second
+   * certificate for a subject, and fails on a database it left half-renamed) and whose facts
+   * already recognise every interrupted state.
+   */
+  readonly replanOnResume?: boolean;
 }
 
 export const secretIds = (step: Step): string[] => step.questions.filter((q) => q.kind === 'secret').map((q) => q.id);
