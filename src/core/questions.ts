@@ -65,7 +65,8 @@ export type Question =
   | IntegerQuestion;
 
 export function flagOf(q: Question): string {
-  const kebab = q.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  // A digit run is a word of its own, as commander reads it back: http01Port is --http-01-port.
+  const kebab = q.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/([a-z])([0-9])/g, '$1-$2');
   return q.kind === 'secret' ? `--${kebab}-file` : `--${kebab}`;
 }
 
