@@ -248,6 +248,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Helpers that plans run as commands (the ACME exchange): not for people, so not in --help.
+  if (argv[2] === 'internal') return (await import('./tls/acme-order.js')).runInternal(argv.slice(3));
   let code = 0;
   const program = buildProgram((c) => (code = c));
   try {

@@ -5,6 +5,7 @@ import { caDistributeStep } from '../ca/ca-distribute.js';
 import { caInitStep } from '../ca/ca-init.js';
 import { caCrlStep, caRevokeStep } from '../ca/ca-revoke.js';
 import { caSignStep } from '../ca/ca-sign.js';
+import { letsEncryptStep } from '../tls/letsencrypt.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -24,6 +25,7 @@ export const FLOWS: readonly Flow[] = [
   flow(caCrlStep),
   flow(caDistributeStep),
   flow(selfSignedStep),
+  flow(letsEncryptStep),
 ];
 
 export function stepById(id: string): Step | undefined {

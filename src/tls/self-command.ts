@@ -1,0 +1,12 @@
+// How a plan names lockstep itself when an action runs one of its internal helpers: the node
+// binary and the script that is running now, so the preview shows exactly what will run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function selfCommand(): string[] {
+  const script = process.argv[1];
+  if (script !== undefined && /lockstep(\.js)?$/.test(script)) return [process.execPath, fs.realpathSync(script)];
+  // Under tsx (plan tests): the repository's bin, two levels above src/tls/.
+  return [process.execPath, path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'lockstep.js')];
+}
