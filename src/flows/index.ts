@@ -6,6 +6,7 @@ import { caInitStep } from '../ca/ca-init.js';
 import { caCrlStep, caRevokeStep } from '../ca/ca-revoke.js';
 import { caSignStep } from '../ca/ca-sign.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
+import { httpsNginxStep } from '../web/https-nginx.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -26,6 +27,7 @@ export const FLOWS: readonly Flow[] = [
   flow(caDistributeStep),
   flow(selfSignedStep),
   flow(letsEncryptStep),
+  flow(httpsNginxStep),
 ];
 
 export function stepById(id: string): Step | undefined {

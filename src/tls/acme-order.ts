@@ -197,6 +197,11 @@ export async function runInternal(args: readonly string[]): Promise<number> {
       await acmeOrder(parseAcmeOrderArgs(rest));
       return 0;
     }
+    if (command === 'nginx-swap') {
+      const { nginxSwap, parseNginxSwapArgs } = await import('../web/nginx-swap.js');
+      await nginxSwap(parseNginxSwapArgs(rest));
+      return 0;
+    }
     process.stderr.write(`lockstep internal: unknown helper "${command ?? ''}"\n`);
     return 2;
   } catch (error) {

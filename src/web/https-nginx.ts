@@ -1,0 +1,170 @@
+// `lockstep web https`: serves a certificate from /etc/lockstep/live/<name>/ with nginx, HTTPS
+// only. The new site file is staged, then `lockstep internal nginx-swap` puts it in place,
+// runs `nginx -t` and reloads, restoring the previous file when either fails.
+import { X509Certificate } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import tls from 'node:tls';
+import { p, type Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
+import type { Answers, Question } from '../core/questions.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { liveDir } from '../tls/live-layout.js';
+import { selfCommand } from '../tls/self-command.js';
+import { nginxSite } from './nginx-site.js';
+
+export interface HttpsNginxFacts {
+  /** The --root the plan runs under: nginx opens real paths, so the site file names those. */
+  readonly root: string;
+  readonly missing: readonly string[];
+  readonly ocspUrl: boolean;
+  readonly currentSite?: string;
+}
+
+const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
+const certDirOf = (a: Answers): string => (a.certDir as string | undefined) ?? liveDir(domainsOf(a)[0] ?? 'domain');
+const siteFileOf = (a: Answers): string => (a.siteFile as string | undefined) ?? `/etc/nginx/conf.d/lockstep-${domainsOf(a)[0] ?? 'site'}.conf`;
+const stagedOf = (a: Answers): string => `${siteFileOf(a)}.lockstep-new`;
+
+export const httpsNginxQuestions: readonly Question[] = [
+  { kind: 'hostname', id: 'domain', multiple: true, message: 'Names the site answers to (server_name)' },
+  {
+    kind: 'path',
+    id: 'certDir',
+    message: 'Folder holding fullchain.pem, privkey.pem and chain.pem',
+    default: (a) => liveDir(domainsOf(a)[0] ?? 'domain'),
+  },
+  { kind: 'path', id: 'siteFile', message: 'nginx site file to write', default: (a) => `/etc/nginx/conf.d/lockstep-${domainsOf(a)[0] ?? 'site'}.conf` },
+  { kind: 'path', id: 'nginxConf', message: 'nginx main configuration (for nginx -t and the reload)', default: '/etc/nginx/nginx.conf' },
+  { kind: 'path', id: 'documentRoot', message: 'Folder the HTTPS site serves', default: '/var/www/html' },
+  {
+    kind: 'path',
+    id: 'acmeWebroot',
+    message: 'Folder port 80 serves ACME HTTP-01 tokens from (use it as --webroot when renewing)',
+    default: '/var/www/acme',
+  },
+  { kind: 'integer', id: 'httpPort', message: 'HTTP port (redirects to HTTPS)', default: 80, min: 1, max: 65535 },
+  { kind: 'integer', id: 'httpsPort', message: 'HTTPS port', default: 443, min: 1, max: 65535, validate: (v, a) => (v === a.httpPort ? 'must differ from --http-port' : undefined) },
+  {
+    kind: 'text',
+    id: 'listenAddress',
+    message: 'Address to listen on (empty: every IPv4 and IPv6 address)',
+    optional: true,
+    validate: (v) => (/^[0-9a-fA-F.:]+$/.test(v) ? undefined : `"${v}" is not an IP address`),
+  },
+  {
+    kind: 'confirm',
+    id: 'hsts',
+    message: 'Send HSTS (browsers then refuse plain HTTP for this name for two years)?',
+    help: 'Only once HTTPS works for every name of the site: it cannot be taken back for visitors who saw it.',
+    default: false,
+  },
+];
+
+export const httpsNginxStep: Step<HttpsNginxFacts> = {
+  id: 'web https',
+  title: 'HTTPS only with nginx',
+  description: 'An nginx site serving your certificate over TLS 1.2/1.3 with the full chain, HTTP redirected to HTTPS; tested with nginx -t and rolled back if it fails.',
+  questions: httpsNginxQuestions,
+
+  async facts(answers: Answers, sys: System): Promise<HttpsNginxFacts> {
+    const dir = certDirOf(answers);
+    const missing: string[] = [];
+    for (const f of ['fullchain.pem', 'privkey.pem', 'chain.pem']) if ((await sys.stat(path.join(dir, f))) === undefined) missing.push(path.join(dir, f));
+    const nginxConf = (answers.nginxConf as string | undefined) ?? '/etc/nginx/nginx.conf';
+    if (answers.nginxConf !== undefined && (await sys.stat(nginxConf)) === undefined) missing.push(nginxConf);
+    let ocspUrl = false;
+    const certPem = await sys.readText(path.join(dir, 'cert.pem'));
+    try {
+      ocspUrl = certPem !== undefined && /OCSP - URI:/.test(new X509Certificate(certPem).infoAccess ?? '');
+    } catch {
+      // an unreadable certificate is nginx -t's to report, with its own words
+    }
+    const currentSite = domainsOf(answers).length > 0 ? await sys.readText(siteFileOf(answers)) : undefined;
+    return { root: sys.root, missing, ocspUrl, ...(currentSite !== undefined ? { currentSite } : {}) };
+  },
+
+  plan(answers: Answers, facts: HttpsNginxFacts): readonly Action[] {
+    if (facts.missing.length > 0) {
+      const flag = facts.missing.some((m) => m.endsWith('.conf')) && facts.missing.length === 1 ? '--nginx-conf' : '--cert-dir';
+      throw new UserError(`Cannot set up HTTPS: ${facts.missing.join(', ')} missing (${flag}).`, 'Get a certificate first (lockstep cert letsencrypt / install / self-signed), or point --cert-dir at its folder.');
+    }
+    const real = (target: string): string => (facts.root === '/' ? target : path.join(facts.root, target));
+    const dir = certDirOf(answers);
+    const content = nginxSite({
+      names: domainsOf(answers),
+      fullchain: real(path.join(dir, 'fullchain.pem')),
+      privkey: real(path.join(dir, 'privkey.pem')),
+      chain: real(path.join(dir, 'chain.pem')),
+      documentRoot: real(String(answers.documentRoot)),
+      acmeWebroot: real(String(answers.acmeWebroot)),
+      httpPort: Number(answers.httpPort),
+      httpsPort: Number(answers.httpsPort),
+      ...(typeof answers.listenAddress === 'string' && answers.listenAddress !== '' ? { listenAddress: answers.listenAddress } : {}),
+      hsts: answers.hsts === true,
+      ocspStapling: facts.ocspUrl,
+    });
+    return [
+      { kind: 'mkdir', title: 'Create the ACME webroot', path: String(answers.acmeWebroot), mode: 0o755 },
+      { kind: 'mkdir', title: 'Create the document root', path: String(answers.documentRoot), mode: 0o755 },
+      { kind: 'mkdir', title: 'Create the site folder', path: path.dirname(siteFileOf(answers)), mode: 0o755 },
+      {
+        kind: 'write',
+        title: `Stage the nginx site for ${domainsOf(answers).join(', ')}`,
+        path: stagedOf(answers),
+        content,
+        mode: 0o644,
+        ...(facts.currentSite !== undefined ? { basedOn: { path: siteFileOf(answers), content: facts.currentSite } } : {}),
+      },
+      {
+        kind: 'run',
+        title: 'Put the site in place, nginx -t, reload (the previous file is restored if either fails)',
+        argv: [...selfCommand(), 'internal', 'nginx-swap', '--staged', p(stagedOf(answers)), '--target', p(siteFileOf(answers)), '--conf', p(String(answers.nginxConf))],
+      },
+    ];
+  },
+
+  async verify(answers, sys) {
+    const host = (answers.listenAddress as string | undefined) ?? '127.0.0.1';
+    const name = domainsOf(answers)[0] ?? 'localhost';
+    const certPem = await sys.readText(path.join(certDirOf(answers), 'cert.pem'));
+    const want = certPem === undefined ? undefined : new X509Certificate(certPem).fingerprint256;
+    return [await servedCheck(host, Number(answers.httpsPort), name, want), await redirectCheck(host, Number(answers.httpPort), name, Number(answers.httpsPort))];
+  },
+
+  summary(answers) {
+    return [
+      `nginx serves ${domainsOf(answers).join(', ')} over HTTPS on port ${String(answers.httpsPort)}; port ${String(answers.httpPort)} redirects (301).`,
+      `Site file: ${siteFileOf(answers)}; certificate from ${certDirOf(answers)}.`,
+      `Renew with HTTP-01 through this nginx: lockstep cert letsencrypt --webroot ${String(answers.acmeWebroot)} …`,
+    ];
+  },
+};
+
+/** The certificate nginx serves for `name` is the one in cert.pem. */
+export function servedCheck(host: string, port: number, name: string, wantFingerprint: string | undefined): Promise<Check> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port, servername: name, rejectUnauthorized: false, timeout: 5000 }, () => {
+      const got = socket.getPeerX509Certificate()?.fingerprint256;
+      socket.destroy();
+      resolve({ name: 'nginx serves the new certificate', ok: got !== undefined && got === wantFingerprint, evidence: `${host}:${port} (${name}) sent ${got ?? 'nothing'}` });
+    });
+    socket.on('error', (e) => resolve({ name: 'nginx serves the new certificate', ok: false, evidence: `${host}:${port}: ${e.message}` }));
+    socket.on('timeout', () => socket.destroy(new Error('timed out')));
+  });
+}
+
+function redirectCheck(host: string, port: number, name: string, httpsPort: number): Promise<Check> {
+  const want = `https://${name}${httpsPort === 443 ? '' : `:${httpsPort}`}/`;
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: '/', headers: { host: name }, timeout: 5000 }, (res) => {
+      res.resume();
+      const ok = res.statusCode === 301 && res.headers.location === want;
+      resolve({ name: 'HTTP redirects to HTTPS (301)', ok, evidence: `${res.statusCode ?? '?'} → ${res.headers.location ?? 'no Location'}` });
+    });
+    req.on('error', (e) => resolve({ name: 'HTTP redirects to HTTPS (301)', ok: false, evidence: `${host}:${port}: ${e.message}` }));
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+  });
+}

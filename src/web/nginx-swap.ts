@@ -1,0 +1,59 @@
+// `lockstep internal nginx-swap`: puts a staged nginx site file in place, then `nginx -t` and
+// a reload; if either fails the previous file is put back (and nginx reloaded with it when it
+// had been reloaded), so a bad edit never stays live. One helper because a plan is a straight
+// list of actions: it has no "on failure, undo" branch.
+import { execa } from 'execa';
+import fs from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { writeAtomic } from '../core/atomic-file.js';
+
+export interface NginxSwapOptions {
+  readonly staged: string;
+  readonly target: string;
+  readonly conf: string;
+  readonly reload: boolean;
+}
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+export function parseNginxSwapArgs(args: readonly string[]): NginxSwapOptions {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { staged: { type: 'string' }, target: { type: 'string' }, conf: { type: 'string' }, 'no-reload': { type: 'boolean' } },
+    strict: true,
+  });
+  if (!values.staged || !values.target || !values.conf) throw new Error('internal nginx-swap: --staged, --target and --conf are required');
+  return { staged: values.staged, target: values.target, conf: values.conf, reload: values['no-reload'] !== true };
+}
+
+async function nginx(args: readonly string[]): Promise<{ ok: boolean; output: string }> {
+  const r = await execa('nginx', [...args], { reject: false, stdin: 'ignore', all: true });
+  const output = (r.all ?? '').trim();
+  for (const line of output.split('\n').filter((l) => l !== '')) say(`  nginx: ${line}`);
+  return { ok: r.exitCode === 0, output };
+}
+
+export async function nginxSwap(o: NginxSwapOptions): Promise<void> {
+  const previous = await fs.readFile(o.target, 'utf8').catch(() => undefined);
+  const mode = (await fs.stat(o.staged)).mode & 0o777;
+  await fs.rename(o.staged, o.target);
+  const restore = async (): Promise<void> => {
+    if (previous === undefined) await fs.rm(o.target, { force: true });
+    else await writeAtomic(o.target, previous, mode);
+    say(previous === undefined ? `Removed ${o.target} again.` : `Restored the previous ${o.target}.`);
+  };
+  const test = await nginx(['-t', '-c', o.conf]);
+  if (!test.ok) {
+    await restore();
+    throw new Error(`nginx -t rejected the new configuration; the previous one is back in place`);
+  }
+  say('nginx -t: the configuration is valid.');
+  if (!o.reload) return;
+  const reload = await nginx(['-s', 'reload', '-c', o.conf]);
+  if (!reload.ok) {
+    await restore();
+    await nginx(['-s', 'reload', '-c', o.conf]);
+    throw new Error('nginx did not reload (is it running?); the previous configuration is back in place');
+  }
+  say('nginx reloaded with the new configuration.');
+}

@@ -1,0 +1,124 @@
+// `lockstep web https` end to end: a certificate from Pebble (cert letsencrypt), then a real
+// nginx on loopback ports with its own prefix under the test's root (never the system nginx).
+// curl with Pebble's root follows 80 → 443; openssl s_client checks the chain; a broken
+// certificate makes nginx -t fail and the previous site file comes back.
+import { execa, type ResultPromise } from 'execa';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+import { freePort } from '../e2e/nginx.js';
+import { startPebble, type RunningPebble } from './pebble.js';
+
+let sandbox: { root: string; cleanup: () => Promise<void> };
+let pebble: RunningPebble | undefined;
+let nginx: ResultPromise | undefined;
+let httpPort = 0;
+let httpsPort = 0;
+let rootFile = '';
+const CA_FILE = '/etc/lockstep-test/pebble-tls.pem';
+const NAME = 'shop.example.org';
+
+before(async () => {
+  sandbox = await tempRoot('lockstep-nginx-');
+  await fs.chmod(sandbox.root, 0o755); // nginx workers run as nobody and serve index.html from it
+  pebble = await startPebble(path.join(sandbox.root, 'pebble'), path.join(sandbox.root, CA_FILE));
+  rootFile = path.join(sandbox.root, 'pebble-root.pem');
+  await fs.writeFile(rootFile, pebble.rootPem);
+  const issue = await lockstep([
+    '--root', sandbox.root, '--yes', 'cert', 'letsencrypt', '--domain', `${NAME},www.${NAME}`, '--email', 'ops@example.org', '--agree-tos',
+    '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE, '--http-01-port', String(pebble.httpPort),
+  ]);
+  assert.equal(issue.exitCode, 0, `${issue.stdout}\n${issue.stderr}`);
+  // The journal made var/ (for var/log/lockstep) owner-only; a real /var is not.
+  await fs.chmod(path.join(sandbox.root, 'var'), 0o755);
+
+  [httpPort, httpsPort] = await Promise.all([freePort(), freePort()]);
+  const prefix = path.join(sandbox.root, 'etc/nginx');
+  await fs.mkdir(path.join(prefix, 'conf.d'), { recursive: true });
+  await fs.mkdir(path.join(sandbox.root, 'run'), { recursive: true });
+  const probe = await freePort();
+  const t = (d: string): string => path.join(sandbox.root, 'var/lib/nginx', d);
+  await fs.writeFile(
+    path.join(prefix, 'nginx.conf'),
+    [
+      'daemon off;', 'worker_processes 1;', `pid ${path.join(sandbox.root, 'run/nginx.pid')};`, 'error_log stderr warn;',
+      'events { worker_connections 64; }',
+      'http {',
+      '  access_log off;',
+      `  client_body_temp_path ${t('body')}; proxy_temp_path ${t('proxy')}; fastcgi_temp_path ${t('fastcgi')}; uwsgi_temp_path ${t('uwsgi')}; scgi_temp_path ${t('scgi')};`,
+      `  server { listen 127.0.0.1:${probe}; return 404; }`,
+      `  include ${path.join(prefix, 'conf.d')}/*.conf;`,
+      '}', '',
+    ].join('\n'),
+  );
+  await fs.mkdir(t(''), { recursive: true });
+  nginx = execa('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf')], { reject: false, stdin: 'ignore' });
+  await waitFor(
+    () => new Promise<boolean>((resolve) => {
+      const s = net.connect(probe, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    }),
+    'test nginx',
+  );
+});
+after(async () => {
+  nginx?.kill('SIGQUIT');
+  await nginx;
+  await pebble?.stop();
+  await sandbox?.cleanup();
+});
+
+const web = (...extra: string[]) =>
+  lockstep([
+    '--root', sandbox.root, '--yes', 'web', 'https', '--domain', `${NAME},www.${NAME}`, '--nginx-conf', '/etc/nginx/nginx.conf',
+    '--http-port', String(httpPort), '--https-port', String(httpsPort), '--listen-address', '127.0.0.1', ...extra,
+  ]);
+
+test('HTTPS only: curl follows 80 → 443 and trusts the chain; s_client verifies it; HSTS when asked', async () => {
+  const run = await web('--hsts');
+  assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  await fs.writeFile(path.join(sandbox.root, 'var/www/html/index.html'), 'hello over https\n');
+  const resolve = [`${NAME}:${httpPort}:127.0.0.1`, `${NAME}:${httpsPort}:127.0.0.1`].flatMap((r) => ['--resolve', r]);
+  const curl = await execa('curl', ['-sS', '-L', '-D', '-', '--cacert', rootFile, ...resolve, `http://${NAME}:${httpPort}/`], { reject: false });
+  assert.equal(curl.exitCode, 0, curl.stderr);
+  assert.match(curl.stdout, /^HTTP\/1\.1 301/m);
+  assert.match(curl.stdout, new RegExp(`^Location: https://${NAME.replace(/\./g, '\\.')}:${httpsPort}/`, 'mi'));
+  assert.match(curl.stdout, /^Strict-Transport-Security: max-age=63072000/mi);
+  assert.match(curl.stdout, /hello over https/);
+
+  const sc = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', `www.${NAME}`, '-CAfile', rootFile, '-verify_return_error', '-verify_hostname', `www.${NAME}`], { input: '', reject: false });
+  assert.equal(sc.exitCode, 0, sc.stderr);
+  assert.match(sc.stdout, /Verify return code: 0 \(ok\)/);
+  const old = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME, '-tls1_1'], { input: '', reject: false });
+  assert.notEqual(old.exitCode, 0, 'TLS 1.1 is refused');
+  const site = await fs.readFile(path.join(sandbox.root, `etc/nginx/conf.d/lockstep-${NAME}.conf`), 'utf8');
+  assert.match(site, /No OCSP stapling/);
+});
+
+test('nginx -t failing restores the previous site file and exits 1', async () => {
+  const siteFile = path.join(sandbox.root, `etc/nginx/conf.d/lockstep-${NAME}.conf`);
+  const before = await fs.readFile(siteFile, 'utf8');
+  const broken = path.join(sandbox.root, 'etc/lockstep/broken');
+  await fs.mkdir(broken, { recursive: true });
+  for (const f of ['fullchain.pem', 'chain.pem', 'cert.pem']) await fs.writeFile(path.join(broken, f), 'not a certificate\n');
+  await fs.writeFile(path.join(broken, 'privkey.pem'), 'not a key\n', { mode: 0o600 });
+  const run = await web('--cert-dir', '/etc/lockstep/broken');
+  assert.equal(run.exitCode, 1, run.stdout);
+  assert.match(run.stdout, /nginx -t rejected the new configuration/);
+  assert.equal(await fs.readFile(siteFile, 'utf8'), before);
+  // and the site still serves
+  const sc = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME, '-CAfile', rootFile, '-verify_return_error'], { input: '', reject: false });
+  assert.equal(sc.exitCode, 0, sc.stderr);
+});
+
+test('a missing certificate folder is bad input: exit 2 naming --cert-dir, nothing written', async () => {
+  const etc = path.join(sandbox.root, 'etc');
+  const before = await snapshot(etc);
+  const run = await web('--cert-dir', '/etc/lockstep/live/nothing-here');
+  assert.equal(run.exitCode, 2);
+  assert.match(run.stderr, /--cert-dir/);
+  assert.deepEqual(await snapshot(etc), before);
+});
