@@ -63,10 +63,11 @@ async function main(): Promise<void> {
 
     if (hasTmux()) {
       console.log('\n## time to first frame in tmux (median of 5)');
-      const hello = path.join(work, 'hello.js');
+      const hello = path.join(work, 'hello', 'hello.js');
       await build({
         entryPoints: [path.join(REPO, 'scripts/bench/hello.tsx')],
-        outfile: hello,
+        outdir: path.dirname(hello),
+        splitting: true, // as lockstep's own build: Ink's devtools chunk (react-devtools-core) stays unloaded
         bundle: true,
         format: 'esm',
         platform: 'node',
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
     const logBench = path.join(REPO, 'scripts/bench/log-pane.tsx');
     if (await fs.stat(logBench).catch(() => undefined)) {
       console.log('\n## live log pane, 100,000 lines through the TUI');
-      const { stdout } = await execa('node', ['--import', 'tsx', logBench], { cwd: REPO, env: { NODE_ENV: 'production' } });
+      const { stdout } = await execa('node', ['--import', 'tsx', logBench], { cwd: REPO, env: { NODE_ENV: 'production' }, stdin: 'ignore' });
       console.log(stdout);
     }
   } finally {

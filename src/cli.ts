@@ -40,7 +40,8 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   if (g.json) return 'json';
   if (g.yes) return 'script';
   if (g.plain) return 'plain';
-  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+  // The same rule as Ink's own (is-in-ci): Ink draws nothing until exit when it thinks it is in CI.
+  const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
@@ -56,17 +57,17 @@ function optionsFor(q: Question): Option | Option[] {
     `answers key "${q.kind === 'secret' ? `${q.id}File` : q.id}"`,
   ].filter((s): s is string => s !== undefined);
   const description = `${q.message}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+  const list = q.kind === 'hostname' || q.kind === 'cidrs' || q.kind === 'multiselect' || (q.kind === 'text' && q.repeatable === true);
+  if (list) {
+    return new Option(`${flag} <value>`, `${description}; repeat the flag or use commas`).argParser(
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    );
+  }
   switch (q.kind) {
     case 'confirm':
       return [new Option(flag, description), new Option(`--no-${flag.slice(2)}`, `answer no to: ${q.message}`)];
     case 'secret':
       return new Option(`${flag} <file>`, description);
-    case 'hostname':
-    case 'cidrs':
-    case 'multiselect':
-      return new Option(`${flag} <value>`, `${description}; repeat the flag or use commas`).argParser(
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-      );
     default:
       return new Option(`${flag} <value>`, description);
   }
@@ -196,6 +197,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       parent = group;
     }
     const cmd = parent.command(words[words.length - 1] ?? flow.command).description(flow.description);
+    // A one-word command may also lead a group ("firewall" and "firewall confirm").
+    if (words.length === 1 && !groups.has(flow.command)) groups.set(flow.command, cmd);
     for (const q of flow.step.questions) for (const o of [optionsFor(q)].flat()) cmd.addOption(o);
     const hostList = flow.step.questions.find((q) => q.id === 'host' && q.kind === 'hostname' && q.multiple === true);
     if (hostList) cmd.option('--hosts-file <file>', 'more host names, one per line (# starts a comment); adds to --host');

@@ -28,7 +28,10 @@ interface Base<K extends string, V> {
   readonly validate?: (value: V, answers: Answers) => string | undefined;
 }
 
-export type TextQuestion = Base<'text', string>;
+export interface TextQuestion extends Base<'text', string> {
+  /** The flag may be repeated; its values arrive joined by commas (so items hold no comma). */
+  readonly repeatable?: boolean;
+}
 export type PathQuestion = Base<'path', string>;
 export type ConfirmQuestion = Base<'confirm', boolean>;
 export interface SecretQuestion extends Base<'secret', string> {
@@ -132,6 +135,7 @@ export function normaliseAnswer(q: Question, value: AnswerValue): AnswerValue {
 
 /** The kind's own rule, then the question's extra rule. Returns a message or undefined. */
 export function validateAnswer(q: Question, value: AnswerValue, answers: Answers): string | undefined {
+  if (q.optional === true && value === '') return undefined; // left empty: no answer
   const own = kindCheck(q, value);
   if (own !== undefined) return own;
   const extra = q.validate as ((v: AnswerValue, a: Answers) => string | undefined) | undefined;

@@ -44,7 +44,7 @@ export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answ
         value = await opts.prompter.ask(q, { answers, ...(defaultValue !== undefined ? { defaultValue } : {}) });
       }
     }
-    if (value === undefined || (q.kind === 'secret' && value === '')) continue;
+    if (value === undefined || (q.optional === true && value === '')) continue;
     if (q.kind === 'secret') {
       opts.secrets.set(q.id, value as string);
       value = MASK;
@@ -92,7 +92,9 @@ export async function resumeRun(step: Step, record: RunRecord, opts: RunOptions)
   const answers: Record<string, AnswerValue | undefined> = { ...record.answers };
   for (const q of step.questions) {
     if (q.kind !== 'secret' || answers[q.id] !== MASK) continue;
-    const value = (await opts.source.lookup(q, answers)) ?? (await opts.prompter.ask(q, { answers }));
+    // The secret must open what the run already made: asking twice would only add typing.
+    const once = q.kind === 'secret' ? { ...q, repeat: false } : q;
+    const value = (await opts.source.lookup(q, answers)) ?? (await opts.prompter.ask(once, { answers }));
     opts.secrets.set(q.id, value as string);
   }
   if (step.replanOnResume === true) {
