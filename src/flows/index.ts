@@ -5,7 +5,9 @@ import { caDistributeStep } from '../ca/ca-distribute.js';
 import { caInitStep } from '../ca/ca-init.js';
 import { caCrlStep, caRevokeStep } from '../ca/ca-revoke.js';
 import { caSignStep } from '../ca/ca-sign.js';
+import { installStep } from '../tls/install.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
+import { purchasedStep } from '../tls/purchased.js';
 import { httpsNginxStep } from '../web/https-nginx.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
@@ -27,6 +29,8 @@ export const FLOWS: readonly Flow[] = [
   flow(caDistributeStep),
   flow(selfSignedStep),
   flow(letsEncryptStep),
+  flow(purchasedStep),
+  flow(installStep),
   flow(httpsNginxStep),
 ];
 

@@ -42,7 +42,7 @@ export async function checkLiveFiles(sys: System, name: string, hosts: readonly 
   const now = Date.now();
   checks.push({ name: 'valid now', ok: Date.parse(cert.validFrom) <= now + 300_000 && Date.parse(cert.validTo) > now, evidence: `${cert.validFrom} → ${cert.validTo}` });
   const linked = chain.every((c, i) => (i === 0 ? cert : chain[i - 1])?.checkIssued(c) === true);
-  checks.push({ name: 'chain in order, each certificate issued by the next', ok: chain.length > 0 && linked, evidence: [cert, ...chain].map((c) => c.subject.replace(/\n/g, ', ')).join(' ← ') });
+  checks.push({ name: 'chain in order, each certificate issued by the next', ok: linked, evidence: [cert, ...chain].map((c) => c.subject.replace(/\n/g, ', ')).join(' ← ') });
   checks.push({ name: 'fullchain.pem is cert.pem then chain.pem', ok: fullPem === certPem + chainPem, evidence: `${pemBlocks(fullPem).length} certificates` });
   return checks;
 }

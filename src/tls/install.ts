@@ -1,0 +1,147 @@
+// `lockstep cert install`: the vendor's certificate (PEM, DER or PKCS#7, with or without a
+// separate chain file) checked against the key, the names, the dates and the trust store, then
+// put into /etc/lockstep/live/<name>/ like every other certificate lockstep manages.
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { p, type Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Answers, Question } from '../core/questions.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { analyseBundle, loadCertificates, type BundleReport } from './cert-bundle.js';
+import { installLive } from './letsencrypt.js';
+import { checkLiveFiles } from './live-checks.js';
+import { archiveDir, archivePath, lastArchiveVersion, liveDir, pemBlocks, renewalFile } from './live-layout.js';
+
+export interface InstallFacts {
+  readonly version: number;
+  /** The newest archived key, when it has no certificate yet (made by cert purchased). */
+  readonly pendingKey?: string;
+  readonly report?: BundleReport;
+  /** Unreadable input, naming the flag. */
+  readonly inputError?: string;
+}
+
+export const DEFAULT_TRUST_STORE = '/etc/ssl/certs/ca-certificates.crt';
+const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
+const nameOf = (a: Answers): string => domainsOf(a)[0] ?? 'domain';
+
+export const installQuestions: readonly Question[] = [
+  { kind: 'hostname', id: 'domain', multiple: true, message: 'Names the certificate must cover', help: 'The first names the folder in /etc/lockstep/live/.' },
+  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)' },
+  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', optional: true },
+  {
+    kind: 'path',
+    id: 'key',
+    message: 'The private key the CSR was made with',
+    default: (_a, facts) => (facts as InstallFacts | undefined)?.pendingKey,
+  },
+  { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', default: DEFAULT_TRUST_STORE },
+];
+
+async function read(sys: System, file: string): Promise<Buffer> {
+  return fs.readFile(sys.real(file));
+}
+
+export const installStep: Step<InstallFacts> = {
+  id: 'cert install',
+  title: 'Install a purchased certificate',
+  description: 'Checks the vendor\'s certificate against your key, names, dates and a complete chain to a trusted root, then installs it in /etc/lockstep/live/.',
+  questions: installQuestions,
+
+  async facts(answers: Answers, sys: System): Promise<InstallFacts> {
+    if (domainsOf(answers).length === 0) return { version: 0 };
+    const name = nameOf(answers);
+    const version = await lastArchiveVersion(sys, name);
+    const candidate = archivePath(name, 'privkey', version);
+    const pending = version > 0 && (await sys.stat(candidate)) !== undefined && (await sys.stat(archivePath(name, 'cert', version))) === undefined;
+    const base = { version, ...(pending ? { pendingKey: candidate } : {}) };
+    if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
+    const given = [];
+    let unordered = false;
+    for (const [flag, file] of [['--cert', answers.cert], ['--chain', answers.chain]] as const) {
+      if (typeof file !== 'string') continue;
+      let data: Buffer;
+      try {
+        data = await read(sys, file);
+      } catch (error) {
+        return { ...base, inputError: `${flag} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` };
+      }
+      try {
+        const loaded = await loadCertificates(data, `${flag} ${file}`);
+        given.push(...loaded.certs);
+        unordered ||= loaded.unordered;
+      } catch (error) {
+        return { ...base, inputError: (error as Error).message };
+      }
+    }
+    let keyPem: string;
+    let trusted: X509Certificate[];
+    try {
+      keyPem = (await read(sys, String(answers.key))).toString('utf8');
+    } catch (error) {
+      return { ...base, inputError: `--key ${String(answers.key)} cannot be read: ${(error as Error).message}` };
+    }
+    try {
+      trusted = pemBlocks((await read(sys, String(answers.trustStore))).toString('utf8')).map((b) => new X509Certificate(b));
+    } catch (error) {
+      return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
+    }
+    return { ...base, report: analyseBundle(given, keyPem, domainsOf(answers), trusted, unordered) };
+  },
+
+  plan(answers: Answers, facts: InstallFacts): readonly Action[] {
+    if (facts.inputError !== undefined) throw new UserError(`${facts.inputError}.`);
+    const report = facts.report;
+    if (report === undefined || report.leaf === undefined || report.problems.length > 0) {
+      throw new UserError(
+        `The certificate in --cert ${String(answers.cert)} cannot be installed; nothing was changed.`,
+        'Fix these and run again (vendors offer the intermediate bundle for download; put the server certificate first):',
+        report?.problems ?? ['the files could not be checked'],
+      );
+    }
+    const name = nameOf(answers);
+    const keyFile = String(answers.key);
+    const reuse = facts.pendingKey === keyFile;
+    const n = reuse ? facts.version : facts.version + 1;
+    const leafPem = report.leaf.toString();
+    const chainPem = report.chain.map((c) => c.toString()).join('');
+    const actions: Action[] = [
+      { kind: 'mkdir', title: `Create the archive folder for ${name} (owner only)`, path: archiveDir(name), mode: 0o700 },
+      { kind: 'mkdir', title: `Create the live folder for ${name}`, path: liveDir(name), mode: 0o755 },
+      { kind: 'mkdir', title: 'Create the renewal folder', path: renewalFile(name).replace(/\/[^/]+$/, ''), mode: 0o755 },
+    ];
+    if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', p(keyFile), p(archivePath(name, 'privkey', n))] });
+    actions.push(
+      { kind: 'write', title: 'Archive the certificate', path: archivePath(name, 'cert', n), content: leafPem, mode: 0o644 },
+      { kind: 'write', title: `Archive the chain (${report.chain.length} intermediate certificate(s), leaf's issuer first)`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },
+      { kind: 'write', title: 'Archive the full chain', path: archivePath(name, 'fullchain', n), content: leafPem + chainPem, mode: 0o644 },
+      ...installLive(name, n),
+      {
+        kind: 'write',
+        title: `Record that ${name} is renewed through the vendor`,
+        path: renewalFile(name),
+        mode: 0o644,
+        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { domain: domainsOf(answers) } }, null, 2)}\n`,
+      },
+    );
+    return actions;
+  },
+
+  async verify(answers, sys) {
+    return checkLiveFiles(sys, nameOf(answers), domainsOf(answers));
+  },
+
+  summary(answers) {
+    const name = nameOf(answers);
+    return [
+      `Installed for ${domainsOf(answers).join(', ')}: ${liveDir(name)}/{privkey,cert,chain,fullchain}.pem`,
+      '"lockstep web https" serves it with nginx; "lockstep renew" reminds you before it expires (a vendor certificate is renewed by ordering again).',
+    ];
+  },
+
+  notes(_answers, facts) {
+    return facts.report?.notes ?? [];
+  },
+};
+

@@ -1,0 +1,101 @@
+// `cert purchased` makes the key and CSR; a test vendor (openssl ca) signs it; `cert install`
+// accepts PEM, DER and PKCS#7 and refuses, naming the problem, a missing intermediate, a
+// reversed chain, an expired certificate, another key's certificate and uncovered names.
+import { execa } from 'execa';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { lockstep, snapshot, tempRoot } from '../helpers.js';
+import { makeVendorPki, type VendorPki } from './pki.js';
+
+let sandbox: { root: string; cleanup: () => Promise<void> };
+let pki: VendorPki;
+const NAME = 'shop.example.com';
+const DOMAINS = `${NAME},www.${NAME}`;
+const v = (f: string): string => path.join(sandbox.root, 'vendor', f);
+const openssl = async (...args: string[]): Promise<string> => (await execa('openssl', args)).stdout;
+
+before(async () => {
+  sandbox = await tempRoot('lockstep-install-');
+  pki = await makeVendorPki(path.join(sandbox.root, 'vendor-ca'));
+  await fs.mkdir(path.join(sandbox.root, 'etc/ssl/certs'), { recursive: true });
+  await fs.copyFile(pki.root, path.join(sandbox.root, 'etc/ssl/certs/ca-certificates.crt'));
+  await fs.mkdir(path.join(sandbox.root, 'vendor'));
+});
+after(() => sandbox?.cleanup());
+
+test('cert purchased: key 0600 and a CSR with the names and organisation, its SHA-256 fingerprint shown', async () => {
+  const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'purchased', '--domain', DOMAINS, '--org', 'Example Shop / Retail GmbH', '--country', 'DE', '--locality', 'Berlin']);
+  assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  const csr = path.join(sandbox.root, 'etc/lockstep/archive', NAME, 'csr1.pem');
+  const text = await openssl('req', '-in', csr, '-noout', '-subject', '-text');
+  assert.match(text, /subject=C = DE, L = Berlin, O = Example Shop \/ Retail GmbH, CN = shop\.example\.com/);
+  assert.match(text, /DNS:shop\.example\.com, DNS:www\.shop\.example\.com/);
+  const der = (await execa('openssl', ['req', '-in', csr, '-outform', 'DER'], { encoding: 'buffer' })).stdout;
+  const fp = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
+  assert.ok(run.stdout.includes(fp), `fingerprint ${fp} shown`);
+  assert.equal((await fs.stat(path.join(sandbox.root, 'etc/lockstep/archive', NAME, 'privkey1.pem'))).mode & 0o777, 0o600);
+
+  // The vendor answers: the good certificate and the bad ones the tests below need.
+  await pki.sign(csr, v('leaf.pem'));
+  await pki.sign(csr, v('expired.pem'), { expired: true });
+  await fs.copyFile(pki.intermediate, v('int.pem'));
+  const leaf = await fs.readFile(v('leaf.pem'), 'utf8');
+  const int = await fs.readFile(v('int.pem'), 'utf8');
+  await fs.writeFile(v('bundle.pem'), leaf + int);
+  await fs.writeFile(v('reversed.pem'), int + leaf);
+  await openssl('x509', '-in', v('leaf.pem'), '-outform', 'DER', '-out', v('leaf.der'));
+  await openssl('crl2pkcs7', '-nocrl', '-certfile', v('int.pem'), '-certfile', v('leaf.pem'), '-out', v('bundle.p7b'));
+  await openssl('crl2pkcs7', '-nocrl', '-certfile', v('int.pem'), '-certfile', v('leaf.pem'), '-outform', 'DER', '-out', v('bundle.p7b.der'));
+  await openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-config', '/dev/null', '-keyout', v('other.key'), '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME},DNS:www.${NAME}`, '-out', v('other.csr'));
+  await pki.sign(v('other.csr'), v('other.pem'));
+  await fs.writeFile(v('garbage.pem'), 'hello\n');
+});
+
+test('cert install refuses bad bundles with the exact reason, exit 2, nothing changed', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--cert', '/vendor/leaf.pem'], /missing intermediate: .*Vendor Test Intermediate/],
+    [['--cert', '/vendor/reversed.pem'], /wrong order/],
+    [['--cert', '/vendor/expired.pem', '--chain', '/vendor/int.pem'], /expired: .*shop\.example\.com expired on/],
+    [['--cert', '/vendor/other.pem', '--chain', '/vendor/int.pem'], /key mismatch/],
+    [['--cert', '/vendor/garbage.pem'], /--cert \/vendor\/garbage\.pem is not a certificate in PEM, DER or PKCS#7/],
+    [['--cert', '/vendor/nothing.pem'], /--cert \/vendor\/nothing\.pem/],
+    [['--cert', '/vendor/bundle.pem', '--key', '/vendor/missing.key'], /--key/],
+  ];
+  const beforeSnap = await snapshot(path.join(sandbox.root, 'etc'));
+  for (const [args, message] of cases) {
+    const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, ...args]);
+    assert.equal(run.exitCode, 2, `${args.join(' ')}\n${run.stdout}\n${run.stderr}`);
+    assert.match(run.stderr, message, args.join(' '));
+  }
+  const names = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', `${NAME},api.${NAME}`, '--cert', '/vendor/bundle.pem', '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`]);
+  assert.equal(names.exitCode, 2);
+  assert.match(names.stderr, /does not cover api\.shop\.example\.com/);
+  assert.deepEqual(await snapshot(path.join(sandbox.root, 'etc')), beforeSnap);
+});
+
+async function assertInstalled(): Promise<void> {
+  const live = path.join(sandbox.root, 'etc/lockstep/live', NAME);
+  const r = await execa('openssl', ['verify', '-CAfile', pki.root, '-untrusted', path.join(live, 'chain.pem'), '-verify_hostname', `www.${NAME}`, path.join(live, 'cert.pem')], { reject: false });
+  assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+  assert.equal(await fs.readFile(path.join(live, 'fullchain.pem'), 'utf8'), (await fs.readFile(path.join(live, 'cert.pem'), 'utf8')) + (await fs.readFile(path.join(live, 'chain.pem'), 'utf8')));
+  assert.equal((await fs.stat(path.join(live, 'privkey.pem'))).mode & 0o777, 0o600);
+}
+
+test('cert install: DER with a separate chain, using the key cert purchased made', async () => {
+  const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', '/vendor/leaf.der', '--chain', '/vendor/int.pem']);
+  assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  await assertInstalled();
+  const archive = await fs.readdir(path.join(sandbox.root, 'etc/lockstep/archive', NAME));
+  assert.ok(archive.includes('cert1.pem') && !archive.includes('privkey2.pem'), archive.join(' '));
+});
+
+for (const file of ['bundle.p7b', 'bundle.p7b.der', 'bundle.pem']) {
+  test(`cert install: ${file} (the chain inside, PKCS#7 order does not matter)`, async () => {
+    const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', `/vendor/${file}`, '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`]);
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    await assertInstalled();
+  });
+}
