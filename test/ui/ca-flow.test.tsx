@@ -75,7 +75,7 @@ test('ca init from the home menu, then ca sign: the certificate verifies against
   assert.ok(rootCert.checkPrivateKey(createPrivateKey({ key: await fs.readFile(path.join(ca, 'private/couch_ca.pem')), passphrase: PASS })));
   cleanup();
 
-  const sign = startApp({ root, flows: FLOWS, start: flow('ca sign'), flags: new Map([['host', ['couch1.example.org']], ['san', 'IP:10.0.0.5']]) });
+  const sign = startApp({ root, flows: FLOWS, start: flow('ca sign'), flags: new Map<string, string | readonly string[]>([['host', ['couch1.example.org']], ['san', 'IP:10.0.0.5']]) });
   await sign.waitFor('Folder of the certificate authority');
   sign.press(KEY.enter);
   await sign.waitFor('Name of the CA');
