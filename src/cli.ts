@@ -224,6 +224,31 @@ export function buildProgram(setCode: (code: number) => void): Command {
       setCode(0);
     });
 
+  groups
+    .get('cert')
+    ?.command('inspect')
+    .description('what a certificate says (names, issuer, dates, days left) and when lockstep would renew it')
+    .argument('[file]', 'a certificate file (PEM, DER or PKCS#7); an absolute path is taken under --root')
+    .option('--domain <name>', 'the certificate lockstep keeps for NAME in /etc/lockstep/live/')
+    .action(async (file: string | undefined, opts: { domain?: string }, command: Command) => {
+      const g = command.optsWithGlobals() as GlobalOptions;
+      const { inspect } = await import('./tls/inspect.js');
+      process.stdout.write(`${await inspect(g.root, file, opts.domain, g.json === true)}\n`);
+      setCode(0);
+    });
+
+  program
+    .command('renew')
+    .description('renew the certificates lockstep manages that are inside their window (a third of the lifetime left); exit 0 when nothing is due')
+    .option('--force', 'renew every certificate, due or not')
+    .action(async (opts: { force?: boolean }, command: Command) => {
+      const g = command.optsWithGlobals() as GlobalOptions;
+      const { renew } = await import('./tls/renew.js');
+      const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+      const err = (line: string): boolean => process.stderr.write(`${line}\n`);
+      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true }, out, err));
+    });
+
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every
   // flow (the CA's --passphrase-file as well as --key-passphrase-file) is accepted here.
   const secretQuestions = [...new Map(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret').map((q) => [q.id, q])).values()];

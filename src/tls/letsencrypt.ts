@@ -21,6 +21,8 @@ export interface LetsEncryptFacts {
   readonly whyNotWritable?: string;
   readonly webrootMissing?: boolean;
   readonly caFileMissing?: boolean;
+  /** What `web https` recorded in the renewal file (reload and check after renewal): kept. */
+  readonly deploy?: unknown;
 }
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
@@ -142,7 +144,14 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
     const why = await sys.whyNotWritableDir(LOCKSTEP_DIR);
     const webroot = answers.webroot as string | undefined;
     const caFile = answers.acmeCaFile as string | undefined;
+    let deploy: unknown;
+    try {
+      deploy = (JSON.parse((await sys.readText(renewalFile(nameOf(answers)))) ?? '{}') as { deploy?: unknown }).deploy;
+    } catch {
+      deploy = undefined;
+    }
     return {
+      ...(deploy !== undefined ? { deploy } : {}),
       version,
       accountKeyExists,
       ...(why !== undefined ? { whyNotWritable: why } : {}),
@@ -219,7 +228,7 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
         title: `Record how to renew ${name}`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'letsencrypt', command: 'cert letsencrypt', answers: renewalAnswers(answers) }, null, 2)}\n`,
+        content: `${JSON.stringify({ method: 'letsencrypt', command: 'cert letsencrypt', answers: renewalAnswers(answers), ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
       },
     );
     return actions;

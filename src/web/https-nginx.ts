@@ -11,7 +11,7 @@ import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { liveDir } from '../tls/live-layout.js';
+import { liveDir, renewalFile } from '../tls/live-layout.js';
 import { selfCommand } from '../tls/self-command.js';
 import { nginxSite } from './nginx-site.js';
 
@@ -21,6 +21,8 @@ export interface HttpsNginxFacts {
   readonly missing: readonly string[];
   readonly ocspUrl: boolean;
   readonly currentSite?: string;
+  /** The renewal record of the certificate, when it is one lockstep manages. */
+  readonly renewal?: { readonly path: string; readonly text: string };
 }
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
@@ -83,7 +85,15 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
       // an unreadable certificate is nginx -t's to report, with its own words
     }
     const currentSite = domainsOf(answers).length > 0 ? await sys.readText(siteFileOf(answers)) : undefined;
-    return { root: sys.root, missing, ocspUrl, ...(currentSite !== undefined ? { currentSite } : {}) };
+    const live = /^\/etc\/lockstep\/live\/([^/]+)\/?$/.exec(dir)?.[1];
+    const renewalText = live === undefined ? undefined : await sys.readText(renewalFile(live));
+    return {
+      root: sys.root,
+      missing,
+      ocspUrl,
+      ...(currentSite !== undefined ? { currentSite } : {}),
+      ...(live !== undefined && renewalText !== undefined ? { renewal: { path: renewalFile(live), text: renewalText } } : {}),
+    };
   },
 
   plan(answers: Answers, facts: HttpsNginxFacts): readonly Action[] {
@@ -118,6 +128,7 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
         mode: 0o644,
         ...(facts.currentSite !== undefined ? { basedOn: { path: siteFileOf(answers), content: facts.currentSite } } : {}),
       },
+      ...renewalUpdate(answers, facts),
       {
         kind: 'run',
         title: 'Put the site in place, nginx -t, reload (the previous file is restored if either fails)',
@@ -142,6 +153,41 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     ];
   },
 };
+
+/**
+ * Renewal from now on goes through this nginx: HTTP-01 tokens into its ACME webroot (port 80 is
+ * nginx's now, a standalone listener could not bind it), then a reload and a check of what it serves.
+ */
+function renewalUpdate(answers: Answers, facts: HttpsNginxFacts): Action[] {
+  if (facts.renewal === undefined) return [];
+  let record: { method?: string; answers?: Record<string, unknown> };
+  try {
+    record = JSON.parse(facts.renewal.text) as typeof record;
+  } catch {
+    return [];
+  }
+  const acme = record.method === 'letsencrypt' && record.answers?.challenge === 'http-01';
+  const { http01Port: _dropped, ...rest } = record.answers ?? {};
+  const updated = {
+    ...record,
+    ...(acme ? { answers: { ...rest, webroot: answers.acmeWebroot } } : {}),
+    deploy: {
+      nginxConf: answers.nginxConf,
+      host: (answers.listenAddress as string | undefined) ?? '127.0.0.1',
+      httpsPort: answers.httpsPort,
+      serverName: domainsOf(answers)[0],
+    },
+  };
+  return [
+    {
+      kind: 'write',
+      title: `Renew through nginx: ${acme ? 'HTTP-01 tokens in its ACME webroot, ' : ''}reload and check after renewal`,
+      path: facts.renewal.path,
+      content: `${JSON.stringify(updated, null, 2)}\n`,
+      mode: 0o644,
+    },
+  ];
+}
 
 /** The certificate nginx serves for `name` is the one in cert.pem. */
 export function servedCheck(host: string, port: number, name: string, wantFingerprint: string | undefined): Promise<Check> {

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { startPebble, type RunningPebble } from './pebble.js';
+import { makeVendorPki } from './pki.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
 let pebble: RunningPebble | undefined;
@@ -20,6 +21,7 @@ let httpsPort = 0;
 let rootFile = '';
 const CA_FILE = '/etc/lockstep-test/pebble-tls.pem';
 const NAME = 'shop.example.org';
+const OTHER = 'other.example.org';
 
 before(async () => {
   sandbox = await tempRoot('lockstep-nginx-');
@@ -32,10 +34,17 @@ before(async () => {
     '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE, '--http-01-port', String(pebble.httpPort),
   ]);
   assert.equal(issue.exitCode, 0, `${issue.stdout}\n${issue.stderr}`);
+  const other = await lockstep([
+    '--root', sandbox.root, '--yes', 'cert', 'letsencrypt', '--domain', OTHER, '--email', 'ops@example.org', '--agree-tos',
+    '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE, '--http-01-port', String(pebble.httpPort),
+  ]);
+  assert.equal(other.exitCode, 0, `${other.stdout}\n${other.stderr}`);
   // The journal made var/ (for var/log/lockstep) owner-only; a real /var is not.
   await fs.chmod(path.join(sandbox.root, 'var'), 0o755);
 
-  [httpPort, httpsPort] = await Promise.all([freePort(), freePort()]);
+  // Port 80 of the site is where Pebble validates HTTP-01, so renewals go through nginx.
+  httpPort = pebble.httpPort;
+  httpsPort = await freePort();
   const prefix = path.join(sandbox.root, 'etc/nginx');
   await fs.mkdir(path.join(prefix, 'conf.d'), { recursive: true });
   await fs.mkdir(path.join(sandbox.root, 'run'), { recursive: true });
@@ -121,4 +130,37 @@ test('a missing certificate folder is bad input: exit 2 naming --cert-dir, nothi
   assert.equal(run.exitCode, 2);
   assert.match(run.stderr, /--cert-dir/);
   assert.deepEqual(await snapshot(etc), before);
+});
+
+const served = async (): Promise<string> => {
+  const sc = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME], { input: '', reject: false });
+  return (await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: sc.stdout })).stdout;
+};
+const utc = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+
+test('renew: only the certificate inside its window is renewed, through nginx\'s webroot; nginx then serves the new one', async () => {
+  // Make shop's live certificate one with 2 of 30 days left (same key, signed by a test CA).
+  const live = path.join(sandbox.root, 'etc/lockstep/live', NAME);
+  const pki = await makeVendorPki(path.join(sandbox.root, 'short-ca'));
+  const csr = path.join(sandbox.root, 'short.csr');
+  await execa('openssl', ['req', '-new', '-config', '/dev/null', '-key', path.join(live, 'privkey.pem'), '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME},DNS:www.${NAME}`, '-out', csr]);
+  await pki.sign(csr, path.join(live, 'cert.pem'), { start: utc(Date.now() - 28 * 86_400_000), end: utc(Date.now() + 2 * 86_400_000) });
+  const before = await served();
+  const otherArchive = path.join(sandbox.root, 'etc/lockstep/archive', OTHER);
+  const otherBefore = await fs.readdir(otherArchive);
+
+  const run = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
+  assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stdout, new RegExp(`${NAME} \\(letsencrypt\\): [12] of 30 days left.* — due`));
+  assert.match(run.stdout, new RegExp(`${OTHER} \\(letsencrypt\\): [0-9]+ of [0-9]+ days left, renew from`));
+  assert.match(run.stdout, /--webroot/, 'renewed through the ACME webroot nginx serves');
+  assert.deepEqual(await fs.readdir(otherArchive), otherBefore, `${OTHER} was not renewed`);
+  const after = await served();
+  assert.notEqual(after, before);
+  const liveFp = (await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', path.join(live, 'cert.pem')])).stdout;
+  assert.equal(after, liveFp);
+
+  const again = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
+  assert.equal(again.exitCode, 0, 'nothing due is success');
+  assert.doesNotMatch(again.stdout, /— due/);
 });

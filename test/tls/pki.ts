@@ -13,7 +13,7 @@ export interface VendorPki {
   readonly root: string;
   readonly intermediate: string;
   /** Signs a CSR as the vendor would: leaf for its SANs, issued by the intermediate. */
-  sign(csr: string, out: string, opts?: { expired?: boolean }): Promise<void>;
+  sign(csr: string, out: string, opts?: { expired?: boolean; start?: string; end?: string }): Promise<void>;
 }
 
 export async function makeVendorPki(dir: string): Promise<VendorPki> {
@@ -39,7 +39,11 @@ export async function makeVendorPki(dir: string): Promise<VendorPki> {
     root: f('root.pem'),
     intermediate: f('int.pem'),
     async sign(csr, out, opts = {}) {
-      const dates = opts.expired ? ['-startdate', '20240101000000Z', '-enddate', '20240301000000Z'] : ['-days', '10'];
+      const dates = opts.expired
+        ? ['-startdate', '20240101000000Z', '-enddate', '20240301000000Z']
+        : opts.start !== undefined && opts.end !== undefined
+          ? ['-startdate', opts.start, '-enddate', opts.end]
+          : ['-days', '10'];
       await openssl('ca', '-batch', '-notext', '-config', f('ca.cnf'), '-cert', f('int.pem'), '-keyfile', f('int.key'), '-in', csr, '-out', out, '-extfile', f('leaf.ext'), ...dates);
     },
   };

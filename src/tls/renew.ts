@@ -1,0 +1,109 @@
+// `lockstep renew`: every certificate lockstep manages, with days left; those inside their
+// window are renewed the way they were made (an ACME order with the recorded answers), the web
+// server reloaded and the served certificate checked. Purchased and private certificates get a
+// clear reminder. Exit 0 when nothing is due or everything due was renewed — a timer must not
+// report failure for a quiet day — and 1 when something due was not renewed.
+import { X509Certificate } from 'node:crypto';
+import { execa } from 'execa';
+import { PresetAnswers } from '../core/answers.js';
+import { NonInteractivePrompter } from '../core/prompter.js';
+import { FLOWS } from '../flows/index.js';
+import { Session } from '../flows/session.js';
+import { eventLines } from '../ui/text/format.js';
+import { servedCheck } from '../web/https-nginx.js';
+import { listManaged, type ManagedCert } from './managed.js';
+
+export interface RenewOptions {
+  readonly root: string;
+  readonly force: boolean;
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+}
+
+export interface RenewResult {
+  readonly name: string;
+  readonly method: string;
+  readonly daysLeft?: number;
+  readonly due: boolean;
+  readonly outcome: 'not-due' | 'renewed' | 'failed' | 'reminder' | 'previewed' | 'needs-yes';
+  readonly message: string;
+}
+
+type Out = (line: string) => void;
+
+function statusLine(c: ManagedCert): string {
+  const when = c.daysLeft === undefined ? (c.problem ?? 'no certificate yet') : `${c.daysLeft} of ${c.lifetimeDays} days left, renew from ${c.renewFrom?.slice(0, 10)}`;
+  return `${c.name} (${c.record.method}): ${when}${c.due ? ' — due' : ''}`;
+}
+
+async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<string | undefined> {
+  const d = c.record.deploy;
+  if (d === undefined) return undefined;
+  const sys = new Session({ root, source: new PresetAnswers(new Map()), dryRun: false, yes: true }).sys;
+  const reload = await execa('nginx', ['-s', 'reload', '-c', sys.real(d.nginxConf)], { reject: false, stdin: 'ignore', all: true });
+  if (reload.exitCode !== 0) return `nginx did not reload: ${reload.all ?? ''}`.trim();
+  const pem = await sys.readText(c.certPath);
+  const want = pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
+  // A reload replaces workers gracefully: poll until the new certificate is served.
+  for (let i = 0; i < 50; i++) {
+    const check = await servedCheck(d.host, d.httpsPort, d.serverName, want);
+    if (check.ok) {
+      out(`  nginx reloaded; ${check.evidence}`);
+      return undefined;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return `nginx still serves the old certificate on ${d.host}:${d.httpsPort}`;
+}
+
+async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<RenewResult> {
+  const base = { name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: c.due };
+  if (c.record.method !== 'letsencrypt') {
+    const how =
+      c.record.method === 'purchased'
+        ? `order it again from your vendor: lockstep cert purchased --domain ${c.names.join(',') || c.name} … makes a fresh key and CSR, then lockstep cert install`
+        : `sign it again: lockstep ${c.record.command || 'ca sign'} --overwrite`;
+    return { ...base, outcome: 'reminder', message: `${c.name} expires ${c.notAfter ?? 'soon'} and is not renewed automatically: ${how}` };
+  }
+  const flow = FLOWS.find((f) => f.command === c.record.command);
+  if (flow === undefined) return { ...base, outcome: 'failed', message: `this lockstep does not know "${c.record.command}"` };
+  if (!o.yes && !o.dryRun) return { ...base, outcome: 'needs-yes', message: `${c.name} is due: run "lockstep renew --yes" to renew it (or --dry-run to see the plan)` };
+  const session = new Session({ root: o.root, source: new PresetAnswers(new Map(), c.record.answers as Record<string, unknown>), dryRun: o.dryRun, yes: true });
+  if (!o.json) session.bus.subscribe((e) => out(eventLines(e).map((l) => `  ${l}`).join('\n')));
+  try {
+    const outcome = await session.run(flow, new NonInteractivePrompter());
+    if (o.dryRun) return { ...base, outcome: 'previewed', message: 'dry run: nothing was changed' };
+    if (!outcome.ok) return { ...base, outcome: 'failed', message: 'the new certificate did not pass verification' };
+  } catch (error) {
+    return { ...base, outcome: 'failed', message: (error as Error).message };
+  }
+  const deployError = await reloadAndCheck(o.root, c, out);
+  if (deployError !== undefined) return { ...base, outcome: 'failed', message: deployError };
+  return { ...base, outcome: 'renewed', message: `${c.name} renewed` };
+}
+
+export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number> {
+  const session = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: false });
+  const managed = await listManaged(session.sys);
+  if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
+  const results: RenewResult[] = [];
+  for (const c of managed) {
+    if (!o.json) out(statusLine(c));
+    if (!c.due && !o.force) {
+      results.push({ name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: false, outcome: 'not-due', message: 'not due' });
+      continue;
+    }
+    const r = await renewOne(c, o, out);
+    results.push(r);
+    if (o.json) continue;
+    if (r.outcome === 'failed' || r.outcome === 'reminder') {
+      // Let's Encrypt no longer e-mails expiry warnings: this line (in the timer's journal) is the warning.
+      err(`EXPIRY WARNING: ${c.name} expires ${c.notAfter ?? '(unknown)'}${c.daysLeft !== undefined ? `, in ${c.daysLeft} days` : ''}: ${r.message}`);
+    } else {
+      out(`  ${r.message}`);
+    }
+  }
+  if (o.json) out(JSON.stringify({ certificates: managed.map((c) => ({ ...c, record: { method: c.record.method, command: c.record.command } })), results }));
+  return results.some((r) => r.outcome === 'failed' || r.outcome === 'reminder') ? 1 : 0;
+}

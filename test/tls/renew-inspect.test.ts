@@ -1,0 +1,76 @@
+// The renewal window as data, `cert inspect`, and `renew` for certificates lockstep cannot
+// renew by itself (a purchased one: a reminder and exit 1) or when nothing is due (exit 0).
+import { execa } from 'execa';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { isDue, renewAt } from '../../src/tls/renewal-window.js';
+import { lockstep, tempRoot } from '../helpers.js';
+
+const DAY = 86_400_000;
+
+test('window: a third of the lifetime left, half for lifetimes under 10 days', () => {
+  const t0 = Date.UTC(2027, 0, 1);
+  for (const [lifetime, dueAtDaysLeft] of [[90, 30], [64, 64 / 3], [45, 15], [6, 3], [397, 397 / 3]] as const) {
+    const end = t0 + lifetime * DAY;
+    assert.equal(renewAt(t0, end), end - dueAtDaysLeft * DAY, `${lifetime}-day certificate`);
+    assert.equal(isDue(t0, end, end - dueAtDaysLeft * DAY - 60_000), false, `${lifetime}: not a minute early`);
+    assert.equal(isDue(t0, end, end - dueAtDaysLeft * DAY + 60_000), true, `${lifetime}: due just after`);
+  }
+});
+
+async function certWithDays(root: string, name: string, method: string, days: number): Promise<void> {
+  const live = path.join(root, 'etc/lockstep/live', name);
+  await fs.mkdir(live, { recursive: true });
+  await fs.mkdir(path.join(root, 'etc/lockstep/renewal'), { recursive: true });
+  await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-config', '/dev/null', '-keyout', path.join(live, 'privkey.pem'), '-out', path.join(live, 'cert.pem'), '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-days', String(days)]);
+  await fs.writeFile(path.join(root, 'etc/lockstep/renewal', `${name}.json`), JSON.stringify({ method, command: `cert ${method}`, answers: { domain: [name] } }));
+}
+
+test('renew: nothing due exits 0; --force on a purchased certificate gives the reminder and exits 1', async () => {
+  const { root, cleanup } = await tempRoot();
+  try {
+    const empty = await lockstep(['--root', root, 'renew', '--yes']);
+    assert.equal(empty.exitCode, 0);
+    assert.match(empty.stdout, /manages no certificates/);
+    await certWithDays(root, 'vendor.example.com', 'purchased', 365);
+    const quiet = await lockstep(['--root', root, 'renew', '--yes']);
+    assert.equal(quiet.exitCode, 0, quiet.stderr);
+    assert.match(quiet.stdout, /vendor\.example\.com \(purchased\): 36[45] of 365 days left, renew from/);
+    const forced = await lockstep(['--root', root, 'renew', '--yes', '--force']);
+    assert.equal(forced.exitCode, 1);
+    assert.match(forced.stderr, /EXPIRY WARNING: vendor\.example\.com .*order it again from your vendor: lockstep cert purchased --domain vendor\.example\.com/);
+    const json = await lockstep(['--root', root, '--json', 'renew']);
+    const parsed = JSON.parse(json.stdout) as { certificates: { name: string; due: boolean }[] };
+    assert.deepEqual(parsed.certificates.map((c) => [c.name, c.due]), [['vendor.example.com', false]]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('cert inspect: a file or --domain, text and --json; bad input exits 2', async () => {
+  const { root, cleanup } = await tempRoot();
+  try {
+    await certWithDays(root, 'site.example.net', 'letsencrypt', 6);
+    const byDomain = await lockstep(['--root', root, 'cert', 'inspect', '--domain', 'site.example.net']);
+    assert.equal(byDomain.exitCode, 0, byDomain.stderr);
+    assert.match(byDomain.stdout, /names: +site\.example\.net/);
+    assert.match(byDomain.stdout, /\(6 days, [56] left\)/);
+    assert.match(byDomain.stdout, /renewal: +from /);
+    const der = path.join(root, 'site.der');
+    await execa('openssl', ['x509', '-in', path.join(root, 'etc/lockstep/live/site.example.net/cert.pem'), '-outform', 'DER', '-out', der]);
+    const json = await lockstep(['--root', root, '--json', 'cert', 'inspect', '/site.der']);
+    assert.equal(json.exitCode, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { certificates: { names: string[]; lifetimeDays: number }[] };
+    assert.deepEqual(parsed.certificates[0]?.names, ['site.example.net']);
+    assert.equal(parsed.certificates[0]?.lifetimeDays, 6);
+    const none = await lockstep(['--root', root, 'cert', 'inspect', '--domain', 'missing.example.net']);
+    assert.equal(none.exitCode, 2);
+    assert.match(none.stderr, /--domain missing\.example\.net/);
+    const neither = await lockstep(['--root', root, 'cert', 'inspect']);
+    assert.equal(neither.exitCode, 2);
+  } finally {
+    await cleanup();
+  }
+});
