@@ -8,6 +8,7 @@ import { caSignStep } from '../ca/ca-sign.js';
 import { installStep } from '../tls/install.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
 import { purchasedStep } from '../tls/purchased.js';
+import { renewTimerStep } from '../tls/renew-timer.js';
 import { httpsNginxStep } from '../web/https-nginx.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
@@ -31,6 +32,7 @@ export const FLOWS: readonly Flow[] = [
   flow(letsEncryptStep),
   flow(purchasedStep),
   flow(installStep),
+  flow(renewTimerStep),
   flow(httpsNginxStep),
 ];
 
