@@ -10,6 +10,8 @@ import { letsEncryptStep } from '../tls/letsencrypt.js';
 import { purchasedStep } from '../tls/purchased.js';
 import { renewTimerStep } from '../tls/renew-timer.js';
 import { httpsNginxStep } from '../web/https-nginx.js';
+import { firewallConfirmStep } from '../firewall/confirm-step.js';
+import { firewallStep } from '../firewall/firewall-step.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -29,6 +31,8 @@ export const FLOWS: readonly Flow[] = [
   flow(caCrlStep),
   flow(caDistributeStep),
   flow(selfSignedStep),
+  flow(firewallStep),
+  flow(firewallConfirmStep),
   flow(letsEncryptStep),
   flow(purchasedStep),
   flow(installStep),

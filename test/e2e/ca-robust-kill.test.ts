@@ -54,7 +54,6 @@ function stateOf(pid: number): string | undefined {
 }
 
 interface Killed {
-  readonly pid: number;
   readonly exitCode: number | undefined;
   readonly signal: string | undefined;
 }
@@ -76,7 +75,7 @@ async function signAndKill(args: readonly string[], arm: (kill: () => void) => (
   try {
     const r = await cli;
     done = true;
-    return { pid, exitCode: r.exitCode, signal: r.signal };
+    return { exitCode: r.exitCode, signal: r.signal };
   } finally {
     done = true;
     disarm();
@@ -108,14 +107,14 @@ async function phaseOf(runsBefore: number, hosts: readonly string[]): Promise<{ 
     if (tool === 'genpkey') return { phase: 'host key generation (openssl genpkey)', interrupted: true };
     if (tool === 'req') return { phase: 'CSR (openssl req)', interrupted: true };
     const host = hosts.find((h) => String(last.title).startsWith(`${h}:`))!;
-    const ca = `signing (openssl ca): ${await signingState(host)}`;
-    return { phase: ca, interrupted: true };
+    return { phase: `signing (openssl ca): ${await signingState(host)}`, interrupted: true };
   }
   if (action.kind === 'move') return { phase: 'database repair (rename)', interrupted: true };
   if (action.kind === 'mkdir') return { phase: 'host folder (mkdir)', interrupted: true };
   const file = action.path ?? '';
   if (file.endsWith('.ext')) return { phase: 'extensions file (write)', interrupted: true };
-  if (file.endsWith('.crt') && !path.basename(file).startsWith(path.basename(path.dirname(file)))) return { phase: 'root copy for clients (write)', interrupted: true };
+  if (file.endsWith('/couch_ca.crt')) return { phase: 'root copy for clients (write)', interrupted: true };
+  if (file.endsWith('.crt')) return { phase: 'certificate of an interrupted host, from newcerts/ (write)', interrupted: true };
   return { phase: `write ${path.basename(file)}`, interrupted: true };
 }
 

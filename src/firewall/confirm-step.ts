@@ -1,0 +1,68 @@
+// `lockstep firewall confirm`: the operator could still connect, so the ruleset stays: the
+// rollback timer is stopped and the ruleset is persisted in /etc/nftables.conf.
+import { execa } from 'execa';
+import type { Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { NFTABLES_CONF } from './firewall-step.js';
+import { TABLE } from './nft-ruleset.js';
+import { ended, PENDING, readPending, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
+
+export interface ConfirmFacts {
+  readonly state: PendingState;
+  readonly rolledBack: boolean;
+}
+
+const CONFIRMED = `${STATE_DIR}/confirmed`;
+
+export const firewallConfirmStep: Step<ConfirmFacts> = {
+  id: 'firewall confirm',
+  title: 'Keep the new firewall rules',
+  description: 'Run from a new SSH session after "lockstep firewall": stops the rollback timer and persists the ruleset in /etc/nftables.conf.',
+  questions: [],
+
+  async facts(_answers, sys: System): Promise<ConfirmFacts> {
+    return { state: await readPending(sys), rolledBack: (await sys.stat(ROLLED_BACK)) !== undefined };
+  },
+
+  plan(_answers, facts) {
+    const { state } = facts;
+    if (!state.pending) {
+      throw new UserError(
+        facts.rolledBack
+          ? 'Too late: the rollback already restored the previous ruleset, so there is nothing to confirm.'
+          : 'No firewall change is waiting for confirmation.',
+        'Run "lockstep firewall" to apply the policy again.',
+      );
+    }
+    if (state.applied === undefined) throw new UserError(`The applied ruleset is missing from ${STATE_DIR}; run "lockstep firewall" again.`);
+    // The marker goes first: a timer that fires now finds nothing to roll back.
+    const actions: Action[] = [{ kind: 'move', title: 'Withdraw the pending rollback', from: PENDING, to: CONFIRMED }];
+    if (state.pid !== undefined) {
+      actions.push({ kind: 'run', title: `Stop the rollback timer (process group ${state.pid})`, argv: ['kill', '-TERM', '--', `-${state.pid}`] });
+    }
+    actions.push({ kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 });
+    actions.push({ kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (loaded at boot)`, path: NFTABLES_CONF, content: state.applied, mode: 0o755 });
+    return actions;
+  },
+
+  async verify(_answers, sys) {
+    const before = await readPending(sys);
+    if (before.pid !== undefined) await ended(before.pid);
+    const state = await readPending(sys);
+    const table = await execa('nft', ['list', 'table', 'inet', TABLE], { reject: false });
+    const persisted = await sys.readText(NFTABLES_CONF);
+    const checks: Check[] = [
+      { name: 'no rollback is pending', ok: !state.pending && state.pid === undefined, evidence: state.pid !== undefined ? `timer pid ${state.pid} still runs` : 'timer stopped, marker withdrawn' },
+      { name: `table inet ${TABLE} is still loaded`, ok: table.exitCode === 0, evidence: table.exitCode === 0 ? 'nft list table succeeded' : table.stderr },
+      { name: `${NFTABLES_CONF} holds the confirmed ruleset`, ok: persisted !== undefined && persisted === state.applied, evidence: sys.real(NFTABLES_CONF) },
+    ];
+    return checks;
+  },
+
+  summary() {
+    return [`The firewall rules stay, and load at boot from ${NFTABLES_CONF} (systemctl enable nftables if it is not enabled).`];
+  },
+};

@@ -1,0 +1,206 @@
+// `lockstep firewall`: the seed's policy with nftables, applied with a rollback that restores
+// the previous ruleset unless the operator confirms (`lockstep firewall confirm`) in time.
+import { execa } from 'execa';
+import { p, type Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
+import type { Answers, Question } from '../core/questions.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { nftRuleset, TABLE } from './nft-ruleset.js';
+import {
+  allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
+  type AllowSpec, type Listener, type Policy, type SshClient,
+} from './policy.js';
+import { APPLIED, PENDING, PREVIOUS, readPending, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR, type PendingState } from './rollback.js';
+
+export const NFTABLES_CONF = '/etc/nftables.conf';
+
+export interface FirewallFacts {
+  readonly sshClient?: SshClient;
+  readonly listeners: readonly Listener[];
+  /** `nft list ruleset` now, undefined when nft is missing. */
+  readonly ruleset?: string;
+  readonly pending: PendingState;
+}
+
+export const firewallQuestions: readonly Question[] = [
+  {
+    kind: 'select',
+    id: 'backend',
+    message: 'Firewall backend',
+    default: 'nft',
+    choices: [{ value: 'nft', label: 'nftables', hint: 'Debian 10+ and Ubuntu 20.04+ default' }],
+  },
+  {
+    kind: 'cidrs',
+    id: 'sshFrom',
+    message: 'Addresses or ranges allowed to reach SSH (port 22)',
+    help: 'Comma list of CIDRs. 0.0.0.0/0,::/0 means anyone; your own SSH client must be inside, or the plan is refused.',
+    default: ['0.0.0.0/0', '::/0'],
+  },
+  {
+    kind: 'text',
+    id: 'replicationPeers',
+    repeatable: true,
+    message: 'CouchDB replication peers allowed to reach port 6984 (none keeps it closed)',
+    help: 'Only when this server replicates with a central server, or is the central server: the peers\' addresses or ranges.',
+    default: 'none',
+    validate: (v) => checkAddressList(v),
+  },
+  {
+    kind: 'text',
+    id: 'allow',
+    repeatable: true,
+    message: 'Other ports to open, as PORT/PROTO:reason (none for no others)',
+    help: 'e.g. 8443/tcp:admin console. Opened to anyone; each needs a reason the preview shows.',
+    default: 'none',
+    validate: (v) => checkAllowList(v),
+  },
+  {
+    kind: 'integer',
+    id: 'confirmTimeout',
+    message: 'Seconds to confirm you can still connect before the old rules come back',
+    help: 'Run "lockstep firewall confirm" from a new SSH session within this time. 0 turns the rollback off.',
+    default: 120,
+    min: 0,
+    max: 3600,
+    unit: 's',
+  },
+];
+
+export function policyOf(answers: Answers): Policy {
+  const allow = items(answers.allow as string | undefined).map((t) => parseAllow(t) as AllowSpec);
+  try {
+    return buildPolicy({
+      sshFrom: (answers.sshFrom as readonly string[] | undefined) ?? [],
+      replicationPeers: items(answers.replicationPeers as string | undefined),
+      allow,
+    });
+  } catch (error) {
+    throw new UserError(`Conflicting answers: ${(error as Error).message}`, 'Drop the --allow entry, or widen --ssh-from / --replication-peers instead.');
+  }
+}
+
+async function capture(argv: readonly string[]): Promise<string | undefined> {
+  const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { LC_ALL: 'C' } });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+function sshGuard(policy: Policy, client: SshClient | undefined): string | undefined {
+  if (client === undefined) return undefined;
+  if (allows(policy, client.address, client.serverPort)) return undefined;
+  return `Refusing a plan that would cut your own SSH session: your client ${client.address} (SSH_CONNECTION) could no longer reach port ${client.serverPort}.`;
+}
+
+export const firewallStep: Step<FirewallFacts> = {
+  id: 'firewall',
+  title: 'Firewall (nftables)',
+  description: 'Inbound dropped by default; 80/443 open, SSH from your ranges, CouchDB 6984 only to replication peers. Applied with an automatic rollback unless you confirm.',
+  questions: firewallQuestions,
+
+  async facts(_answers: Answers, sys: System): Promise<FirewallFacts> {
+    const client = parseSshConnection(process.env.SSH_CONNECTION);
+    const ss = await capture(['ss', '-Hltn']);
+    const ruleset = await capture(['nft', 'list', 'ruleset']);
+    return {
+      ...(client ? { sshClient: client } : {}),
+      listeners: parseSsListeners(ss ?? ''),
+      ...(ruleset !== undefined ? { ruleset } : {}),
+      pending: await readPending(sys),
+    };
+  },
+
+  plan(answers, facts) {
+    const policy = policyOf(answers);
+    const cut = sshGuard(policy, facts.sshClient);
+    if (cut !== undefined) {
+      throw new UserError(cut, `Add your address to --ssh-from (e.g. --ssh-from ${facts.sshClient!.address}${facts.sshClient!.address.includes(':') ? '/128' : '/32'}), or run this from a host inside the range.`);
+    }
+    if (facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
+    if (/\bchain DOCKER\b|\bDOCKER-USER\b/.test(facts.ruleset)) {
+      throw new UserError(
+        'Docker manages firewall rules here: replacing the ruleset would break container networking, and ports Docker publishes bypass an input policy anyway.',
+        'Filter published ports in the DOCKER-USER chain yourself; lockstep does not yet manage Docker hosts.',
+      );
+    }
+    if (facts.pending.pending && facts.pending.pid !== undefined) {
+      throw new UserError(
+        `A firewall change is still waiting for confirmation (rollback timer pid ${facts.pending.pid}).`,
+        'Run "lockstep firewall confirm" to keep it, or wait for the rollback, then run this again.',
+      );
+    }
+    const timeout = answers.confirmTimeout as number;
+    const common: Action[] = [
+      { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
+      { kind: 'write', title: 'Write the new ruleset', path: APPLIED, content: nftRuleset(policy), mode: 0o600 },
+      { kind: 'run', title: 'Check the ruleset with nft (changes nothing)', argv: ['nft', '-c', '-f', p(APPLIED)] },
+    ];
+    if (timeout === 0) {
+      return [
+        ...common,
+        { kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 },
+        { kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (no rollback: --confirm-timeout 0)`, path: NFTABLES_CONF, content: nftRuleset(policy), mode: 0o755 },
+        { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(NFTABLES_CONF)] },
+      ];
+    }
+    return [
+      ...common,
+      { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
+      { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
+      { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
+      { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
+      { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
+    ];
+  },
+
+  async verify(answers, sys) {
+    const policy = policyOf(answers);
+    const checks: Check[] = [];
+    const table = await capture(['nft', 'list', 'table', 'inet', TABLE]);
+    checks.push({
+      name: `table inet ${TABLE} is loaded with an input policy of drop`,
+      ok: table !== undefined && /policy drop/.test(table),
+      evidence: table === undefined ? `nft list table inet ${TABLE} failed` : `${table.split('\n').length} lines, policy drop present`,
+    });
+    const client = parseSshConnection(process.env.SSH_CONNECTION);
+    if (client !== undefined) {
+      checks.push({ name: 'your SSH client is still allowed', ok: allows(policy, client.address, client.serverPort), evidence: `${client.address} → port ${client.serverPort}` });
+    }
+    if ((answers.confirmTimeout as number) > 0) {
+      const state = await readPending(sys);
+      checks.push({
+        name: 'the rollback timer is armed',
+        ok: state.pending && state.pid !== undefined,
+        evidence: state.pid !== undefined ? `pid ${state.pid}, ${sys.real(PENDING)} present` : 'no running timer',
+      });
+    }
+    return checks;
+  },
+
+  summary(answers) {
+    const t = answers.confirmTimeout as number;
+    if (t === 0) return [`The new ruleset is loaded and persisted in ${NFTABLES_CONF}. No rollback was armed (--confirm-timeout 0).`];
+    return [
+      `The new ruleset is loaded. The previous one comes back in ${t} s unless you confirm.`,
+      'Open a NEW SSH session to this server; if it connects, run there: lockstep firewall confirm',
+      `Confirming persists the ruleset in ${NFTABLES_CONF}. Doing nothing restores the old rules (saved in ${PREVIOUS}).`,
+    ];
+  },
+
+  notes(answers, facts) {
+    const policy = policyOf(answers);
+    const notes = ['What will be open:', ...policyTable(policy).map((l) => `  ${l}`)];
+    const closing = wouldClose(policy, facts.listeners);
+    notes.push(closing.length > 0 ? 'Listening now (ss -ltn) and affected by this policy:' : 'Nothing listening now (ss -ltn) would be closed.');
+    notes.push(...closing.map((l) => `  ${l}`));
+    notes.push(
+      facts.sshClient
+        ? `Your SSH client ${facts.sshClient.address} stays allowed to port ${facts.sshClient.serverPort}.`
+        : 'Not run over SSH (no SSH_CONNECTION): the lock-out guard has no client address to check.',
+    );
+    const tables = [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]).filter((t) => t !== `inet ${TABLE}`);
+    if (tables.length > 0) notes.push(`The whole ruleset is replaced: these tables go away: ${tables.join(', ')}.`);
+    return notes;
+  },
+};

@@ -1,0 +1,75 @@
+// The rollback that cannot be forgotten: a small shell script, written beside the saved ruleset
+// and started detached (its own session, setsid), so it outlives lockstep even after `kill -9`.
+// It restores previous.nft after the timeout unless `lockstep firewall confirm` has removed
+// the file "pending" first (confirm also kills the script's process group).
+import { readFileSync } from 'node:fs';
+import type { System } from '../core/system.js';
+
+export const STATE_DIR = '/var/lib/lockstep/firewall';
+export const PENDING = `${STATE_DIR}/pending`;
+export const PREVIOUS = `${STATE_DIR}/previous.nft`;
+export const APPLIED = `${STATE_DIR}/applied.nft`;
+export const ROLLBACK_SCRIPT = `${STATE_DIR}/rollback.sh`;
+export const ROLLBACK_PID = `${STATE_DIR}/rollback.pid`;
+export const ROLLED_BACK = `${STATE_DIR}/rolled-back`;
+
+export const ROLLBACK_SH = `#!/bin/sh
+# Written by lockstep firewall: restores the ruleset in previous.nft after "$1" seconds unless
+# "lockstep firewall confirm" removes the file "pending" in this folder first. Detaches itself
+# (setsid) so it keeps running when lockstep exits or is killed.
+set -u
+dir=$(cd "$(dirname "$0")" && pwd)
+if [ "\${2:-}" != "--detached" ]; then
+  rm -f "$dir/rollback.pid" "$dir/rolled-back"
+  setsid -f "$0" "$1" --detached </dev/null >/dev/null 2>&1
+  # Return only once the timer runs, so the new rules are never loaded without it.
+  i=0
+  while [ ! -s "$dir/rollback.pid" ]; do
+    i=$((i + 1)); [ "$i" -gt 100 ] && { echo "the rollback timer did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  echo "rollback armed: pid $(cat "$dir/rollback.pid"), restores the previous ruleset in $1 s unless confirmed"
+  exit 0
+fi
+echo $$ > "$dir/rollback.pid.tmp" && mv "$dir/rollback.pid.tmp" "$dir/rollback.pid"
+sleep "$1"
+if [ -e "$dir/pending" ]; then
+  { echo "flush ruleset"; cat "$dir/previous.nft"; } | nft -f - && mv "$dir/pending" "$dir/rolled-back"
+fi
+rm -f "$dir/rollback.pid"
+`;
+
+export interface PendingState {
+  readonly pending: boolean;
+  /** The rollback timer's pid (also its process group), when it is running. */
+  readonly pid?: number;
+  readonly applied?: string;
+}
+
+/** Running, and not a zombie waiting for a parent (init, here) to reap it. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\S+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Waits up to `ms` for a process to end (a signalled timer takes a moment). */
+export async function ended(pid: number, ms = 2000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
+export async function readPending(sys: System): Promise<PendingState> {
+  const pending = (await sys.stat(PENDING)) !== undefined;
+  const pidText = (await sys.readText(ROLLBACK_PID))?.trim();
+  const pid = pidText !== undefined && /^[0-9]+$/.test(pidText) && alive(Number(pidText)) ? Number(pidText) : undefined;
+  const applied = await sys.readText(APPLIED);
+  return { pending, ...(pid !== undefined ? { pid } : {}), ...(applied !== undefined ? { applied } : {}) };
+}

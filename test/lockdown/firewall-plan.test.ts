@@ -1,0 +1,97 @@
+// The firewall's policy, ruleset text, guard and plan as data, from fixture facts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { UserError } from '../../src/core/errors.js';
+import { firewallStep, type FirewallFacts } from '../../src/firewall/firewall-step.js';
+import { nftRuleset } from '../../src/firewall/nft-ruleset.js';
+import { allows, buildPolicy, parseAllow, parseSshConnection, parseSsListeners, wouldClose } from '../../src/firewall/policy.js';
+
+const SS = `LISTEN 0      4096   127.0.0.53%lo:53    0.0.0.0:*
+LISTEN 0      128          0.0.0.0:22    0.0.0.0:*
+LISTEN 0      511          0.0.0.0:80    0.0.0.0:*
+LISTEN 0      4096               *:5984        *:*
+LISTEN 0      128             [::]:22       [::]:*
+LISTEN 0      4096           [::1]:631      [::]:*
+`;
+
+const facts = (over: Partial<FirewallFacts> = {}): FirewallFacts => ({
+  listeners: parseSsListeners(SS),
+  ruleset: '',
+  pending: { pending: false },
+  ...over,
+});
+const answers = { backend: 'nft', sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: 'none', allow: 'none', confirmTimeout: 120 };
+
+test('policy: 22 from the ranges, 6984 only with peers, --allow with its reason; matching over both families', () => {
+  const policy = buildPolicy({ sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: ['203.0.113.7'], allow: [{ port: 8443, proto: 'tcp', reason: 'admin' }] });
+  assert.deepEqual(policy.rules.map((r) => `${r.port}/${r.proto} ${r.sources.join(',') || 'any'}`), [
+    '80/tcp any', '443/tcp any', '22/tcp 198.51.100.0/24,2001:db8::/32', '6984/tcp 203.0.113.7', '8443/tcp any',
+  ]);
+  assert.ok(allows(policy, '198.51.100.9', 22));
+  assert.ok(allows(policy, '::ffff:198.51.100.9', 22), 'an IPv4-mapped client address is matched as IPv4');
+  assert.ok(allows(policy, '2001:db8:1::5', 22));
+  assert.ok(!allows(policy, '192.0.2.1', 22));
+  assert.ok(!allows(policy, '2001:db9::1', 22));
+  assert.ok(allows(policy, '203.0.113.7', 6984) && !allows(policy, '203.0.113.8', 6984));
+  assert.ok(!buildPolicy({ sshFrom: ['10.0.0.1/32'], replicationPeers: [], allow: [] }).rules.some((r) => r.port === 6984), '6984 stays closed without peers');
+});
+
+test('ruleset: one table inet, input policy drop, per-family source sets, ICMPv6 neighbour discovery', () => {
+  const text = nftRuleset(buildPolicy({ sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: [], allow: [] }));
+  assert.match(text, /^flush ruleset$/m);
+  assert.equal(text.match(/^table /gm)?.length, 1);
+  assert.match(text, /table inet lockstep \{/);
+  assert.match(text, /policy drop;/);
+  assert.match(text, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
+  assert.match(text, /ip6 saddr \{ 2001:db8::\/32 \} tcp dport 22 accept/);
+  assert.match(text, /nd-neighbor-solicit/);
+  assert.doesNotMatch(text, /6984/);
+  assert.match(nftRuleset(buildPolicy({ sshFrom: ['0.0.0.0/0', '::/0'], replicationPeers: [], allow: [] })), /^\t\ttcp dport 22 accept/m);
+});
+
+test('--allow parsing and conflicts', () => {
+  assert.deepEqual(parseAllow('51820/UDP:wireguard'), { port: 51820, proto: 'udp', reason: 'wireguard' });
+  assert.match(parseAllow('0/tcp') as string, /out of range/);
+  assert.match(parseAllow('22/sctp') as string, /PORT\/PROTO/);
+  assert.match(parseAllow('80/tcp:a "quote"') as string, /reason/);
+  assert.throws(() => buildPolicy({ sshFrom: ['10.0.0.0/8'], replicationPeers: [], allow: [{ port: 22, proto: 'tcp', reason: '' }] }), /conflicts with --ssh-from/);
+  assert.throws(() => buildPolicy({ sshFrom: ['0.0.0.0/0'], replicationPeers: ['10.1.1.1'], allow: [{ port: 6984, proto: 'tcp', reason: '' }] }), /conflicts with --replication-peers/);
+});
+
+test('ss listeners: loopback ignored, closed and narrowed ports reported', () => {
+  const policy = buildPolicy({ sshFrom: ['198.51.100.0/24'], replicationPeers: [], allow: [] });
+  assert.deepEqual(wouldClose(policy, parseSsListeners(SS)), [
+    '0.0.0.0:22 (tcp) would be open only to 198.51.100.0/24',
+    '*:5984 (tcp) would be closed',
+    ':::22 (tcp) would be open only to 198.51.100.0/24',
+  ]);
+});
+
+test('SSH_CONNECTION guard: a client outside --ssh-from is refused with the fix in the hint', () => {
+  const client = parseSshConnection('192.0.2.10 51234 198.51.100.1 22');
+  assert.deepEqual(client, { address: '192.0.2.10', serverPort: 22 });
+  assert.throws(
+    () => firewallStep.plan(answers, facts({ sshClient: client! })),
+    (e: unknown) => e instanceof UserError && /cut your own SSH session/.test(e.message) && /--ssh-from 192\.0\.2\.10\/32/.test(e.tryMessage ?? ''),
+  );
+  assert.ok(firewallStep.plan(answers, facts({ sshClient: { address: '198.51.100.20', serverPort: 22 } })).length > 0);
+});
+
+test('plan: check before arming, arm before loading; --confirm-timeout 0 persists without a rollback', () => {
+  const titles = firewallStep.plan(answers, facts()).map((a) => a.title);
+  const at = (s: string) => titles.findIndex((t) => t.includes(s));
+  assert.ok(at('Check the ruleset') < at('Save the current ruleset'));
+  assert.ok(at('Save the current ruleset') < at('Arm the rollback'));
+  assert.ok(at('Arm the rollback') < at('Load the new ruleset'));
+  assert.equal(at('/etc/nftables.conf'), -1, 'nothing persisted before confirmation');
+  const direct = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts()).map((a) => a.title);
+  assert.ok(direct.some((t) => t.includes('/etc/nftables.conf')));
+  assert.ok(!direct.some((t) => t.includes('Arm the rollback')));
+});
+
+test('plan refused: Docker rules present, a pending unconfirmed change, nft missing', () => {
+  assert.throws(() => firewallStep.plan(answers, facts({ ruleset: 'table ip filter {\n\tchain DOCKER {\n\t}\n}' })), /Docker/);
+  assert.throws(() => firewallStep.plan(answers, facts({ pending: { pending: true, pid: 4242 } })), /waiting for confirmation/);
+  const { ruleset: _drop, ...noNft } = facts();
+  assert.throws(() => firewallStep.plan(answers, noNft), /nft is not available/);
+});

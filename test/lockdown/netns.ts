@@ -1,0 +1,111 @@
+// Two network namespaces of the test's own, joined by a veth pair that is created inside them
+// (it never exists in the host's namespace). Firewall rules are only ever loaded in `srv`.
+import { execa } from 'execa';
+
+export const SRV4 = '10.203.1.1';
+export const SRV6 = 'fd00:203::1';
+/** Client addresses: .2 is the admin, .3 a stranger, .4 the replication peer. */
+export const CLIENT4 = { admin: '10.203.1.2', stranger: '10.203.1.3', peer: '10.203.1.4' } as const;
+export const CLIENT6 = { admin: 'fd00:203::2', stranger: 'fd00:203::3', peer: 'fd00:203::4' } as const;
+
+export interface NetnsPair {
+  readonly srv: string;
+  readonly cli: string;
+  /** Runs argv inside a namespace; never rejects. */
+  readonly exec: (ns: string, argv: readonly string[], env?: NodeJS.ProcessEnv) => ReturnType<typeof execa>;
+  readonly cleanup: () => Promise<void>;
+}
+
+const run = async (...argv: string[]): Promise<void> => {
+  const r = await execa(argv[0]!, argv.slice(1), { reject: false });
+  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+};
+
+/** Why namespaces cannot be made here, or undefined when they can. */
+export async function whyNoNetns(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'needs root for ip netns';
+  for (const tool of ['ip', 'nft']) {
+    const r = await execa('sh', ['-c', `command -v ${tool}`], { reject: false });
+    if (r.exitCode !== 0) return `${tool} is not installed`;
+  }
+  return undefined;
+}
+
+export async function makeNetnsPair(tag: string): Promise<NetnsPair> {
+  const id = `${tag}${process.pid}`;
+  const srv = `lockstep-${id}-srv`;
+  const cli = `lockstep-${id}-cli`;
+  const cleanup = async (): Promise<void> => {
+    for (const ns of [srv, cli]) await execa('ip', ['netns', 'del', ns], { reject: false });
+  };
+  try {
+    await run('ip', 'netns', 'add', srv);
+    await run('ip', 'netns', 'add', cli);
+    await run('ip', '-n', srv, 'link', 'add', 'ls0', 'type', 'veth', 'peer', 'name', 'ls1', 'netns', cli);
+    await run('ip', '-n', srv, 'addr', 'add', `${SRV4}/24`, 'dev', 'ls0');
+    await run('ip', '-n', srv, 'addr', 'add', `${SRV6}/64`, 'dev', 'ls0', 'nodad');
+    for (const a of Object.values(CLIENT4)) await run('ip', '-n', cli, 'addr', 'add', `${a}/24`, 'dev', 'ls1');
+    for (const a of Object.values(CLIENT6)) await run('ip', '-n', cli, 'addr', 'add', `${a}/64`, 'dev', 'ls1', 'nodad');
+    for (const [ns, dev] of [[srv, 'ls0'], [cli, 'ls1']] as const) {
+      await run('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+      await run('ip', '-n', ns, 'link', 'set', dev, 'up');
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  const exec = (ns: string, argv: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    execa('ip', ['netns', 'exec', ns, ...argv], { reject: false, stdin: 'ignore', env: { CI: 'true', NO_COLOR: '1', ...env } });
+  return { srv, cli, exec, cleanup };
+}
+
+const LISTEN = `
+const net = require('node:net');
+const ports = JSON.parse(process.argv[1]);
+let ready = 0;
+for (const port of ports) {
+  net.createServer((s) => { s.on('error', () => {}); s.end('hi\\n'); }).listen({ port, host: '::', ipv6Only: false }, () => {
+    if (++ready === ports.length) console.log('ready');
+  });
+}`;
+
+/** TCP listeners on every address of the namespace (IPv4 and IPv6), until stop(). */
+export async function listen(ns: string, ports: readonly number[]): Promise<{ stop: () => Promise<void> }> {
+  const child = execa('ip', ['netns', 'exec', ns, 'node', '-e', LISTEN, JSON.stringify(ports)], { reject: false, stdin: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => (d.toString().includes('ready') ? resolve() : undefined));
+    void child.then((r) => reject(new Error(`listener exited: ${String(r.stderr)}`)));
+  });
+  // Not the child itself: an execa child is a thenable, and an async function would wait for it.
+  return {
+    stop: async () => {
+      child.kill();
+      await child;
+    },
+  };
+}
+
+export type Outcome = 'open' | 'refused' | 'dropped';
+export interface Probe {
+  readonly to: string;
+  readonly port: number;
+  readonly from: string;
+}
+
+const PROBE = `
+const net = require('node:net');
+const probes = JSON.parse(process.argv[1]);
+Promise.all(probes.map((p) => new Promise((resolve) => {
+  const s = net.connect({ host: p.to, port: p.port, localAddress: p.from });
+  const done = (r) => { s.destroy(); resolve(r); };
+  s.setTimeout(800, () => done('dropped'));
+  s.on('connect', () => done('open'));
+  s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'error ' + e.code));
+}))).then((r) => console.log(JSON.stringify(r)));`;
+
+/** Real TCP connections from the client namespace, all at once; one outcome per probe. */
+export async function probe(pair: NetnsPair, probes: readonly Probe[]): Promise<Outcome[]> {
+  const r = await pair.exec(pair.cli, ['node', '-e', PROBE, JSON.stringify(probes)]);
+  if (r.exitCode !== 0) throw new Error(`probe failed: ${String(r.stderr)}`);
+  return JSON.parse(String(r.stdout)) as Outcome[];
+}
