@@ -121,20 +121,24 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       assert.equal(load.exitCode, 0, load.stderr);
       const before = await nft('list', 'ruleset');
 
-      const child = execa('ip', ['netns', 'exec', pair.srv, 'node', BIN, '--root', sandbox.root, '--json', 'firewall', ...policyFlags, '--confirm-timeout', '2', '--yes'], {
+      const child = execa('ip', ['netns', 'exec', pair.srv, 'node', BIN, '--root', sandbox.root, '--json', 'firewall', ...policyFlags, '--confirm-timeout', '4', '--yes'], {
         reject: false, stdin: 'ignore', env: { CI: 'true', ...adminSsh },
       });
       let killed = false;
+      let pending = '';
       child.stdout?.on('data', (d: Buffer) => {
+        pending += d.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
         // Killed the moment the new rules are loaded, before lockstep could do anything else.
-        if (!killed && /"type":"action-done","index":7/.test(d.toString())) killed = child.kill('SIGKILL');
+        if (!killed && lines.some((l) => /"type":"action-done","index":7\b/.test(l))) killed = child.kill('SIGKILL');
       });
       const result = await child;
-      assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})`);
+      assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stderr)}`);
       assert.match(await nft('list', 'ruleset'), /table inet lockstep/, 'the new rules were loaded');
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'dropped');
 
-      await waitFor(async () => (await nft('list', 'ruleset')) === before, 'the previous ruleset to come back', 8000, 100);
+      await waitFor(async () => (await nft('list', 'ruleset')) === before, 'the previous ruleset to come back', 15_000, 100);
       await fs.access(path.join(sandbox.root, STATE, 'rolled-back'));
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'open');
 
