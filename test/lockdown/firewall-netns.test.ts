@@ -139,7 +139,8 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'dropped');
 
       await waitFor(async () => (await nft('list', 'ruleset')) === before, 'the previous ruleset to come back', 15_000, 100);
-      await fs.access(path.join(sandbox.root, STATE, 'rolled-back'));
+      // The timer marks the rollback right after nft has restored the rules.
+      await waitFor(() => fs.access(path.join(sandbox.root, STATE, 'rolled-back')).then(() => true, () => false), 'the rolled-back marker');
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'open');
 
       const late = await pair.exec(pair.srv, ['node', BIN, '--root', sandbox.root, 'firewall', 'confirm', '--yes']);
