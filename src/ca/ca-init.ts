@@ -12,7 +12,7 @@ import { digestQuestion } from './digest.js';
 import { caDirQuestion, caNameQuestion } from './ca-questions.js';
 import { DEFAULT_OPENSSL_CNF, layoutOf } from './layout.js';
 import { orgConfigText } from './org-config.js';
-import { readOrgDefaults, seedEdits } from './seed-edits.js';
+import { configWarnings, readOrgDefaults, seedEdits } from './seed-edits.js';
 import { subjectArg, subjectQuestions } from './subject.js';
 
 export interface CaInitFacts {
@@ -164,8 +164,15 @@ export const caInitStep: Step<CaInitFacts> = {
   },
 
   notes(answers, facts) {
-    if (facts.existing.length > 0) return [`Adopting the CA in ${layoutOf(answers).dir}: nothing is written; the checks below say whether it is sound.`];
+    const ca = layoutOf(answers);
+    // The linter speaks about what is there now: an adopted CA's config.cnf, the system openssl.cnf.
+    const lint = [
+      ...(facts.orgConfig !== undefined ? configWarnings(facts.orgConfig, ca.orgConfig) : []),
+      ...(facts.opensslCnf !== undefined && facts.existing.length === 0 ? configWarnings(facts.opensslCnf, String(answers.opensslCnf)) : []),
+    ];
+    if (facts.existing.length > 0) return [`Adopting the CA in ${ca.dir}: nothing is written; the checks below say whether it is sound.`, ...lint];
     return [
+      ...lint,
       'The root certificate is made readable by everyone (0644), unlike the guide\'s chmod 600: it is public, and every client must read it.',
       'basicConstraints and keyUsage of the root are marked critical, as RFC 5280 requires of CA certificates.',
       'The organisation config.cnf uses sha256 (the guide\'s example had md5, which is broken) and limits host certificates to 825 days.',
