@@ -12,6 +12,7 @@ import { renewTimerStep } from '../tls/renew-timer.js';
 import { httpsNginxStep } from '../web/https-nginx.js';
 import { firewallConfirmStep } from '../firewall/confirm-step.js';
 import { firewallStep } from '../firewall/firewall-step.js';
+import { sshStep } from '../ssh/ssh-step.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -33,6 +34,7 @@ export const FLOWS: readonly Flow[] = [
   flow(selfSignedStep),
   flow(firewallStep),
   flow(firewallConfirmStep),
+  flow(sshStep),
   flow(letsEncryptStep),
   flow(purchasedStep),
   flow(installStep),

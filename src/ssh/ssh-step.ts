@@ -1,0 +1,167 @@
+// `lockstep ssh`: key-only SSH as the seed assumes. sshd keeps the first value it reads, so the
+// drop-in is named to be read first (00-), checked with `sshd -t` before sshd reloads, and the
+// effective settings are read back with `sshd -T`, not from the file.
+import { execa } from 'execa';
+import { p, type Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
+import type { Answers, Question } from '../core/questions.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { userKeys, type UserKeys } from './authorized-keys.js';
+
+export const SSHD_CONFIG = '/etc/ssh/sshd_config';
+export const DROPIN_DIR = '/etc/ssh/sshd_config.d';
+export const DROPIN = `${DROPIN_DIR}/00-lockstep.conf`;
+const PREVIOUS = '/var/lib/lockstep/ssh/00-lockstep.conf.previous';
+const PID_FILE = '/run/sshd.pid';
+
+export interface SshFacts {
+  readonly users: readonly UserKeys[];
+  readonly mainConfig?: string;
+  readonly includesDropins: boolean;
+  readonly previousDropin?: string;
+  readonly sshdPid?: number;
+}
+
+const loginUser = (): string => process.env.SUDO_USER || process.env.USER || process.env.LOGNAME || 'root';
+
+export const sshQuestions: readonly Question[] = [
+  {
+    kind: 'text',
+    id: 'user',
+    message: 'Login user who must keep access with a key',
+    help: 'lockstep refuses to turn passwords off unless this user (and the one running sudo) has a valid key in authorized_keys.',
+    default: () => loginUser(),
+    validate: (v) => (/^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(v) ? undefined : `"${v}" is not a user name`),
+  },
+  {
+    kind: 'select',
+    id: 'permitRootLogin',
+    message: 'Root login over SSH',
+    default: 'prohibit-password',
+    choices: [
+      { value: 'prohibit-password', label: 'prohibit-password', hint: 'root only with a key' },
+      { value: 'no', label: 'no', hint: 'never as root; log in as a user and use sudo' },
+    ],
+  },
+];
+
+export function dropinText(answers: Answers): string {
+  return [
+    '# Written by lockstep ssh: key-only logins. Named 00- so sshd reads it first: sshd keeps the',
+    '# first value it meets, and later files (e.g. 50-cloud-init.conf) cannot turn passwords back on.',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    `PermitRootLogin ${answers.permitRootLogin as string}`,
+    'PubkeyAuthentication yes',
+    '',
+  ].join('\n');
+}
+
+/** Does an Include line of the main config cover the drop-in folder (as on the server, or under --root)? */
+export function includesDropins(config: string, sys: System): boolean {
+  const wanted = [`${DROPIN_DIR}/*.conf`, sys.real(`${DROPIN_DIR}/*.conf`), `sshd_config.d/*.conf`];
+  return config.split('\n').some((line) => {
+    const m = /^\s*Include\s+(.+?)\s*$/i.exec(line);
+    return m !== null && m[1]!.split(/\s+/).some((w) => wanted.includes(w));
+  });
+}
+
+export const EXPECTED = (answers: Answers): Record<string, string> => ({
+  passwordauthentication: 'no',
+  kbdinteractiveauthentication: 'no',
+  permitrootlogin: answers.permitRootLogin as string,
+  pubkeyauthentication: 'yes',
+});
+
+export async function effectiveSettings(sys: System, user: string): Promise<Record<string, string> | string> {
+  const r = await execa('sshd', ['-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`], { reject: false, env: { LC_ALL: 'C' } });
+  if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split('\n')) {
+    const [k, ...v] = line.trim().split(/\s+/);
+    if (k !== undefined && !(k in out)) out[k] = v.join(' ');
+  }
+  return out;
+}
+
+export const sshStep: Step<SshFacts> = {
+  id: 'ssh',
+  title: 'Key-only SSH',
+  description: 'Turns password and keyboard-interactive logins off once the login user has a working key; checked with sshd -t and read back with sshd -T.',
+  questions: sshQuestions,
+
+  async facts(answers, sys) {
+    const names = [...new Set([answers.user as string | undefined, process.env.SUDO_USER].filter((u): u is string => typeof u === 'string' && u !== ''))];
+    const users = await Promise.all(names.map((u) => userKeys(sys, u)));
+    const mainConfig = await sys.readText(SSHD_CONFIG);
+    const previousDropin = await sys.readText(DROPIN);
+    const pidText = (await sys.readText(PID_FILE))?.trim();
+    return {
+      users,
+      ...(mainConfig !== undefined ? { mainConfig } : {}),
+      includesDropins: mainConfig !== undefined && includesDropins(mainConfig, sys),
+      ...(previousDropin !== undefined ? { previousDropin } : {}),
+      ...(pidText !== undefined && /^[0-9]+$/.test(pidText) ? { sshdPid: Number(pidText) } : {}),
+    };
+  },
+
+  plan(answers, facts) {
+    const locked = facts.users.filter((u) => u.validKeys === 0);
+    if (locked.length > 0) {
+      throw new UserError(
+        `Refusing to turn passwords off: ${locked.map((u) => (u.file ? `${u.user} has no valid key in ${u.file}` : `${u.user} is not in /etc/passwd`)).join('; ')}.`,
+        'Add a public key first (ssh-copy-id from your workstation), log in with it once, then run this again.',
+      );
+    }
+    if (facts.mainConfig === undefined) throw new UserError(`${SSHD_CONFIG} does not exist: is openssh-server installed?`, 'apt-get install openssh-server');
+    const check = facts.previousDropin !== undefined
+      ? 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: restoring the previous drop-in" >&2; cp "$3" "$2"; exit 1'
+      : 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: removing the new drop-in" >&2; rm -f "$2"; exit 1';
+    const actions: Action[] = [
+      { kind: 'mkdir', title: `Create ${DROPIN_DIR}`, path: DROPIN_DIR, mode: 0o755 },
+      ...(facts.previousDropin !== undefined
+        ? [
+            { kind: 'mkdir', title: 'Create /var/lib/lockstep/ssh', path: '/var/lib/lockstep/ssh', mode: 0o700 } as const,
+            { kind: 'write', title: 'Keep a copy of the current drop-in to restore', path: PREVIOUS, content: facts.previousDropin, mode: 0o600 } as const,
+          ]
+        : []),
+      { kind: 'write', title: `Write ${DROPIN}`, path: DROPIN, content: dropinText(answers), mode: 0o644 },
+      { kind: 'mkdir', title: 'Create /run/sshd (sshd -t needs its privilege separation folder)', path: '/run/sshd', mode: 0o755 },
+      { kind: 'run', title: 'Check the whole sshd configuration (sshd -t); undo the drop-in if it fails', argv: ['sh', '-c', check, 'sshd-check', p(SSHD_CONFIG), p(DROPIN), p(PREVIOUS)] },
+    ];
+    if (facts.sshdPid !== undefined) {
+      actions.push({ kind: 'run', title: `Reload sshd (pid ${facts.sshdPid}); open sessions stay`, argv: ['kill', '-HUP', String(facts.sshdPid)] });
+    }
+    return actions;
+  },
+
+  async verify(answers, sys) {
+    const settings = await effectiveSettings(sys, answers.user as string);
+    if (typeof settings === 'string') return [{ name: 'sshd -T reads the configuration', ok: false, evidence: settings }];
+    const checks: Check[] = Object.entries(EXPECTED(answers)).map(([k, want]) => ({
+      name: `effective ${k} is ${want} (sshd -T)`,
+      // sshd -T still prints prohibit-password by its old name.
+      ok: settings[k] === want || (want === 'prohibit-password' && settings[k] === 'without-password'),
+      evidence: `sshd -T says ${k} ${settings[k] ?? '(absent)'}`,
+    }));
+    return checks;
+  },
+
+  summary(answers) {
+    return [
+      `Password and keyboard-interactive logins are off; root login: ${answers.permitRootLogin as string}. Settings in ${DROPIN}.`,
+      'Keep this session open and try a new SSH login with your key before you log out.',
+    ];
+  },
+
+  notes(_answers, facts) {
+    const notes = facts.users.map((u) => `${u.user}: ${u.validKeys} valid key(s) in ${u.file ?? '?'}`);
+    if (facts.mainConfig !== undefined && !facts.includesDropins) {
+      notes.push(`warning: ${SSHD_CONFIG} has no "Include ${DROPIN_DIR}/*.conf": the drop-in will be ignored until you add it at the top; verification will fail.`);
+    }
+    if (facts.sshdPid === undefined) notes.push(`sshd is not running (no ${PID_FILE}): the settings apply when it starts.`);
+    return notes;
+  },
+};

@@ -1,0 +1,142 @@
+// `lockstep ssh` against the real openssh-server: the written configuration passes `sshd -t`,
+// `sshd -T` reads back key-only settings, and an sshd this test starts on a loopback port (with
+// the --root's config) offers no password method, accepts the test's key, and is reloaded by
+// lockstep. The missing-key guard refuses before anything is written.
+import { execa } from 'execa';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dropinText, includesDropins } from '../../src/ssh/ssh-step.js';
+import { validKey } from '../../src/ssh/authorized-keys.js';
+import { System } from '../../src/core/system.js';
+import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+
+const haveSshd = (await execa('sh', ['-c', 'command -v sshd || test -x /usr/sbin/sshd'], { reject: false })).exitCode === 0;
+const isRoot = process.getuid?.() === 0;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('authorized_keys parsing: well-formed keys count, cut or mislabelled ones do not', async () => {
+  const { root, cleanup } = await tempRoot();
+  try {
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(root, 'k')]);
+    const pub = (await fs.readFile(path.join(root, 'k.pub'), 'utf8')).trim();
+    assert.equal(validKey(pub), 'ssh-ed25519');
+    assert.equal(validKey(`from="10.0.0.0/8",no-pty ${pub}`), 'ssh-ed25519');
+    assert.equal(validKey(pub.replace('ssh-ed25519', 'ssh-rsa')), undefined, 'blob of another type');
+    assert.equal(validKey(pub.slice(0, 40)), undefined, 'cut short');
+    assert.equal(validKey('# ssh-ed25519 AAAA'), undefined);
+    assert.ok(includesDropins('Include /etc/ssh/sshd_config.d/*.conf\n', new System('/')));
+    assert.ok(!includesDropins('#Include /etc/ssh/sshd_config.d/*.conf\nPort 22\n', new System('/')));
+    assert.match(dropinText({ permitRootLogin: 'no' }), /^PasswordAuthentication no$/m);
+  } finally {
+    await cleanup();
+  }
+});
+
+describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'needs openssh-server and root' : false }, () => {
+  let root: string;
+  let cleanup: () => Promise<void>;
+  let port: number;
+  let sshd: ReturnType<typeof execa> | undefined;
+  const key = () => path.join(root, 'client', 'id_ed25519');
+
+  before(async () => {
+    ({ root, cleanup } = await tempRoot('lockstep-ssh-'));
+    port = await freePort();
+    await fs.mkdir(path.join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
+    await fs.mkdir(path.join(root, 'client'), { recursive: true });
+    await fs.mkdir(path.join(root, 'run'), { recursive: true });
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(root, 'etc/ssh/ssh_host_ed25519_key')]);
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key()]);
+    await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnokey:x:1001:1001::/home/nokey:/bin/sh\n');
+    await fs.mkdir(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(root, 'root/.ssh/authorized_keys'), await fs.readFile(`${key()}.pub`), { mode: 0o600 });
+    // The test's own main config: everything under the sandbox, the drop-in folder included first.
+    await fs.writeFile(
+      path.join(root, 'etc/ssh/sshd_config'),
+      [
+        `Include ${root}/etc/ssh/sshd_config.d/*.conf`,
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${root}/etc/ssh/ssh_host_ed25519_key`,
+        `PidFile ${root}/run/sshd.pid`,
+        `AuthorizedKeysFile ${root}/%u/.ssh/authorized_keys`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication yes',
+        '',
+      ].join('\n'),
+    );
+    await fs.mkdir('/run/sshd', { recursive: true }); // the real sshd's privilege separation folder
+    sshd = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(root, 'etc/ssh/sshd_config')], { reject: false });
+    await waitFor(() => fs.readFile(path.join(root, 'run/sshd.pid'), 'utf8').then((t) => t.trim() !== '', () => false), 'sshd to start');
+  });
+  after(async () => {
+    sshd?.kill();
+    await sshd;
+    await cleanup();
+  });
+
+  const methods = async (): Promise<string> => {
+    const r = await execa('ssh', [
+      '-v', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'PubkeyAuthentication=no',
+      '-o', 'PreferredAuthentications=password,keyboard-interactive', '-p', String(port), 'root@127.0.0.1', 'true',
+    ], { reject: false, stdin: 'ignore' });
+    assert.notEqual(r.exitCode, 0, 'no login without a key');
+    return /Authentications that can continue: (\S+)/.exec(r.stderr)?.[1] ?? r.stderr;
+  };
+
+  test('missing key: refused naming the user and file, exit 2, nothing written', async () => {
+    const snap = await snapshot(root);
+    const run = await lockstep(['--root', root, 'ssh', '--user', 'nokey', '--yes'], { env: { CI: 'true', SUDO_USER: '' } });
+    assert.equal(run.exitCode, 2, run.stderr);
+    assert.match(run.stderr, /nokey has no valid key in \/home\/nokey\/\.ssh\/authorized_keys/);
+    assert.deepEqual(await snapshot(root), snap);
+  });
+
+  test('key-only: sshd -t passes, sshd -T reads no passwords, the running sshd is reloaded, offers only publickey and accepts the key', async () => {
+    assert.match(await methods(), /password/, 'before lockstep the test sshd offers passwords');
+    const run = await lockstep(['--root', root, 'ssh', '--user', 'root', '--permit-root-login', 'prohibit-password', '--yes'], { env: { CI: 'true', SUDO_USER: '' } });
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /effective passwordauthentication is no \(sshd -T\)/);
+    assert.match(run.stdout, /Reload sshd/);
+    assert.equal(await fs.readFile(path.join(root, 'etc/ssh/sshd_config.d/00-lockstep.conf'), 'utf8'), dropinText({ permitRootLogin: 'prohibit-password' }));
+
+    // The reload (SIGHUP) makes sshd re-read its config: the methods offered change.
+    const offered = await waitFor(async () => ((await methods()) === 'publickey' ? 'publickey' : undefined), 'sshd to offer only publickey', 5000, 200);
+    assert.equal(offered, 'publickey');
+    const login = await execa('ssh', [
+      '-i', key(), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-p', String(port), 'root@127.0.0.1', 'echo', 'key-login-ok',
+    ], { reject: false, stdin: 'ignore' });
+    assert.equal(login.exitCode, 0, login.stderr);
+    assert.equal(login.stdout.trim(), 'key-login-ok');
+  });
+
+  test('a drop-in folder the main config does not include: warned, and verification fails', async () => {
+    const { root: r2, cleanup: c2 } = await tempRoot('lockstep-ssh-noinc-');
+    try {
+      await fs.mkdir(path.join(r2, 'etc/ssh'), { recursive: true });
+      await fs.copyFile(path.join(root, 'etc/passwd'), path.join(r2, 'etc/passwd'));
+      await fs.cp(path.join(root, 'root'), path.join(r2, 'root'), { recursive: true });
+      const main = (await fs.readFile(path.join(root, 'etc/ssh/sshd_config'), 'utf8')).replace(/^Include .*\n/, '').replaceAll(`${root}/run`, `${r2}/run`);
+      await fs.writeFile(path.join(r2, 'etc/ssh/sshd_config'), main);
+      const run = await lockstep(['--root', r2, 'ssh', '--user', 'root', '--permit-root-login', 'no', '--yes'], { env: { CI: 'true', SUDO_USER: '' } });
+      assert.equal(run.exitCode, 1, run.stdout);
+      assert.match(run.stdout, /has no "Include \/etc\/ssh\/sshd_config\.d\/\*\.conf"/);
+      assert.match(run.stdout, /sshd -T says passwordauthentication yes/);
+    } finally {
+      await c2();
+    }
+  });
+});
