@@ -10,7 +10,7 @@ import { NonInteractivePrompter } from '../core/prompter.js';
 import { FLOWS } from '../flows/index.js';
 import { Session } from '../flows/session.js';
 import { eventLines } from '../ui/text/format.js';
-import { servedCheck } from '../web/https-nginx.js';
+import { waitForServed } from '../web/https-nginx.js';
 import { listManaged, type ManagedCert } from './managed.js';
 
 export interface RenewOptions {
@@ -45,14 +45,10 @@ async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<s
   if (reload.exitCode !== 0) return `nginx did not reload: ${reload.all ?? ''}`.trim();
   const pem = await sys.readText(c.certPath);
   const want = pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
-  // A reload replaces workers gracefully: poll until the new certificate is served.
-  for (let i = 0; i < 50; i++) {
-    const check = await servedCheck(d.host, d.httpsPort, d.serverName, want);
-    if (check.ok) {
-      out(`  nginx reloaded; ${check.evidence}`);
-      return undefined;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const check = await waitForServed(d.host, d.httpsPort, d.serverName, want);
+  if (check.ok) {
+    out(`  nginx reloaded; ${check.evidence}`);
+    return undefined;
   }
   return `nginx still serves the old certificate on ${d.host}:${d.httpsPort}`;
 }

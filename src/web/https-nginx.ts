@@ -142,7 +142,7 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     const name = domainsOf(answers)[0] ?? 'localhost';
     const certPem = await sys.readText(path.join(certDirOf(answers), 'cert.pem'));
     const want = certPem === undefined ? undefined : new X509Certificate(certPem).fingerprint256;
-    return [await servedCheck(host, Number(answers.httpsPort), name, want), await redirectCheck(host, Number(answers.httpPort), name, Number(answers.httpsPort))];
+    return [await waitForServed(host, Number(answers.httpsPort), name, want), await redirectCheck(host, Number(answers.httpPort), name, Number(answers.httpsPort))];
   },
 
   summary(answers) {
@@ -187,6 +187,22 @@ function renewalUpdate(answers: Answers, facts: HttpsNginxFacts): Action[] {
       mode: 0o644,
     },
   ];
+}
+
+/**
+ * After a reload old workers finish gracefully and for a moment one may still accept a
+ * connection: the certificate must be served several times in a row (up to 10 s).
+ */
+export async function waitForServed(host: string, port: number, name: string, want: string | undefined): Promise<Check> {
+  let inARow = 0;
+  let last: Check = { name: 'nginx serves the new certificate', ok: false, evidence: 'not checked' };
+  for (let i = 0; i < 100; i++) {
+    last = await servedCheck(host, port, name, want);
+    inARow = last.ok ? inARow + 1 : 0;
+    if (inARow === 5) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
 }
 
 /** The certificate nginx serves for `name` is the one in cert.pem. */
