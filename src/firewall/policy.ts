@@ -114,7 +114,8 @@ export function policyTable(policy: Policy): string[] {
   ];
   const w0 = Math.max(...rows.map((r) => r[0]!.length));
   const w1 = Math.max(...rows.map((r) => r[1]!.length));
-  return rows.map((r) => `${r[0]!.padEnd(w0)}  ${r[1]!.padEnd(w1)}  ${r[2]}`);
+  // The dashes keep the columns readable where a front end folds the padding away.
+  return rows.map((r) => `${r[0]!.padEnd(w0)} — ${r[1]!.padEnd(w1)} — ${r[2]}`);
 }
 
 /** A BlockList (node's CIDR matcher) of the given addresses and ranges. */

@@ -62,8 +62,8 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
 
       const run = await firewall(sandbox.root, [...policyFlags, '--confirm-timeout', '60', '--yes']);
       assert.equal(run.exitCode, 0, `${String(run.stdout)}\n${String(run.stderr)}`);
-      assert.match(String(run.stdout), /22\/tcp\s+10\.203\.1\.2\/32, fd00:203::2\/128\s+SSH administration/);
-      assert.match(String(run.stdout), /8080\/tcp\s+anyone.*metrics for the monitoring host/);
+      assert.match(String(run.stdout), /22\/tcp\s+— 10\.203\.1\.2\/32, fd00:203::2\/128\s+— SSH administration/);
+      assert.match(String(run.stdout), /8080\/tcp\s+— anyone.*— metrics for the monitoring host/);
       assert.match(String(run.stdout), /\[::\]:9000 \(tcp\) would be closed|\*:9000 \(tcp\) would be closed/);
       assert.match(String(run.stdout), /lockstep firewall confirm/);
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
