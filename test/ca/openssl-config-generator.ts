@@ -2,16 +2,7 @@
 // Every line is recorded with what it means, so a test can predict what parsing and editing
 // must do without asking the parser.
 
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded as random } from '../helpers.js';
 
 export class Pick {
   constructor(readonly next: () => number) {}

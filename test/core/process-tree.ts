@@ -115,3 +115,48 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
   const r = await lockstep(args, { env: { CI: 'true', NO_COLOR: '1', ...env } });
   return { exitCode: r.exitCode, signal: r.signal, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
+
+export interface Watched {
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Where the secret was seen (argv of the CLI or a child, a child's environment). */
+  readonly leaks: Set<string>;
+  /** "<comm> <first argument>" of every child seen. */
+  readonly children: Set<string>;
+  /** The leading words and fd: arguments of the children given -passin / -pass. */
+  readonly passArgv: Set<string>;
+  readonly samples: number;
+}
+
+/** Runs the built CLI; until it exits, reads argv of it and every descendant, and each child's environment. */
+export async function runWatched(args: readonly string[], secret: string, env: Readonly<Record<string, string>> = {}): Promise<Watched> {
+  const cli = lockstep(args, { env: { CI: 'true', NO_COLOR: '1', ...env } });
+  const pid = cli.pid!;
+  const leaks = new Set<string>();
+  const children = new Set<string>();
+  const passArgv = new Set<string>();
+  let running = true;
+  let samples = 0;
+  void cli.finally(() => (running = false));
+  while (running) {
+    samples += 1;
+    const own = readCmdline(pid);
+    if (own?.includes(secret)) leaks.add(`argv of the CLI (${pid})`);
+    for (const child of descendants(pid)) {
+      const argv = readCmdline(child.pid);
+      const environ = readEnviron(child.pid);
+      // Gone; or forked but not yet exec'd, when it is still a copy of the CLI (same argv, same
+      // environment) and not a process of its own.
+      if (argv === undefined || argv === '' || argv === own) continue;
+      const words = argv.split('\0');
+      children.add(`${child.comm} ${words[1] ?? ''}`.trim());
+      if (words.includes('-passin') || words.includes('-pass')) passArgv.add(words.slice(0, 2).concat(words.filter((w) => w.startsWith('fd:'))).join(' '));
+      if (argv.includes(secret)) leaks.add(`argv of ${child.comm} (${child.pid}): ${words.join(' ')}`);
+      if (environ?.includes(secret)) leaks.add(`environment of ${child.comm} (${child.pid})`);
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  const r = await cli;
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), leaks, children, passArgv, samples };
+}

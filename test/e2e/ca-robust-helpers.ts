@@ -125,14 +125,4 @@ export function keyMatches(certPem: string, keyPem: string): boolean {
   return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
 }
 
-/** A 32-bit seeded generator (mulberry32): the same seed gives the same trials. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../helpers.js';

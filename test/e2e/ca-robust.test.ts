@@ -11,50 +11,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lockstep, snapshot } from '../helpers.js';
-import { descendants, journalRecords, readCmdline, readEnviron, requireBuiltCli } from '../core/process-tree.js';
+import { journalRecords, requireBuiltCli, runWatched } from '../core/process-tree.js';
 import { CA, filesUnder, initArgs, ok, readIndex, sandbox, signArgs, verifyAll, type Sandbox } from './ca-robust-helpers.js';
 
-interface Watched {
-  readonly exitCode: number | undefined;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly leaks: Set<string>;
-  /** "openssl <subcommand>" of every child seen, and the argv of those given -passin / -pass. */
-  readonly children: Set<string>;
-  readonly passArgv: Set<string>;
-  readonly samples: number;
-}
-
-/** Runs the CLI; until it exits, reads argv of it and of every descendant, and each child's environment. */
-async function runWatched(args: readonly string[], secret: string): Promise<Watched> {
-  const cli = lockstep(args);
-  const pid = cli.pid!;
-  const leaks = new Set<string>();
-  const children = new Set<string>();
-  const passArgv = new Set<string>();
-  let running = true;
-  let samples = 0;
-  void cli.finally(() => (running = false));
-  while (running) {
-    samples += 1;
-    const own = readCmdline(pid);
-    if (own?.includes(secret)) leaks.add(`argv of the CLI (${pid})`);
-    for (const child of descendants(pid)) {
-      const argv = readCmdline(child.pid);
-      const environ = readEnviron(child.pid);
-      // Gone, or forked and not yet exec'd (still a copy of the CLI, not a process of its own).
-      if (argv === undefined || argv === '' || argv === own) continue;
-      const words = argv.split('\0');
-      children.add(`${child.comm} ${words[1] ?? ''}`.trim());
-      if (words.includes('-passin') || words.includes('-pass')) passArgv.add(words.slice(0, 2).concat(words.filter((w) => w.startsWith('fd:'))).join(' '));
-      if (argv.includes(secret)) leaks.add(`argv of ${child.comm} (${child.pid}): ${words.join(' ')}`);
-      if (environ?.includes(secret)) leaks.add(`environment of ${child.comm} (${child.pid})`);
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-  const r = await cli;
-  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), leaks, children, passArgv, samples };
-}
 
 describe('the CA passphrase never leaks', () => {
   const secret = `ca-${randomBytes(12).toString('hex')}`;
