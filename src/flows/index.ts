@@ -13,6 +13,7 @@ import { httpsNginxStep } from '../web/https-nginx.js';
 import { firewallConfirmStep } from '../firewall/confirm-step.js';
 import { firewallStep } from '../firewall/firewall-step.js';
 import { sshStep } from '../ssh/ssh-step.js';
+import { updatesStep } from '../updates/updates-step.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 
 export interface Flow {
@@ -35,6 +36,7 @@ export const FLOWS: readonly Flow[] = [
   flow(firewallStep),
   flow(firewallConfirmStep),
   flow(sshStep),
+  flow(updatesStep),
   flow(letsEncryptStep),
   flow(purchasedStep),
   flow(installStep),

@@ -1,0 +1,159 @@
+// `lockstep updates`: unattended security upgrades as the seed asks. The origins go in a file of
+// our own that clears the package's lists (`#clear`) instead of editing 50unattended-upgrades,
+// a dpkg conffile that upgrades would then ask about.
+import { execa } from 'execa';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Action } from '../core/actions.js';
+import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
+import type { Answers, Question } from '../core/questions.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+
+export const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
+export const ORIGINS_FILE = '/etc/apt/apt.conf.d/52lockstep-unattended-upgrades';
+
+export interface UpdatesFacts {
+  readonly distro?: 'debian' | 'ubuntu';
+  readonly codename?: string;
+  readonly installed: boolean;
+}
+
+const none = (v: string | undefined): boolean => v === undefined || v === '' || v.toLowerCase() === 'none';
+
+export const updatesQuestions: readonly Question[] = [
+  {
+    kind: 'select',
+    id: 'origins',
+    message: 'Which updates install themselves',
+    default: 'security',
+    choices: [
+      { value: 'security', label: 'security updates only', hint: 'the seed\'s advice; other updates wait for you' },
+      { value: 'security-and-updates', label: 'security and stable updates', hint: 'also the -updates pocket (bug fixes)' },
+    ],
+  },
+  {
+    kind: 'text',
+    id: 'mail',
+    message: 'Mail a report of each upgrade to (none for no mail)',
+    help: 'Needs a working local mailer (mailx / sendmail).',
+    default: 'none',
+    validate: (v) => (none(v) || /^[^\s@,;"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(v) ? undefined : `"${v}" is not a mail address`),
+  },
+  {
+    kind: 'text',
+    id: 'rebootTime',
+    message: 'Reboot automatically when an upgrade needs it, at HH:MM (none: never)',
+    default: 'none',
+    validate: (v) => (none(v) || /^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(v) ? undefined : `"${v}" is not a time like 04:30`),
+  },
+];
+
+export function originPatterns(distro: 'debian' | 'ubuntu', origins: string): string[] {
+  const withUpdates = origins === 'security-and-updates';
+  if (distro === 'ubuntu') {
+    return ['origin=Ubuntu,archive=${distro_codename}-security,label=Ubuntu', ...(withUpdates ? ['origin=Ubuntu,archive=${distro_codename}-updates,label=Ubuntu'] : [])];
+  }
+  return [
+    'origin=Debian,codename=${distro_codename}-security,label=Debian-Security',
+    'origin=Debian,codename=${distro_codename},label=Debian-Security',
+    ...(withUpdates ? ['origin=Debian,codename=${distro_codename}-updates', 'origin=Debian,codename=${distro_codename},label=Debian'] : []),
+  ];
+}
+
+export function originsText(answers: Answers, distro: 'debian' | 'ubuntu'): string {
+  const mail = answers.mail as string | undefined;
+  const reboot = answers.rebootTime as string | undefined;
+  return [
+    '// Written by lockstep updates. Replaces the package\'s origin lists (50unattended-upgrades is',
+    '// left as shipped, so package upgrades do not ask about it).',
+    '#clear Unattended-Upgrade::Allowed-Origins;',
+    '#clear Unattended-Upgrade::Origins-Pattern;',
+    'Unattended-Upgrade::Origins-Pattern {',
+    ...originPatterns(distro, answers.origins as string).map((o) => `\t"${o}";`),
+    '};',
+    ...(none(mail) ? [] : [`Unattended-Upgrade::Mail "${mail}";`, 'Unattended-Upgrade::MailReport "on-change";']),
+    `Unattended-Upgrade::Automatic-Reboot "${none(reboot) ? 'false' : 'true'}";`,
+    ...(none(reboot) ? [] : [`Unattended-Upgrade::Automatic-Reboot-Time "${reboot}";`]),
+    '',
+  ].join('\n');
+}
+
+export const AUTO_UPGRADES_TEXT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n';
+
+/** An APT_CONFIG that makes apt read the --root's configuration (the caller's own, if set, comes first). */
+async function aptEnv(sys: System): Promise<{ env: Record<string, string>; done: () => Promise<void> }> {
+  if (sys.root === '/') return { env: {}, done: async () => undefined };
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-apt-'));
+  const file = path.join(dir, 'apt.conf');
+  const base = process.env.APT_CONFIG ? `#include "${process.env.APT_CONFIG}";\n` : '';
+  await fs.writeFile(file, `${base}Dir::Etc::parts "${sys.real('/etc/apt/apt.conf.d')}";\n`);
+  return { env: { APT_CONFIG: file }, done: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+export const updatesStep: Step<UpdatesFacts> = {
+  id: 'updates',
+  title: 'Automatic security updates',
+  description: 'unattended-upgrades for security updates (nightly, as the seed asks), optional mail and reboot window; checked with apt-config and a dry run.',
+  questions: updatesQuestions,
+
+  async facts(_answers, sys) {
+    const release = (await sys.readText('/etc/os-release')) ?? '';
+    const id = /^ID=("?)([a-z]+)\1$/m.exec(release)?.[2];
+    const codename = /^VERSION_CODENAME=("?)([a-z]+)\1$/m.exec(release)?.[2];
+    const installed = (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined;
+    return {
+      ...(id === 'debian' || id === 'ubuntu' ? { distro: id } : {}),
+      ...(codename !== undefined ? { codename } : {}),
+      installed,
+    };
+  },
+
+  plan(answers, facts) {
+    if (facts.distro === undefined) {
+      throw new UserError('This is not Debian or Ubuntu (by /etc/os-release): lockstep updates configures unattended-upgrades, which is theirs.');
+    }
+    const actions: Action[] = [];
+    if (!facts.installed) {
+      actions.push({ kind: 'run', title: 'Install unattended-upgrades', argv: ['apt-get', 'install', '-y', '--no-install-recommends', 'unattended-upgrades'] });
+    }
+    actions.push(
+      { kind: 'mkdir', title: 'Create /etc/apt/apt.conf.d', path: '/etc/apt/apt.conf.d', mode: 0o755 },
+      { kind: 'write', title: 'Turn on the daily list update and unattended upgrade', path: AUTO_UPGRADES, content: AUTO_UPGRADES_TEXT, mode: 0o644 },
+      { kind: 'write', title: 'Choose the origins that upgrade themselves', path: ORIGINS_FILE, content: originsText(answers, facts.distro), mode: 0o644 },
+    );
+    return actions;
+  },
+
+  async verify(answers, sys) {
+    const { env, done } = await aptEnv(sys);
+    try {
+      const dump = await execa('apt-config', ['dump'], { reject: false, env: { ...env, LC_ALL: 'C' } });
+      const text = dump.stdout;
+      const facts = await updatesStep.facts(answers, sys);
+      const want = originPatterns(facts.distro ?? 'debian', answers.origins as string);
+      const got = [...text.matchAll(/^Unattended-Upgrade::Origins-Pattern:: "(.*)";$/gm)].map((m) => m[1]);
+      const checks: Check[] = [
+        { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
+        { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
+      ];
+      const dry = await execa('unattended-upgrade', ['--dry-run', '-v'], { reject: false, env: { ...env, LC_ALL: 'C' }, timeout: 180_000 });
+      const allowed = /Allowed origins are: (.*)/.exec(`${dry.stdout}\n${dry.stderr}`)?.[1];
+      checks.push({ name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.split('\n').slice(-2).join(' ') });
+      return checks;
+    } finally {
+      await done();
+    }
+  },
+
+  summary(answers) {
+    return [
+      `Security updates install themselves daily (apt-daily-upgrade.timer); origins in ${ORIGINS_FILE}.`,
+      none(answers.mail as string) ? 'No mail: read /var/log/unattended-upgrades/ to see what was done.' : `Reports go to ${answers.mail as string} when something changes.`,
+      none(answers.rebootTime as string) ? 'No automatic reboot: /var/run/reboot-required tells you when one is due.' : `Reboots at ${answers.rebootTime as string} when an upgrade needs it.`,
+      'When it runs next: systemctl list-timers apt-daily-upgrade.timer',
+    ];
+  },
+};

@@ -1,0 +1,89 @@
+// `lockstep updates`: the written apt configuration as data, then read by the real apt-config
+// and a real `unattended-upgrade --dry-run` whose APT_CONFIG points at two local file
+// repositories this test builds (never the network sources).
+import { execa } from 'execa';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { originsText } from '../../src/updates/updates-step.js';
+import { lockstep, snapshot, tempRoot } from '../helpers.js';
+import { makeAptWorld } from './apt-repo.js';
+
+const haveUu = (await execa('sh', ['-c', 'command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false })).exitCode === 0;
+
+test('origins file: security only by default, clears the package lists, mail and reboot only when asked', () => {
+  const text = originsText({ origins: 'security', mail: 'none', rebootTime: 'none' }, 'debian');
+  assert.match(text, /^#clear Unattended-Upgrade::Origins-Pattern;$/m);
+  assert.match(text, /"origin=Debian,codename=\$\{distro_codename\}-security,label=Debian-Security";/);
+  assert.doesNotMatch(text, /-updates|label=Debian"/);
+  assert.doesNotMatch(text, /Mail/);
+  assert.match(text, /Automatic-Reboot "false"/);
+  const ubuntu = originsText({ origins: 'security-and-updates', mail: 'ops@example.org', rebootTime: '04:30' }, 'ubuntu');
+  assert.match(ubuntu, /archive=\$\{distro_codename\}-updates/);
+  assert.match(ubuntu, /Unattended-Upgrade::Mail "ops@example.org";/);
+  assert.match(ubuntu, /Automatic-Reboot-Time "04:30";/);
+});
+
+describe('lockstep updates with the real apt and unattended-upgrade', { skip: haveUu ? false : 'needs unattended-upgrades and dpkg-dev' }, () => {
+  async function sandbox(): Promise<{ root: string; cleanup: () => Promise<void> }> {
+    const t = await tempRoot('lockstep-updates-');
+    await fs.mkdir(path.join(t.root, 'etc'), { recursive: true });
+    await fs.copyFile('/etc/os-release', path.join(t.root, 'etc/os-release'));
+    // unattended-upgrades is installed on this machine; the sandbox says so too, so the plan
+    // does not run apt-get install.
+    await fs.mkdir(path.join(t.root, 'usr/bin'), { recursive: true });
+    await fs.writeFile(path.join(t.root, 'usr/bin/unattended-upgrade'), '');
+    return t;
+  }
+
+  test('writes 20auto-upgrades and the origins; apt-config and unattended-upgrade --dry-run accept them; only the security origin is allowed', async () => {
+    const { root, cleanup } = await sandbox();
+    const world = await tempRoot('lockstep-aptworld-');
+    try {
+      const apt = await makeAptWorld(world.root);
+      const run = await lockstep(['--root', root, 'updates', '--mail', 'ops@example.org', '--reboot-time', '04:30', '--yes'], { env: { CI: 'true', APT_CONFIG: apt.config } });
+      assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+      assert.match(run.stdout, /✓ apt reads the periodic settings/);
+      assert.match(run.stdout, /✓ the origins are exactly lockstep's/);
+      assert.match(run.stdout, new RegExp(`✓ unattended-upgrade --dry-run accepts the configuration .*origin=Debian,codename=${apt.codename}-security,label=Debian-Security`));
+      assert.equal(
+        await fs.readFile(path.join(root, 'etc/apt/apt.conf.d/20auto-upgrades'), 'utf8'),
+        'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+      );
+
+      // The same configuration, read by unattended-upgrade in debug mode: the regular updates
+      // repository is pinned out, the security one is not.
+      const parts = path.join(root, 'etc/apt/apt.conf.d');
+      const conf = path.join(world.root, 'with-root.conf');
+      await fs.writeFile(conf, `#include "${apt.config}";\nDir::Etc::parts "${parts}";\n`);
+      const dry = await execa('unattended-upgrade', ['--dry-run', '-d'], { env: { APT_CONFIG: conf, LC_ALL: 'C' }, reject: false });
+      const out = `${dry.stdout}\n${dry.stderr}`;
+      assert.equal(dry.exitCode, 0, out);
+      assert.match(out, /Marking not allowed .*updates_\._Packages.*l=Debian\b/);
+      assert.doesNotMatch(out, /Marking not allowed .*security_\._Packages/);
+    } finally {
+      await world.cleanup();
+      await cleanup();
+    }
+  });
+
+  test('bad input names the flag, exits 2 and changes nothing', async () => {
+    const { root, cleanup } = await sandbox();
+    try {
+      const snap = await snapshot(root);
+      for (const [args, message] of [
+        [['--reboot-time', '25:00'], /--reboot-time.*"25:00" is not a time/],
+        [['--mail', 'ops at example'], /--mail.*not a mail address/],
+        [['--origins', 'everything'], /--origins.*not one of/],
+      ] as const) {
+        const run = await lockstep(['--root', root, 'updates', ...args, '--yes']);
+        assert.equal(run.exitCode, 2, run.stderr);
+        assert.match(run.stderr, message);
+      }
+      assert.deepEqual(await snapshot(root), snap);
+    } finally {
+      await cleanup();
+    }
+  });
+});
