@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { lockstep, snapshot, tempRoot } from '../helpers.js';
+import { BIN, lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
 import { startPebble, type RunningPebble } from './pebble.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
@@ -130,4 +130,24 @@ test('bad input names the flag, exits 2 and changes nothing', async () => {
   } finally {
     await cleanup();
   }
+});
+
+test('DNS-01 by hand: the TXT record is printed, and the order waits until the resolver answers it', async () => {
+  const child = execa('node', [BIN, '--root', sandbox.root, '--yes', 'cert', 'letsencrypt', '--domain', 'manual.example.net', ...acmeArgs(), '--challenge', 'dns-01', '--dns-resolver', pebble.dns], {
+    reject: false,
+    stdin: 'ignore',
+    env: { CI: 'true', NO_COLOR: '1' },
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  const [, name, value] = await waitFor(() => /Create this DNS record now: +(\S+)\. 60 IN TXT "([^"]+)"/.exec(out), 'the TXT record to create', 20_000);
+  assert.equal(name, '_acme-challenge.manual.example.net');
+  // The operator is slow: the order must still be waiting, not failed.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(child.exitCode, null, out);
+  const set = await fetch(`${pebble.challtestsrv}/set-txt`, { method: 'POST', body: JSON.stringify({ host: `${name}.`, value }) });
+  assert.equal(set.status, 200);
+  const run = await child;
+  assert.equal(run.exitCode, 0, `${out}\n${run.stderr}`);
+  await verifyChain('manual.example.net', 'manual.example.net');
 });
