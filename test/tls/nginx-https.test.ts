@@ -2,20 +2,20 @@
 // nginx on loopback ports with its own prefix under the test's root (never the system nginx).
 // curl with Pebble's root follows 80 → 443; openssl s_client checks the chain; a broken
 // certificate makes nginx -t fail and the previous site file comes back.
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+import { lockstep, snapshot, tempRoot } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { startPebble, type RunningPebble } from './pebble.js';
 import { makeVendorPki } from './pki.js';
+import { startSiteNginx, type SiteNginx } from './site-nginx.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
 let pebble: RunningPebble | undefined;
-let nginx: ResultPromise | undefined;
+let nginx: SiteNginx | undefined;
 let httpPort = 0;
 let httpsPort = 0;
 let rootFile = '';
@@ -45,37 +45,10 @@ before(async () => {
   // Port 80 of the site is where Pebble validates HTTP-01, so renewals go through nginx.
   httpPort = pebble.httpPort;
   httpsPort = await freePort();
-  const prefix = path.join(sandbox.root, 'etc/nginx');
-  await fs.mkdir(path.join(prefix, 'conf.d'), { recursive: true });
-  await fs.mkdir(path.join(sandbox.root, 'run'), { recursive: true });
-  const probe = await freePort();
-  const t = (d: string): string => path.join(sandbox.root, 'var/lib/nginx', d);
-  await fs.writeFile(
-    path.join(prefix, 'nginx.conf'),
-    [
-      'daemon off;', 'worker_processes 1;', `pid ${path.join(sandbox.root, 'run/nginx.pid')};`, 'error_log stderr warn;',
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      `  client_body_temp_path ${t('body')}; proxy_temp_path ${t('proxy')}; fastcgi_temp_path ${t('fastcgi')}; uwsgi_temp_path ${t('uwsgi')}; scgi_temp_path ${t('scgi')};`,
-      `  server { listen 127.0.0.1:${probe}; return 404; }`,
-      `  include ${path.join(prefix, 'conf.d')}/*.conf;`,
-      '}', '',
-    ].join('\n'),
-  );
-  await fs.mkdir(t(''), { recursive: true });
-  nginx = execa('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf')], { reject: false, stdin: 'ignore' });
-  await waitFor(
-    () => new Promise<boolean>((resolve) => {
-      const s = net.connect(probe, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    }),
-    'test nginx',
-  );
+  nginx = await startSiteNginx(sandbox.root);
 });
 after(async () => {
-  nginx?.kill('SIGQUIT');
-  await nginx;
+  await nginx?.stop();
   await pebble?.stop();
   await sandbox?.cleanup();
 });

@@ -1,6 +1,7 @@
 // `cert purchased` makes the key and CSR; a test vendor (openssl ca) signs it; `cert install`
 // accepts PEM, DER and PKCS#7 and refuses, naming the problem, a missing intermediate, a
-// reversed chain, an expired certificate, another key's certificate and uncovered names.
+// reversed chain, an expired certificate, another key's certificate and uncovered names; the
+// installed certificate is then served by `web https` through a real nginx.
 import { execa } from 'execa';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -8,7 +9,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
+import { freePort } from '../e2e/nginx.js';
 import { makeVendorPki, type VendorPki } from './pki.js';
+import { startSiteNginx } from './site-nginx.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
 let pki: VendorPki;
@@ -99,3 +102,26 @@ for (const file of ['bundle.p7b', 'bundle.p7b.der', 'bundle.pem']) {
     await assertInstalled();
   });
 }
+
+test('the installed vendor certificate served by web https: curl with the vendor root follows 80 → 443', async () => {
+  await fs.chmod(sandbox.root, 0o755); // nginx workers run as nobody
+  await fs.chmod(path.join(sandbox.root, 'var'), 0o755);
+  const nginx = await startSiteNginx(sandbox.root);
+  try {
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const run = await lockstep([
+      '--root', sandbox.root, '--yes', 'web', 'https', '--domain', DOMAINS, '--nginx-conf', '/etc/nginx/nginx.conf',
+      '--http-port', String(httpPort), '--https-port', String(httpsPort), '--listen-address', '127.0.0.1',
+    ]);
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    await fs.writeFile(path.join(sandbox.root, 'var/www/html/index.html'), 'vendor certificate\n');
+    const resolve = [`www.${NAME}:${httpPort}:127.0.0.1`, `www.${NAME}:${httpsPort}:127.0.0.1`].flatMap((r) => ['--resolve', r]);
+    const curl = await execa('curl', ['-sS', '-L', '--cacert', pki.root, ...resolve, `http://www.${NAME}:${httpPort}/`], { reject: false });
+    assert.equal(curl.exitCode, 0, curl.stderr);
+    assert.equal(curl.stdout.trim(), 'vendor certificate');
+    const sc = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME, '-CAfile', pki.root, '-verify_return_error'], { input: '', reject: false });
+    assert.equal(sc.exitCode, 0, sc.stderr);
+  } finally {
+    await nginx.stop();
+  }
+});
