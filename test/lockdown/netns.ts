@@ -56,7 +56,16 @@ export async function makeNetnsPair(tag: string): Promise<NetnsPair> {
   }
   const exec = (ns: string, argv: readonly string[], env: NodeJS.ProcessEnv = {}) =>
     execa('ip', ['netns', 'exec', ns, ...argv], { reject: false, stdin: 'ignore', env: { CI: 'true', NO_COLOR: '1', ...env } });
-  return { srv, cli, exec, cleanup };
+  const pair = { srv, cli, exec, cleanup };
+  // Neighbour discovery first, before any firewall: several first IPv6 contacts at once wait
+  // for the kernel's 1 s retransmit, longer than a probe's timeout, with or without rules.
+  const warm = [...Object.values(CLIENT4).map((from) => ({ to: SRV4, port: 1, from })), ...Object.values(CLIENT6).map((from) => ({ to: SRV6, port: 1, from }))];
+  const outcomes = await probe(pair, warm, 5000);
+  if (!outcomes.every((o) => o === 'refused')) {
+    await cleanup();
+    throw new Error(`the test namespaces do not reach each other: ${outcomes.join(', ')}`);
+  }
+  return pair;
 }
 
 const LISTEN = `
@@ -95,17 +104,18 @@ export interface Probe {
 const PROBE = `
 const net = require('node:net');
 const probes = JSON.parse(process.argv[1]);
+const timeout = Number(process.argv[2] ?? 800);
 Promise.all(probes.map((p) => new Promise((resolve) => {
   const s = net.connect({ host: p.to, port: p.port, localAddress: p.from });
   const done = (r) => { s.destroy(); resolve(r); };
-  s.setTimeout(800, () => done('dropped'));
+  s.setTimeout(timeout, () => done('dropped'));
   s.on('connect', () => done('open'));
   s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'error ' + e.code));
 }))).then((r) => console.log(JSON.stringify(r)));`;
 
 /** Real TCP connections from the client namespace, all at once; one outcome per probe. */
-export async function probe(pair: NetnsPair, probes: readonly Probe[]): Promise<Outcome[]> {
-  const r = await pair.exec(pair.cli, ['node', '-e', PROBE, JSON.stringify(probes)]);
+export async function probe(pair: NetnsPair, probes: readonly Probe[], timeoutMs = 800): Promise<Outcome[]> {
+  const r = await pair.exec(pair.cli, ['node', '-e', PROBE, JSON.stringify(probes), String(timeoutMs)]);
   if (r.exitCode !== 0) throw new Error(`probe failed: ${String(r.stderr)}`);
   return JSON.parse(String(r.stdout)) as Outcome[];
 }
