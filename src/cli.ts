@@ -254,12 +254,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .command('renew')
     .description('renew the certificates lockstep manages that are inside their window (a third of the lifetime left); exit 0 when nothing is due')
     .option('--force', 'renew every certificate, due or not')
-    .action(async (opts: { force?: boolean }, command: Command) => {
+    .option('--ca-dir <dir>', 'the private CA whose host certificates are listed too', DEFAULT_CA_DIR)
+    .option('--ca-name <name>', 'name of that CA', DEFAULT_CA_NAME)
+    .action(async (opts: { force?: boolean; caDir: string; caName: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
       const { renew } = await import('./tls/renew.js');
       const out = (line: string): boolean => process.stdout.write(`${line}\n`);
       const err = (line: string): boolean => process.stderr.write(`${line}\n`);
-      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true }, out, err));
+      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName }, out, err));
     });
 
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every

@@ -12,6 +12,7 @@ import { Session } from '../flows/session.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
 import { listManaged, type ManagedCert } from './managed.js';
+import { listPrivateCa } from './managed-ca.js';
 
 export interface RenewOptions {
   readonly root: string;
@@ -19,6 +20,9 @@ export interface RenewOptions {
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
+  /** The private CA whose host certificates are listed too. */
+  readonly caDir: string;
+  readonly caName: string;
 }
 
 export interface RenewResult {
@@ -59,7 +63,9 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
     const how =
       c.record.method === 'purchased'
         ? `order it again from your vendor: lockstep cert purchased --domain ${c.names.join(',') || c.name} … makes a fresh key and CSR, then lockstep cert install`
-        : `sign it again: lockstep ${c.record.command || 'ca sign'} --overwrite`;
+        : c.record.method === 'private-ca'
+          ? `the CA's key needs its passphrase, which lockstep never stores; sign it again: ${c.record.command}`
+          : `make it again: lockstep ${c.record.command || 'cert self-signed'} --overwrite`;
     return { ...base, outcome: 'reminder', message: `${c.name} expires ${c.notAfter ?? 'soon'} and is not renewed automatically: ${how}` };
   }
   const flow = FLOWS.find((f) => f.command === c.record.command);
@@ -81,7 +87,7 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
 
 export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number> {
   const session = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: false });
-  const managed = await listManaged(session.sys);
+  const managed = [...(await listManaged(session.sys)), ...(await listPrivateCa(session.sys, o.caDir, o.caName))];
   if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
   const results: RenewResult[] = [];
   for (const c of managed) {

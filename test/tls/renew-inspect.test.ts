@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isDue, renewAt } from '../../src/tls/renewal-window.js';
 import { lockstep, tempRoot } from '../helpers.js';
+import { makeVendorPki } from './pki.js';
 
 const DAY = 86_400_000;
 
@@ -70,6 +71,33 @@ test('cert inspect: a file or --domain, text and --json; bad input exits 2', asy
     assert.match(none.stderr, /--domain missing\.example\.net/);
     const neither = await lockstep(['--root', root, 'cert', 'inspect']);
     assert.equal(neither.exitCode, 2);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('renew lists private-CA host certificates; a due one gets the exact re-sign commands (the root key\'s passphrase is never stored)', async () => {
+  const { root, cleanup } = await tempRoot();
+  try {
+    const pki = await makeVendorPki(path.join(root, 'test-ca'));
+    const caDir = path.join(root, 'etc/pki/CA');
+    const utc = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+    const index: string[] = [];
+    for (const [host, daysAgo, daysLeft] of [['couch1.example.org', 28, 2], ['couch2.example.org', 2, 28]] as const) {
+      const dir = path.join(caDir, 'hosts', host);
+      await fs.mkdir(dir, { recursive: true });
+      await execa('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-config', '/dev/null', '-keyout', path.join(dir, `${host}.key`), '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-out', path.join(dir, `${host}.csr`)]);
+      await pki.sign(path.join(dir, `${host}.csr`), path.join(dir, `${host}.crt`), { start: utc(Date.now() - daysAgo * DAY), end: utc(Date.now() + daysLeft * DAY) });
+      const serial = (await execa('openssl', ['x509', '-in', path.join(dir, `${host}.crt`), '-noout', '-serial'])).stdout.replace('serial=', '');
+      index.push(['V', utc(Date.now() + daysLeft * DAY).slice(2), '', serial, 'unknown', `/CN=${host}`].join('\t'));
+    }
+    await fs.writeFile(path.join(caDir, 'index.txt'), `${index.join('\n')}\n`);
+    const run = await lockstep(['--root', root, 'renew', '--yes']);
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /couch1\.example\.org \(private-ca\): [12] of 30 days left.* — due/);
+    assert.match(run.stdout, /couch2\.example\.org \(private-ca\): 2[78] of 30 days left, renew from/);
+    assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep ca revoke --host couch1\.example\.org --passphrase-file FILE --reason superseded --yes && lockstep ca sign --host couch1\.example\.org --passphrase-file FILE --yes/);
+    assert.doesNotMatch(run.stderr, /couch2/);
   } finally {
     await cleanup();
   }
