@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { NFTABLES_CONF } from './firewall-step.js';
+import { NFTABLES_CONF, RULES_V4, RULES_V6 } from './firewall-step.js';
 import { TABLE } from './nft-ruleset.js';
 import { ended, PENDING, readPending, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
 
@@ -43,6 +43,15 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
     if (state.pid !== undefined) {
       actions.push({ kind: 'run', title: `Stop the rollback timer (process group ${state.pid})`, argv: ['kill', '-TERM', '--', `-${state.pid}`] });
     }
+    if (state.backend === 'iptables') {
+      if (state.appliedV6 === undefined) throw new UserError(`The applied IPv6 rules are missing from ${STATE_DIR}; run "lockstep firewall" again.`);
+      actions.push(
+        { kind: 'mkdir', title: 'Create /etc/iptables', path: '/etc/iptables', mode: 0o755 },
+        { kind: 'write', title: `Persist the IPv4 rules in ${RULES_V4} (netfilter-persistent loads them at boot)`, path: RULES_V4, content: state.applied, mode: 0o640 },
+        { kind: 'write', title: `Persist the IPv6 rules in ${RULES_V6}`, path: RULES_V6, content: state.appliedV6, mode: 0o640 },
+      );
+      return actions;
+    }
     actions.push({ kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 });
     actions.push({ kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (loaded at boot)`, path: NFTABLES_CONF, content: state.applied, mode: 0o755 });
     return actions;
@@ -52,17 +61,27 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
     const before = await readPending(sys);
     if (before.pid !== undefined) await ended(before.pid);
     const state = await readPending(sys);
-    const table = await execa('nft', ['list', 'table', 'inet', TABLE], { reject: false });
-    const persisted = await sys.readText(NFTABLES_CONF);
     const checks: Check[] = [
       { name: 'no rollback is pending', ok: !state.pending && state.pid === undefined, evidence: state.pid !== undefined ? `timer pid ${state.pid} still runs` : 'timer stopped, marker withdrawn' },
+    ];
+    if (state.backend === 'iptables') {
+      const rules = await execa('iptables', ['-S', 'INPUT'], { reject: false });
+      checks.push(
+        { name: 'the INPUT policy is still DROP', ok: /^-P INPUT DROP$/m.test(rules.stdout), evidence: rules.stdout.split('\n')[0] ?? rules.stderr },
+        { name: `${RULES_V4} and ${RULES_V6} hold the confirmed rules`, ok: (await sys.readText(RULES_V4)) === state.applied && (await sys.readText(RULES_V6)) === state.appliedV6, evidence: sys.real(RULES_V4) },
+      );
+      return checks;
+    }
+    const table = await execa('nft', ['list', 'table', 'inet', TABLE], { reject: false });
+    const persisted = await sys.readText(NFTABLES_CONF);
+    checks.push(
       { name: `table inet ${TABLE} is still loaded`, ok: table.exitCode === 0, evidence: table.exitCode === 0 ? 'nft list table succeeded' : table.stderr },
       { name: `${NFTABLES_CONF} holds the confirmed ruleset`, ok: persisted !== undefined && persisted === state.applied, evidence: sys.real(NFTABLES_CONF) },
-    ];
+    );
     return checks;
   },
 
   summary() {
-    return [`The firewall rules stay, and load at boot from ${NFTABLES_CONF} (systemctl enable nftables if it is not enabled).`];
+    return [`The firewall rules stay, and load at boot from ${NFTABLES_CONF} (nftables.service) or ${RULES_V4} / ${RULES_V6} (netfilter-persistent), whichever backend applied them.`];
   },
 };

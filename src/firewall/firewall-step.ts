@@ -12,15 +12,23 @@ import {
   allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
   type AllowSpec, type Listener, type Policy, type SshClient,
 } from './policy.js';
-import { APPLIED, PENDING, PREVIOUS, readPending, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR, type PendingState } from './rollback.js';
+import { iptablesRules } from './iptables-rules.js';
+import {
+  APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
+  type Backend, type PendingState,
+} from './rollback.js';
 
 export const NFTABLES_CONF = '/etc/nftables.conf';
+export const RULES_V4 = '/etc/iptables/rules.v4';
+export const RULES_V6 = '/etc/iptables/rules.v6';
 
 export interface FirewallFacts {
   readonly sshClient?: SshClient;
   readonly listeners: readonly Listener[];
   /** `nft list ruleset` now, undefined when nft is missing. */
   readonly ruleset?: string;
+  /** `iptables-save` now, undefined when iptables is missing. */
+  readonly iptables?: string;
   readonly pending: PendingState;
 }
 
@@ -30,7 +38,10 @@ export const firewallQuestions: readonly Question[] = [
     id: 'backend',
     message: 'Firewall backend',
     default: 'nft',
-    choices: [{ value: 'nft', label: 'nftables', hint: 'Debian 10+ and Ubuntu 20.04+ default' }],
+    choices: [
+      { value: 'nft', label: 'nftables', hint: 'Debian 10+ and Ubuntu 20.04+ default' },
+      { value: 'iptables', label: 'iptables + ip6tables', hint: 'persisted in /etc/iptables/rules.v4 and rules.v6 (iptables-persistent)' },
+    ],
   },
   {
     kind: 'cidrs',
@@ -82,6 +93,41 @@ export function policyOf(answers: Answers): Policy {
   }
 }
 
+function iptablesPlan(policy: Policy, timeout: number): Action[] {
+  const v4 = iptablesRules(policy, 4);
+  const v6 = iptablesRules(policy, 6);
+  const common: Action[] = [
+    { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
+    { kind: 'write', title: 'Write the new IPv4 rules', path: APPLIED_V4, content: v4, mode: 0o600 },
+    { kind: 'write', title: 'Write the new IPv6 rules', path: APPLIED_V6, content: v6, mode: 0o600 },
+    { kind: 'run', title: 'Check the IPv4 rules (iptables-restore --test)', argv: ['iptables-restore', '--test', p(APPLIED_V4)] },
+    { kind: 'run', title: 'Check the IPv6 rules (ip6tables-restore --test)', argv: ['ip6tables-restore', '--test', p(APPLIED_V6)] },
+  ];
+  const load: Action[] = [
+    { kind: 'run', title: 'Load the new IPv4 rules', argv: ['iptables-restore', p(APPLIED_V4)] },
+    { kind: 'run', title: 'Load the new IPv6 rules', argv: ['ip6tables-restore', p(APPLIED_V6)] },
+  ];
+  if (timeout === 0) {
+    return [
+      ...common,
+      { kind: 'mkdir', title: 'Create /etc/iptables', path: '/etc/iptables', mode: 0o755 },
+      { kind: 'write', title: `Persist the IPv4 rules in ${RULES_V4} (no rollback: --confirm-timeout 0)`, path: RULES_V4, content: v4, mode: 0o640 },
+      { kind: 'write', title: `Persist the IPv6 rules in ${RULES_V6}`, path: RULES_V6, content: v6, mode: 0o640 },
+      ...load,
+    ];
+  }
+  return [
+    ...common,
+    { kind: 'run', title: 'Save the current IPv4 rules for the rollback', argv: ['iptables-save'], stdoutTo: { path: PREVIOUS_V4, mode: 0o600 } },
+    { kind: 'run', title: 'Save the current IPv6 rules for the rollback', argv: ['ip6tables-save'], stdoutTo: { path: PREVIOUS_V6, mode: 0o600 } },
+    { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: rollbackScript('iptables'), mode: 0o700 },
+    { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'iptables\n', mode: 0o600 },
+    { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
+    { kind: 'run', title: `Arm the rollback: the previous rules return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
+    ...load,
+  ];
+}
+
 async function capture(argv: readonly string[]): Promise<string | undefined> {
   const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { LC_ALL: 'C' } });
   return r.exitCode === 0 ? r.stdout : undefined;
@@ -103,7 +149,9 @@ export const firewallStep: Step<FirewallFacts> = {
     const client = parseSshConnection(process.env.SSH_CONNECTION);
     const ss = await capture(['ss', '-Hltn']);
     const ruleset = await capture(['nft', 'list', 'ruleset']);
+    const iptables = await capture(['iptables-save']);
     return {
+      ...(iptables !== undefined ? { iptables } : {}),
       ...(client ? { sshClient: client } : {}),
       listeners: parseSsListeners(ss ?? ''),
       ...(ruleset !== undefined ? { ruleset } : {}),
@@ -117,8 +165,10 @@ export const firewallStep: Step<FirewallFacts> = {
     if (cut !== undefined) {
       throw new UserError(cut, `Add your address to --ssh-from (e.g. --ssh-from ${facts.sshClient!.address}${facts.sshClient!.address.includes(':') ? '/128' : '/32'}), or run this from a host inside the range.`);
     }
-    if (facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
-    if (/\bchain DOCKER\b|\bDOCKER-USER\b/.test(facts.ruleset)) {
+    const backend = answers.backend as Backend;
+    if (backend === 'nft' && facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
+    if (backend === 'iptables' && facts.iptables === undefined) throw new UserError('iptables is not available (or cannot read the rules).', 'Install it: apt-get install iptables (run as root).');
+    if (/\bchain DOCKER\b|\bDOCKER-USER\b|:DOCKER\b/.test(`${facts.ruleset ?? ''}\n${facts.iptables ?? ''}`)) {
       throw new UserError(
         'Docker manages firewall rules here: replacing the ruleset would break container networking, and ports Docker publishes bypass an input policy anyway.',
         'Filter published ports in the DOCKER-USER chain yourself; lockstep does not yet manage Docker hosts.',
@@ -131,6 +181,7 @@ export const firewallStep: Step<FirewallFacts> = {
       );
     }
     const timeout = answers.confirmTimeout as number;
+    if (backend === 'iptables') return iptablesPlan(policy, timeout);
     const common: Action[] = [
       { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
       { kind: 'write', title: 'Write the new ruleset', path: APPLIED, content: nftRuleset(policy), mode: 0o600 },
@@ -148,6 +199,7 @@ export const firewallStep: Step<FirewallFacts> = {
       ...common,
       { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
       { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
+      { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'nft\n', mode: 0o600 },
       { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
       { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
       { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
@@ -157,12 +209,19 @@ export const firewallStep: Step<FirewallFacts> = {
   async verify(answers, sys) {
     const policy = policyOf(answers);
     const checks: Check[] = [];
-    const table = await capture(['nft', 'list', 'table', 'inet', TABLE]);
-    checks.push({
-      name: `table inet ${TABLE} is loaded with an input policy of drop`,
-      ok: table !== undefined && /policy drop/.test(table),
-      evidence: table === undefined ? `nft list table inet ${TABLE} failed` : `${table.split('\n').length} lines, policy drop present`,
-    });
+    if (answers.backend === 'iptables') {
+      for (const tool of ['iptables', 'ip6tables']) {
+        const rules = await capture([tool, '-S', 'INPUT']);
+        checks.push({ name: `${tool}: INPUT policy is DROP`, ok: rules !== undefined && /^-P INPUT DROP$/m.test(rules), evidence: rules === undefined ? `${tool} -S failed` : `${rules.split('\n').length} lines` });
+      }
+    } else {
+      const table = await capture(['nft', 'list', 'table', 'inet', TABLE]);
+      checks.push({
+        name: `table inet ${TABLE} is loaded with an input policy of drop`,
+        ok: table !== undefined && /policy drop/.test(table),
+        evidence: table === undefined ? `nft list table inet ${TABLE} failed` : `${table.split('\n').length} lines, policy drop present`,
+      });
+    }
     const client = parseSshConnection(process.env.SSH_CONNECTION);
     if (client !== undefined) {
       checks.push({ name: 'your SSH client is still allowed', ok: allows(policy, client.address, client.serverPort), evidence: `${client.address} → port ${client.serverPort}` });

@@ -12,9 +12,15 @@ export const APPLIED = `${STATE_DIR}/applied.nft`;
 export const ROLLBACK_SCRIPT = `${STATE_DIR}/rollback.sh`;
 export const ROLLBACK_PID = `${STATE_DIR}/rollback.pid`;
 export const ROLLED_BACK = `${STATE_DIR}/rolled-back`;
+export const BACKEND_FILE = `${STATE_DIR}/backend`;
+export const APPLIED_V4 = `${STATE_DIR}/applied.v4`;
+export const APPLIED_V6 = `${STATE_DIR}/applied.v6`;
+export const PREVIOUS_V4 = `${STATE_DIR}/previous.v4`;
+export const PREVIOUS_V6 = `${STATE_DIR}/previous.v6`;
 
-export const ROLLBACK_SH = `#!/bin/sh
-# Written by lockstep firewall: restores the ruleset in previous.nft after "$1" seconds unless
+function script(restore: string): string {
+  return `#!/bin/sh
+# Written by lockstep firewall: restores the ruleset saved in previous.* after "$1" seconds unless
 # "lockstep firewall confirm" removes the file "pending" in this folder first. Detaches itself
 # (setsid) so it keeps running when lockstep exits or is killed.
 set -u
@@ -34,16 +40,36 @@ fi
 echo $$ > "$dir/rollback.pid.tmp" && mv "$dir/rollback.pid.tmp" "$dir/rollback.pid"
 sleep "$1"
 if [ -e "$dir/pending" ]; then
-  { echo "flush ruleset"; cat "$dir/previous.nft"; } | nft -f - && mv "$dir/pending" "$dir/rolled-back"
+  ${restore} && mv "$dir/pending" "$dir/rolled-back"
 fi
 rm -f "$dir/rollback.pid"
 `;
+}
+
+export type Backend = 'nft' | 'iptables';
+
+const OPEN = String.raw`printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'`;
+
+/** The timer script for a backend; only the restore command differs. */
+export function rollbackScript(backend: Backend): string {
+  if (backend === 'nft') return script('{ echo "flush ruleset"; cat "$dir/previous.nft"; } | nft -f -');
+  // iptables-restore replaces only the tables a file names: open the filter table first, so a
+  // ruleset saved while empty still undoes the new one.
+  return script(
+    `${OPEN} | iptables-restore && ${OPEN} | ip6tables-restore \\\n    && iptables-restore < "$dir/previous.v4" && ip6tables-restore < "$dir/previous.v6"`,
+  );
+}
+
+export const ROLLBACK_SH = rollbackScript('nft');
 
 export interface PendingState {
   readonly pending: boolean;
   /** The rollback timer's pid (also its process group), when it is running. */
   readonly pid?: number;
+  readonly backend?: Backend;
+  /** nft: the ruleset file; iptables: rules.v4 and rules.v6. */
   readonly applied?: string;
+  readonly appliedV6?: string;
 }
 
 /** Running, and not a zombie waiting for a parent (init, here) to reap it. */
@@ -70,6 +96,14 @@ export async function readPending(sys: System): Promise<PendingState> {
   const pending = (await sys.stat(PENDING)) !== undefined;
   const pidText = (await sys.readText(ROLLBACK_PID))?.trim();
   const pid = pidText !== undefined && /^[0-9]+$/.test(pidText) && alive(Number(pidText)) ? Number(pidText) : undefined;
-  const applied = await sys.readText(APPLIED);
-  return { pending, ...(pid !== undefined ? { pid } : {}), ...(applied !== undefined ? { applied } : {}) };
+  const backend: Backend = (await sys.readText(BACKEND_FILE))?.trim() === 'iptables' ? 'iptables' : 'nft';
+  const applied = await sys.readText(backend === 'nft' ? APPLIED : APPLIED_V4);
+  const appliedV6 = backend === 'iptables' ? await sys.readText(APPLIED_V6) : undefined;
+  return {
+    pending,
+    backend,
+    ...(pid !== undefined ? { pid } : {}),
+    ...(applied !== undefined ? { applied } : {}),
+    ...(appliedV6 !== undefined ? { appliedV6 } : {}),
+  };
 }

@@ -131,7 +131,7 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
         // Killed the moment the new rules are loaded, before lockstep could do anything else.
-        if (!killed && lines.some((l) => /"type":"action-done","index":7\b/.test(l))) killed = child.kill('SIGKILL');
+        if (!killed && lines.some((l) => /"type":"action-done".*"title":"Load the new ruleset"/.test(l))) killed = child.kill('SIGKILL');
       });
       const result = await child;
       assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stderr)}`);

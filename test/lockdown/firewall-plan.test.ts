@@ -95,3 +95,21 @@ test('plan refused: Docker rules present, a pending unconfirmed change, nft miss
   const { ruleset: _drop, ...noNft } = facts();
   assert.throws(() => firewallStep.plan(answers, noNft), /nft is not available/);
 });
+
+test('iptables backend: each family gets only its own sources; rollback restores both after opening the filter table', async () => {
+  const { iptablesRules } = await import('../../src/firewall/iptables-rules.js');
+  const { rollbackScript } = await import('../../src/firewall/rollback.js');
+  const policy = buildPolicy({ sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: ['203.0.113.7'], allow: [] });
+  const v4 = iptablesRules(policy, 4);
+  const v6 = iptablesRules(policy, 6);
+  assert.match(v4, /^:INPUT DROP \[0:0\]$/m);
+  assert.match(v4, /^-A INPUT -s 198\.51\.100\.0\/24 -p tcp -m tcp --dport 22 /m);
+  assert.match(v4, /^-A INPUT -s 203\.0\.113\.7 -p tcp -m tcp --dport 6984 /m);
+  assert.doesNotMatch(v4, /2001:db8/);
+  assert.match(v6, /^-A INPUT -s 2001:db8::\/32 -p tcp -m tcp --dport 22 /m);
+  assert.doesNotMatch(v6, /6984|198\.51/, 'no IPv6 peer: 6984 stays closed over IPv6');
+  assert.match(v6, /neighbour-solicitation/);
+  const plan = firewallStep.plan({ ...answers, backend: 'iptables' }, facts({ iptables: '' }));
+  assert.ok(plan.some((a) => a.kind === 'run' && a.argv[0] === 'ip6tables-restore'));
+  assert.match(rollbackScript('iptables'), /iptables-restore < "\$dir\/previous\.v4" && ip6tables-restore < "\$dir\/previous\.v6"/);
+});
