@@ -7,7 +7,7 @@ import { backupFile, commitTemp, discardTemp, openTemp, syncDir, writeAtomic } f
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
 import type { EventBus } from './events.js';
-import type { Journal } from './journal.js';
+import { BACKUP_DIR, type Journal } from './journal.js';
 import { runCommand } from './run-command.js';
 import type { SecretStore } from './secrets.js';
 import { isCode, type System } from './system.js';
@@ -156,6 +156,10 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
 
 async function backupIfPresent(real: string, target: string, ctx: ExecutorContext): Promise<string | undefined> {
   const backupReal = ctx.journal.backupPath(ctx.sys, target);
+  if ((await fs.stat(real).catch(() => undefined)) === undefined) return undefined; // nothing to keep
+  // /var/backups as usual (0755); lockstep's backups below it are root's alone (backupFile).
+  await fs.mkdir(path.dirname(ctx.sys.real(BACKUP_DIR)), { recursive: true, mode: 0o755 });
+  await fs.mkdir(ctx.sys.real(BACKUP_DIR), { recursive: true, mode: 0o700 });
   // The first backup of a run is the original; a retry or resume must not replace it.
   if ((await fs.stat(backupReal).catch(() => undefined)) !== undefined) return backupReal;
   return (await backupFile(real, backupReal)) ? backupReal : undefined;

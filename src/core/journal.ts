@@ -60,6 +60,8 @@ export class Journal {
 
   static async open(sys: System, secrets: SecretStore, run: string): Promise<Journal> {
     const dir = sys.real(JOURNAL_DIR);
+    // Only lockstep's own folder is private: a missing /var or /var/log is made as usual (0755).
+    await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
     await handle.chmod(0o600); // whatever the umask: root must be able to append next time
