@@ -33,7 +33,8 @@ type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
 
 const GROUPS: Readonly<Record<string, string>> = {
   ca: 'private certificate authority: init, sign, revoke, crl, list, distribute',
-  cert: 'application certificates',
+  cert: 'application certificates: choose, get (Let\'s Encrypt, purchased, self-signed), install, inspect',
+  web: 'web server configuration: HTTPS only, HTTP redirected',
 };
 
 export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
