@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 9000];
@@ -58,9 +58,9 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
       assert.match(String(run.stdout), /✓ iptables: INPUT policy is DROP/);
       assert.match(String(run.stdout), /✓ ip6tables: INPUT policy is DROP/);
 
-      const cases: [Probe, string][] = [];
-      for (const [to, c] of [[SRV4, CLIENT4], [SRV6, CLIENT6]] as const) {
-        cases.push(
+      await assertReachability(
+        pair,
+        bothFamilies((to, c) => [
           [{ to, port: 80, from: c.stranger }, 'open'],
           [{ to, port: 443, from: c.stranger }, 'open'],
           [{ to, port: 22, from: c.admin }, 'open'],
@@ -68,12 +68,7 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
           [{ to, port: 6984, from: c.peer }, 'open'],
           [{ to, port: 6984, from: c.admin }, 'dropped'],
           [{ to, port: 9000, from: c.admin }, 'dropped'],
-        );
-      }
-      const outcomes = await probe(pair, cases.map(([p]) => p));
-      assert.deepEqual(
-        cases.map(([p], i) => `${p.from} → ${p.to} ${p.port}: ${outcomes[i]}`),
-        cases.map(([p, want]) => `${p.from} → ${p.to} ${p.port}: ${want}`),
+        ]),
       );
 
       const pid = Number((await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8')).trim());

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, snapshot, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 8080, 9000];
@@ -68,9 +68,9 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       assert.match(String(run.stdout), /lockstep firewall confirm/);
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
 
-      const cases: [Probe, string][] = [];
-      for (const [to, c] of [[SRV4, CLIENT4], [SRV6, CLIENT6]] as const) {
-        cases.push(
+      await assertReachability(
+        pair,
+        bothFamilies((to, c) => [
           [{ to, port: 80, from: c.stranger }, 'open'],
           [{ to, port: 443, from: c.stranger }, 'open'],
           [{ to, port: 8080, from: c.stranger }, 'open'],
@@ -81,11 +81,8 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
           [{ to, port: 6984, from: c.admin }, 'dropped'],
           [{ to, port: 6984, from: c.stranger }, 'dropped'],
           [{ to, port: 9000, from: c.admin }, 'dropped'],
-        );
-      }
-      const outcomes = await probe(pair, cases.map(([p]) => p));
-      const got = cases.map(([p], i) => `${p.from} → ${p.to} ${p.port}: ${outcomes[i]}`);
-      assert.deepEqual(got, cases.map(([p, want]) => `${p.from} → ${p.to} ${p.port}: ${want}`));
+        ]),
+      );
 
       // --yes applied it but did not confirm: the timer is armed and nothing is persisted yet.
       await fs.access(path.join(sandbox.root, STATE, 'pending'));

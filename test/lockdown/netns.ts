@@ -1,5 +1,6 @@
 // Two network namespaces of the test's own, joined by a veth pair that is created inside them
 // (it never exists in the host's namespace). Firewall rules are only ever loaded in `srv`.
+import assert from 'node:assert/strict';
 import { execa } from 'execa';
 
 export const SRV4 = '10.203.1.1';
@@ -118,4 +119,20 @@ export async function probe(pair: NetnsPair, probes: readonly Probe[], timeoutMs
   const r = await pair.exec(pair.cli, ['node', '-e', PROBE, JSON.stringify(probes), String(timeoutMs)]);
   if (r.exitCode !== 0) throw new Error(`probe failed: ${String(r.stderr)}`);
   return JSON.parse(String(r.stdout)) as Outcome[];
+}
+
+/** The same expectations from the client's IPv4 and IPv6 addresses to the server's. */
+export function bothFamilies(
+  cases: (to: string, from: typeof CLIENT4 | typeof CLIENT6) => [Probe, Outcome][],
+): [Probe, Outcome][] {
+  return [...cases(SRV4, CLIENT4), ...cases(SRV6, CLIENT6)];
+}
+
+/** Probes every case and compares all outcomes at once, so a failure lists every port. */
+export async function assertReachability(pair: NetnsPair, cases: readonly [Probe, Outcome][]): Promise<void> {
+  const outcomes = await probe(pair, cases.map(([p]) => p));
+  assert.deepEqual(
+    cases.map(([p], i) => `${p.from} → ${p.to} ${p.port}: ${outcomes[i]}`),
+    cases.map(([p, want]) => `${p.from} → ${p.to} ${p.port}: ${want}`),
+  );
 }
