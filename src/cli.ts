@@ -257,12 +257,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--force', 'renew every certificate, due or not')
     .option('--ca-dir <dir>', 'the private CA whose host certificates are listed too', DEFAULT_CA_DIR)
     .option('--ca-name <name>', 'name of that CA', DEFAULT_CA_NAME)
-    .action(async (opts: { force?: boolean; caDir: string; caName: string }, command: Command) => {
+    .option('--passphrase-file <file>', "the CA root key's passphrase (first line of FILE; or set LOCKSTEP_PASSPHRASE): due private-CA certificates are revoked and signed again; never stored")
+    .action(async (opts: { force?: boolean; caDir: string; caName: string; passphraseFile?: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
       const { renew } = await import('./tls/renew.js');
       const out = (line: string): boolean => process.stdout.write(`${line}\n`);
       const err = (line: string): boolean => process.stderr.write(`${line}\n`);
-      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName }, out, err));
+      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName, ...(opts.passphraseFile !== undefined ? { passphraseFile: opts.passphraseFile } : {}) }, out, err));
     });
 
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every

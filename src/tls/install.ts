@@ -20,6 +20,8 @@ export interface InstallFacts {
   readonly report?: BundleReport;
   /** Unreadable input, naming the flag. */
   readonly inputError?: string;
+  /** How the web server serving this name is reloaded and checked (web https): kept on reinstall. */
+  readonly deploy?: unknown;
 }
 
 export const DEFAULT_TRUST_STORE = '/etc/ssl/certs/ca-certificates.crt';
@@ -43,6 +45,15 @@ async function read(sys: System, file: string): Promise<Buffer> {
   return fs.readFile(sys.real(file));
 }
 
+/** A renewed certificate goes back to the same nginx: the record's deploy part survives a reinstall. */
+async function deployOf(sys: System, name: string): Promise<unknown> {
+  try {
+    return (JSON.parse((await sys.readText(renewalFile(name))) ?? '{}') as { deploy?: unknown }).deploy;
+  } catch {
+    return undefined;
+  }
+}
+
 export const installStep: Step<InstallFacts> = {
   id: 'cert install',
   title: 'Install a purchased certificate',
@@ -55,7 +66,8 @@ export const installStep: Step<InstallFacts> = {
     const version = await lastArchiveVersion(sys, name);
     const candidate = archivePath(name, 'privkey', version);
     const pending = version > 0 && (await sys.stat(candidate)) !== undefined && (await sys.stat(archivePath(name, 'cert', version))) === undefined;
-    const base = { version, ...(pending ? { pendingKey: candidate } : {}) };
+    const deploy = await deployOf(sys, name);
+    const base = { version, ...(pending ? { pendingKey: candidate } : {}), ...(deploy !== undefined ? { deploy } : {}) };
     if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
     const given = [];
     let unordered = false;
@@ -122,7 +134,7 @@ export const installStep: Step<InstallFacts> = {
         title: `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { domain: domainsOf(answers) } }, null, 2)}\n`,
+        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { domain: domainsOf(answers) }, ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
       },
     );
     return actions;

@@ -1,6 +1,6 @@
 // Host certificates of the private CA (lockstep ca sign) as `renew` sees them. The root key is
-// encrypted and its passphrase is never stored, so an unattended renewal cannot re-sign: renew
-// lists them with their window and, when one is due, gives the exact commands.
+// encrypted and its passphrase is never stored: given it (--passphrase-file, LOCKSTEP_PASSPHRASE)
+// renew re-signs a due one (renew-private-ca.ts); without it renew gives the exact commands.
 import { parseIndex } from '../ca/index-db.js';
 import { caLayout } from '../ca/layout.js';
 import type { System } from '../core/system.js';

@@ -36,6 +36,8 @@ export interface ManagedCert {
   readonly renewFrom?: string;
   readonly due: boolean;
   readonly problem?: string;
+  /** A private-CA host certificate installed into live/<liveName>/ (cert install). */
+  readonly liveName?: string;
 }
 
 export function describeCert(pem: string, now = Date.now()) {

@@ -9,10 +9,12 @@ import { PresetAnswers } from '../core/answers.js';
 import { NonInteractivePrompter } from '../core/prompter.js';
 import { FLOWS } from '../flows/index.js';
 import { Session } from '../flows/session.js';
+import type { System } from '../core/system.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
 import { listManaged, type ManagedCert } from './managed.js';
 import { listPrivateCa } from './managed-ca.js';
+import { resignHost } from './renew-private-ca.js';
 
 export interface RenewOptions {
   readonly root: string;
@@ -23,6 +25,8 @@ export interface RenewOptions {
   /** The private CA whose host certificates are listed too. */
   readonly caDir: string;
   readonly caName: string;
+  /** The CA's passphrase file (or LOCKSTEP_PASSPHRASE in the environment): private-CA certificates are re-signed. */
+  readonly passphraseFile?: string;
 }
 
 export interface RenewResult {
@@ -57,8 +61,19 @@ async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<s
   return `nginx still serves the old certificate on ${d.host}:${d.httpsPort}`;
 }
 
+const hasPassphrase = (o: RenewOptions): boolean => o.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
+
 async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<RenewResult> {
   const base = { name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: c.due };
+  if (c.record.method === 'private-ca' && hasPassphrase(o)) {
+    if (o.dryRun) return { ...base, outcome: 'previewed', message: `dry run: would revoke and sign again: ${c.record.command}` };
+    if (!o.yes) return { ...base, outcome: 'needs-yes', message: `${c.name} is due: run "lockstep renew --yes" with the passphrase to sign it again` };
+    const error = await resignHost(c, { root: o.root, caDir: o.caDir, caName: o.caName, json: o.json, ...(o.passphraseFile !== undefined ? { passphraseFile: o.passphraseFile } : {}) }, out);
+    if (error !== undefined) return { ...base, outcome: 'failed', message: error };
+    const deployError = await reloadAndCheck(o.root, c, out);
+    if (deployError !== undefined) return { ...base, outcome: 'failed', message: deployError };
+    return { ...base, outcome: 'renewed', message: `${c.name} signed again by the private CA${c.liveName !== undefined ? ` and installed in live/${c.liveName}/` : ''}` };
+  }
   if (c.record.method !== 'letsencrypt') {
     const how =
       c.record.method === 'purchased'
@@ -85,9 +100,40 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
   return { ...base, outcome: 'renewed', message: `${c.name} renewed` };
 }
 
+/**
+ * A private-CA host certificate installed into live/ (cert install records it as "purchased")
+ * is one certificate, renewed through the CA: the two listings become one entry that knows its
+ * live folder and how nginx serves it.
+ */
+async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly ManagedCert[], sys: System): Promise<ManagedCert[]> {
+  const print = async (file: string): Promise<string | undefined> => {
+    const pem = await sys.readText(file);
+    try {
+      return pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
+    } catch {
+      return undefined;
+    }
+  };
+  const prints = new Map<string, string | undefined>();
+  for (const m of managed) prints.set(m.name, await print(m.certPath));
+  const merged: ManagedCert[] = [];
+  for (const c of ca) {
+    const own = await print(c.certPath);
+    const live = own === undefined ? undefined : managed.find((m) => prints.get(m.name) === own);
+    if (live === undefined) {
+      merged.push(c);
+      continue;
+    }
+    const record = { ...c.record, answers: live.record.answers, ...(live.record.deploy !== undefined ? { deploy: live.record.deploy } : {}) };
+    merged.push({ ...c, record, certPath: live.certPath, liveName: live.name });
+  }
+  const taken = new Set(merged.map((c) => c.liveName).filter((n) => n !== undefined));
+  return [...managed.filter((m) => !taken.has(m.name)), ...merged];
+}
+
 export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number> {
   const session = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: false });
-  const managed = [...(await listManaged(session.sys)), ...(await listPrivateCa(session.sys, o.caDir, o.caName))];
+  const managed = await mergeInstalled(await listManaged(session.sys), await listPrivateCa(session.sys, o.caDir, o.caName), session.sys);
   if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
   const results: RenewResult[] = [];
   for (const c of managed) {
