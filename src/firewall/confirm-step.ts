@@ -37,23 +37,24 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
         'Run "lockstep firewall" to apply the policy again.',
       );
     }
-    if (state.applied === undefined) throw new UserError(`The applied ruleset is missing from ${STATE_DIR}; run "lockstep firewall" again.`);
+    if (state.applied === undefined && state.backend !== 'ufw') throw new UserError(`The applied ruleset is missing from ${STATE_DIR}; run "lockstep firewall" again.`);
     // The marker goes first: a timer that fires now finds nothing to roll back.
     const actions: Action[] = [{ kind: 'move', title: 'Withdraw the pending rollback', from: PENDING, to: CONFIRMED }];
     if (state.pid !== undefined) {
       actions.push({ kind: 'run', title: `Stop the rollback timer (process group ${state.pid})`, argv: ['kill', '-TERM', '--', `-${state.pid}`] });
     }
+    if (state.backend === 'ufw') return actions; // ufw enable already made it persistent
     if (state.backend === 'iptables') {
       if (state.appliedV6 === undefined) throw new UserError(`The applied IPv6 rules are missing from ${STATE_DIR}; run "lockstep firewall" again.`);
       actions.push(
         { kind: 'mkdir', title: 'Create /etc/iptables', path: '/etc/iptables', mode: 0o755 },
-        { kind: 'write', title: `Persist the IPv4 rules in ${RULES_V4} (netfilter-persistent loads them at boot)`, path: RULES_V4, content: state.applied, mode: 0o640 },
+        { kind: 'write', title: `Persist the IPv4 rules in ${RULES_V4} (netfilter-persistent loads them at boot)`, path: RULES_V4, content: state.applied!, mode: 0o640 },
         { kind: 'write', title: `Persist the IPv6 rules in ${RULES_V6}`, path: RULES_V6, content: state.appliedV6, mode: 0o640 },
       );
       return actions;
     }
     actions.push({ kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 });
-    actions.push({ kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (loaded at boot)`, path: NFTABLES_CONF, content: state.applied, mode: 0o755 });
+    actions.push({ kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (loaded at boot)`, path: NFTABLES_CONF, content: state.applied!, mode: 0o755 });
     return actions;
   },
 
@@ -64,10 +65,17 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
     const checks: Check[] = [
       { name: 'no rollback is pending', ok: !state.pending && state.pid === undefined, evidence: state.pid !== undefined ? `timer pid ${state.pid} still runs` : 'timer stopped, marker withdrawn' },
     ];
-    if (state.backend === 'iptables') {
+    if (state.backend === 'iptables' || state.backend === 'ufw') {
       const rules = await execa('iptables', ['-S', 'INPUT'], { reject: false });
       checks.push(
         { name: 'the INPUT policy is still DROP', ok: /^-P INPUT DROP$/m.test(rules.stdout), evidence: rules.stdout.split('\n')[0] ?? rules.stderr },
+      );
+      if (state.backend === 'ufw') {
+        const conf = await execa('grep', ['-x', 'ENABLED=yes', '/etc/ufw/ufw.conf'], { reject: false });
+        checks.push({ name: 'ufw stays enabled at boot', ok: conf.exitCode === 0, evidence: '/etc/ufw/ufw.conf' });
+        return checks;
+      }
+      checks.push(
         { name: `${RULES_V4} and ${RULES_V6} hold the confirmed rules`, ok: (await sys.readText(RULES_V4)) === state.applied && (await sys.readText(RULES_V6)) === state.appliedV6, evidence: sys.real(RULES_V4) },
       );
       return checks;

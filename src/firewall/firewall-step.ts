@@ -1,6 +1,7 @@
 // `lockstep firewall`: the seed's policy with nftables, applied with a rollback that restores
 // the previous ruleset unless the operator confirms (`lockstep firewall confirm`) in time.
 import { execa } from 'execa';
+import { readFile } from 'node:fs/promises';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -13,6 +14,8 @@ import {
   type AllowSpec, type Listener, type Policy, type SshClient,
 } from './policy.js';
 import { iptablesRules } from './iptables-rules.js';
+import { detectBackend, type Detected } from './detect.js';
+import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
 import {
   APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
   type Backend, type PendingState,
@@ -30,6 +33,10 @@ export interface FirewallFacts {
   /** `iptables-save` now, undefined when iptables is missing. */
   readonly iptables?: string;
   readonly pending: PendingState;
+  /** ENABLED=yes in /etc/ufw/ufw.conf; undefined when ufw is not installed. */
+  readonly ufwEnabled?: boolean;
+  /** IPV6=yes in /etc/default/ufw (ufw then writes the same rules for IPv6). */
+  readonly ufwIpv6?: boolean;
 }
 
 export const firewallQuestions: readonly Question[] = [
@@ -37,10 +44,12 @@ export const firewallQuestions: readonly Question[] = [
     kind: 'select',
     id: 'backend',
     message: 'Firewall backend',
-    default: 'nft',
+    default: 'auto',
     choices: [
+      { value: 'auto', label: 'detect', hint: 'the one in use: ufw enabled, else iptables rules loaded, else nftables' },
       { value: 'nft', label: 'nftables', hint: 'Debian 10+ and Ubuntu 20.04+ default' },
       { value: 'iptables', label: 'iptables + ip6tables', hint: 'persisted in /etc/iptables/rules.v4 and rules.v6 (iptables-persistent)' },
+      { value: 'ufw', label: 'ufw', hint: 'Ubuntu\'s default front end; rules kept in /etc/ufw, enabled at boot' },
     ],
   },
   {
@@ -98,6 +107,7 @@ function iptablesPlan(policy: Policy, timeout: number): Action[] {
   const v6 = iptablesRules(policy, 6);
   const common: Action[] = [
     { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
+    { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'iptables\n', mode: 0o600 },
     { kind: 'write', title: 'Write the new IPv4 rules', path: APPLIED_V4, content: v4, mode: 0o600 },
     { kind: 'write', title: 'Write the new IPv6 rules', path: APPLIED_V6, content: v6, mode: 0o600 },
     { kind: 'run', title: 'Check the IPv4 rules (iptables-restore --test)', argv: ['iptables-restore', '--test', p(APPLIED_V4)] },
@@ -121,11 +131,22 @@ function iptablesPlan(policy: Policy, timeout: number): Action[] {
     { kind: 'run', title: 'Save the current IPv4 rules for the rollback', argv: ['iptables-save'], stdoutTo: { path: PREVIOUS_V4, mode: 0o600 } },
     { kind: 'run', title: 'Save the current IPv6 rules for the rollback', argv: ['ip6tables-save'], stdoutTo: { path: PREVIOUS_V6, mode: 0o600 } },
     { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: rollbackScript('iptables'), mode: 0o700 },
-    { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'iptables\n', mode: 0o600 },
     { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
     { kind: 'run', title: `Arm the rollback: the previous rules return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
     ...load,
   ];
+}
+
+/** The backend this run uses: the one asked for, else the one detected. */
+export function backendOf(answers: Answers, facts: FirewallFacts): Detected {
+  const asked = answers.backend as Backend | 'auto' | undefined;
+  if (asked !== undefined && asked !== 'auto') return { backend: asked, why: 'chosen with --backend' };
+  return detectBackend(facts);
+}
+
+async function readKey(file: string, key: string): Promise<string | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text?.match(new RegExp(`^${key}=["']?([^"'\\s]*)`, 'm'))?.[1];
 }
 
 async function capture(argv: readonly string[]): Promise<string | undefined> {
@@ -150,7 +171,13 @@ export const firewallStep: Step<FirewallFacts> = {
     const ss = await capture(['ss', '-Hltn']);
     const ruleset = await capture(['nft', 'list', 'ruleset']);
     const iptables = await capture(['iptables-save']);
+    // ufw reads the real /etc/ufw whatever --root says; so does this.
+    const haveUfw = (await capture(['sh', '-c', 'command -v ufw'])) !== undefined;
+    const ufwEnabled = haveUfw ? (await readKey(UFW_CONF, 'ENABLED')) === 'yes' : undefined;
+    const ufwIpv6 = haveUfw ? (await readKey(UFW_DEFAULTS, 'IPV6')) === 'yes' : undefined;
     return {
+      ...(ufwEnabled !== undefined ? { ufwEnabled } : {}),
+      ...(ufwIpv6 !== undefined ? { ufwIpv6 } : {}),
       ...(iptables !== undefined ? { iptables } : {}),
       ...(client ? { sshClient: client } : {}),
       listeners: parseSsListeners(ss ?? ''),
@@ -165,7 +192,11 @@ export const firewallStep: Step<FirewallFacts> = {
     if (cut !== undefined) {
       throw new UserError(cut, `Add your address to --ssh-from (e.g. --ssh-from ${facts.sshClient!.address}${facts.sshClient!.address.includes(':') ? '/128' : '/32'}), or run this from a host inside the range.`);
     }
-    const backend = answers.backend as Backend;
+    const { backend } = backendOf(answers, facts);
+    if (backend === 'ufw' && facts.ufwEnabled === undefined) throw new UserError('ufw is not installed.', 'Install it (apt-get install ufw), or choose --backend nft or iptables.');
+    if (backend === 'ufw' && facts.ufwIpv6 !== true) {
+      throw new UserError(`ufw would filter IPv4 only: ${UFW_DEFAULTS} does not say IPV6=yes.`, `Set IPV6=yes in ${UFW_DEFAULTS}, then run this again.`);
+    }
     if (backend === 'nft' && facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
     if (backend === 'iptables' && facts.iptables === undefined) throw new UserError('iptables is not available (or cannot read the rules).', 'Install it: apt-get install iptables (run as root).');
     if (/\bchain DOCKER\b|\bDOCKER-USER\b|:DOCKER\b/.test(`${facts.ruleset ?? ''}\n${facts.iptables ?? ''}`)) {
@@ -182,8 +213,10 @@ export const firewallStep: Step<FirewallFacts> = {
     }
     const timeout = answers.confirmTimeout as number;
     if (backend === 'iptables') return iptablesPlan(policy, timeout);
+    if (backend === 'ufw') return ufwPlan(policy, timeout);
     const common: Action[] = [
       { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
+      { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'nft\n', mode: 0o600 },
       { kind: 'write', title: 'Write the new ruleset', path: APPLIED, content: nftRuleset(policy), mode: 0o600 },
       { kind: 'run', title: 'Check the ruleset with nft (changes nothing)', argv: ['nft', '-c', '-f', p(APPLIED)] },
     ];
@@ -199,7 +232,6 @@ export const firewallStep: Step<FirewallFacts> = {
       ...common,
       { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
       { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
-      { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'nft\n', mode: 0o600 },
       { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
       { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
       { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
@@ -209,7 +241,12 @@ export const firewallStep: Step<FirewallFacts> = {
   async verify(answers, sys) {
     const policy = policyOf(answers);
     const checks: Check[] = [];
-    if (answers.backend === 'iptables') {
+    const backend = answers.backend === 'auto' || answers.backend === undefined ? (await readPending(sys)).backend : answers.backend;
+    if (backend === 'ufw') {
+      const status = await capture(['ufw', 'status']);
+      checks.push({ name: 'ufw is active', ok: status !== undefined && /^Status: active/m.test(status), evidence: status?.split('\n')[0] ?? 'ufw status failed' });
+    }
+    if (backend === 'iptables' || backend === 'ufw') {
       for (const tool of ['iptables', 'ip6tables']) {
         const rules = await capture([tool, '-S', 'INPUT']);
         checks.push({ name: `${tool}: INPUT policy is DROP`, ok: rules !== undefined && /^-P INPUT DROP$/m.test(rules), evidence: rules === undefined ? `${tool} -S failed` : `${rules.split('\n').length} lines` });
@@ -239,17 +276,27 @@ export const firewallStep: Step<FirewallFacts> = {
 
   summary(answers) {
     const t = answers.confirmTimeout as number;
-    if (t === 0) return [`The new ruleset is loaded and persisted in ${NFTABLES_CONF}. No rollback was armed (--confirm-timeout 0).`];
+    const kept = { nft: NFTABLES_CONF, iptables: `${RULES_V4} and ${RULES_V6}`, ufw: '/etc/ufw (ufw enabled at boot)', auto: `${NFTABLES_CONF}, ${RULES_V4} or /etc/ufw (the detected backend's)` }[
+      (answers.backend as Backend | 'auto' | undefined) ?? 'auto'
+    ];
+    if (t === 0) return [`The new ruleset is loaded and persisted in ${kept}. No rollback was armed (--confirm-timeout 0).`];
     return [
       `The new ruleset is loaded. The previous one comes back in ${t} s unless you confirm.`,
       'Open a NEW SSH session to this server; if it connects, run there: lockstep firewall confirm',
-      `Confirming persists the ruleset in ${NFTABLES_CONF}. Doing nothing restores the old rules (saved in ${PREVIOUS}).`,
+      `Confirming keeps the ruleset in ${kept}. Doing nothing restores the old rules (saved in ${STATE_DIR}).`,
     ];
   },
 
   notes(answers, facts) {
     const policy = policyOf(answers);
-    const notes = ['What will be open:', ...policyTable(policy).map((l) => `  ${l}`)];
+    const { backend, why } = backendOf(answers, facts);
+    const notes = [`Backend: ${backend} (${answers.backend === 'auto' || answers.backend === undefined ? `detected: ${why}` : why}).`];
+    if (backend === 'ufw') {
+      notes.push('ufw works on the real /etc/ufw (not under --root); ufw --force reset keeps the old rule files as *.rules.<date>.');
+      const foreign = (facts.iptables ?? '').split('\n').filter((l) => /^-A INPUT /.test(l) && !/ -j ufw/.test(l));
+      if (foreign.length > 0) notes.push(`ufw leaves rules it did not write in INPUT, and they still apply: ${foreign.join('; ')}`);
+    }
+    notes.push('What will be open:', ...policyTable(policy).map((l) => `  ${l}`));
     const closing = wouldClose(policy, facts.listeners);
     notes.push(closing.length > 0 ? 'Listening now (ss -ltn) and affected by this policy:' : 'Nothing listening now (ss -ltn) would be closed.');
     notes.push(...closing.map((l) => `  ${l}`));
@@ -258,7 +305,7 @@ export const firewallStep: Step<FirewallFacts> = {
         ? `Your SSH client ${facts.sshClient.address} stays allowed to port ${facts.sshClient.serverPort}.`
         : 'Not run over SSH (no SSH_CONNECTION): the lock-out guard has no client address to check.',
     );
-    const tables = [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]).filter((t) => t !== `inet ${TABLE}`);
+    const tables = backend !== 'nft' ? [] : [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]).filter((t) => t !== `inet ${TABLE}`);
     if (tables.length > 0) notes.push(`The whole ruleset is replaced: these tables go away: ${tables.join(', ')}.`);
     return notes;
   },

@@ -17,6 +17,8 @@ export const APPLIED_V4 = `${STATE_DIR}/applied.v4`;
 export const APPLIED_V6 = `${STATE_DIR}/applied.v6`;
 export const PREVIOUS_V4 = `${STATE_DIR}/previous.v4`;
 export const PREVIOUS_V6 = `${STATE_DIR}/previous.v6`;
+/** A copy of /etc/ufw before a ufw change. */
+export const PREVIOUS_UFW = `${STATE_DIR}/previous-ufw`;
 
 function script(restore: string): string {
   return `#!/bin/sh
@@ -46,7 +48,7 @@ rm -f "$dir/rollback.pid"
 `;
 }
 
-export type Backend = 'nft' | 'iptables';
+export type Backend = 'nft' | 'iptables' | 'ufw';
 
 const OPEN = String.raw`printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'`;
 
@@ -55,9 +57,10 @@ export function rollbackScript(backend: Backend): string {
   if (backend === 'nft') return script('{ echo "flush ruleset"; cat "$dir/previous.nft"; } | nft -f -');
   // iptables-restore replaces only the tables a file names: open the filter table first, so a
   // ruleset saved while empty still undoes the new one.
-  return script(
-    `${OPEN} | iptables-restore && ${OPEN} | ip6tables-restore \\\n    && iptables-restore < "$dir/previous.v4" && ip6tables-restore < "$dir/previous.v6"`,
-  );
+  const tables = `${OPEN} | iptables-restore && ${OPEN} | ip6tables-restore \\\n    && iptables-restore < "$dir/previous.v4" && ip6tables-restore < "$dir/previous.v6"`;
+  if (backend === 'iptables') return script(tables);
+  // ufw: its files first (ufw.conf's ENABLED, user.rules), so a reboot agrees with the live rules.
+  return script(`cp -a "$dir/previous-ufw/." /etc/ufw/ \\\n    && ${tables}`);
 }
 
 export const ROLLBACK_SH = rollbackScript('nft');
@@ -67,7 +70,7 @@ export interface PendingState {
   /** The rollback timer's pid (also its process group), when it is running. */
   readonly pid?: number;
   readonly backend?: Backend;
-  /** nft: the ruleset file; iptables: rules.v4 and rules.v6. */
+  /** nft: the ruleset file; iptables: rules.v4 and rules.v6; ufw: none (ufw keeps its own). */
   readonly applied?: string;
   readonly appliedV6?: string;
 }
@@ -96,8 +99,9 @@ export async function readPending(sys: System): Promise<PendingState> {
   const pending = (await sys.stat(PENDING)) !== undefined;
   const pidText = (await sys.readText(ROLLBACK_PID))?.trim();
   const pid = pidText !== undefined && /^[0-9]+$/.test(pidText) && alive(Number(pidText)) ? Number(pidText) : undefined;
-  const backend: Backend = (await sys.readText(BACKEND_FILE))?.trim() === 'iptables' ? 'iptables' : 'nft';
-  const applied = await sys.readText(backend === 'nft' ? APPLIED : APPLIED_V4);
+  const recorded = (await sys.readText(BACKEND_FILE))?.trim();
+  const backend: Backend = recorded === 'iptables' || recorded === 'ufw' ? recorded : 'nft';
+  const applied = backend === 'ufw' ? undefined : await sys.readText(backend === 'nft' ? APPLIED : APPLIED_V4);
   const appliedV6 = backend === 'iptables' ? await sys.readText(APPLIED_V6) : undefined;
   return {
     pending,

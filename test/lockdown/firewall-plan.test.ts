@@ -113,3 +113,34 @@ test('iptables backend: each family gets only its own sources; rollback restores
   assert.ok(plan.some((a) => a.kind === 'run' && a.argv[0] === 'ip6tables-restore'));
   assert.match(rollbackScript('iptables'), /iptables-restore < "\$dir\/previous\.v4" && ip6tables-restore < "\$dir\/previous\.v6"/);
 });
+
+test('backend detection: ufw enabled, else iptables rules, else an nft ruleset, else nftables by default; the preview says which and why', async () => {
+  const { detectBackend } = await import('../../src/firewall/detect.js');
+  const empty = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
+  assert.equal(detectBackend({ ruleset: '', iptables: '-A ufw-user-input -j ACCEPT', ufwEnabled: true }).backend, 'ufw');
+  assert.equal(detectBackend({ ruleset: 'table ip filter {', iptables: `${empty}-A INPUT -p tcp --dport 22 -j ACCEPT\n`, ufwEnabled: false }).backend, 'iptables');
+  assert.equal(detectBackend({ ruleset: '', iptables: empty.replace(':INPUT ACCEPT', ':INPUT DROP') }).backend, 'iptables');
+  const nft = detectBackend({ ruleset: 'table inet filter {\n}', iptables: empty, ufwEnabled: false });
+  assert.deepEqual(nft, { backend: 'nft', why: 'an nftables ruleset is loaded (inet filter)' });
+  assert.match(detectBackend({ ruleset: '', iptables: '' }).why, /no firewall is loaded; nftables is the default/);
+  const notes = firewallStep.notes!({ ...answers, backend: 'auto' }, facts({ ufwEnabled: true, ufwIpv6: true, iptables: '-A INPUT -p tcp --dport 9000 -j ACCEPT\n-A INPUT -j ufw-before-input' }));
+  assert.equal(notes[0], 'Backend: ufw (detected: ufw is enabled (ENABLED=yes in /etc/ufw/ufw.conf)).');
+  assert.ok(notes.some((n) => n.includes('ufw leaves rules it did not write in INPUT') && n.includes('--dport 9000') && !n.includes('ufw-before-input')));
+});
+
+test('ufw plan: reset, defaults, one allow per source with its reason, enable last; the rollback saved and armed before; IPV6=no refused', () => {
+  const plan = firewallStep.plan({ ...answers, backend: 'ufw', replicationPeers: '203.0.113.7' }, facts({ ufwEnabled: false, ufwIpv6: true, iptables: '' }));
+  const runs = plan.flatMap((a) => (a.kind === 'run' ? [a.argv.map((x) => (typeof x === 'string' ? x : x.path)).join(' ')] : []));
+  assert.deepEqual(runs.slice(-9), [
+    'ufw --force reset', 'ufw default deny incoming', 'ufw default allow outgoing',
+    'ufw allow 80/tcp comment HTTP, only to redirect to HTTPS', 'ufw allow 443/tcp comment HTTPS',
+    'ufw allow proto tcp from 198.51.100.0/24 to any port 22 comment SSH administration',
+    'ufw allow proto tcp from 2001:db8::/32 to any port 22 comment SSH administration',
+    'ufw allow proto tcp from 203.0.113.7 to any port 6984 comment CouchDB replication with the peers',
+    'ufw --force enable',
+  ]);
+  assert.ok(runs.indexOf('/var/lib/lockstep/firewall/rollback.sh 120') < runs.indexOf('ufw --force reset'));
+  assert.ok(runs.includes('cp -a /etc/ufw/. /var/lib/lockstep/firewall/previous-ufw'));
+  assert.throws(() => firewallStep.plan({ ...answers, backend: 'ufw' }, facts({ ufwEnabled: false, ufwIpv6: false })), (e: unknown) => e instanceof UserError && /IPV6=yes/.test(e.message));
+  assert.throws(() => firewallStep.plan({ ...answers, backend: 'ufw' }, facts()), (e: unknown) => e instanceof UserError && /ufw is not installed/.test(e.message));
+});
