@@ -20,8 +20,8 @@ export interface InstallFacts {
   readonly report?: BundleReport;
   /** Unreadable input, naming the flag. */
   readonly inputError?: string;
-  /** How the web server serving this name is reloaded and checked (web https): kept on reinstall. */
-  readonly deploy?: unknown;
+  /** The renewal record already there (cert purchased's answers, web https's deploy): kept on reinstall. */
+  readonly previous?: { readonly answers?: Record<string, unknown>; readonly deploy?: unknown };
 }
 
 export const DEFAULT_TRUST_STORE = '/etc/ssl/certs/ca-certificates.crt';
@@ -45,10 +45,14 @@ async function read(sys: System, file: string): Promise<Buffer> {
   return fs.readFile(sys.real(file));
 }
 
-/** A renewed certificate goes back to the same nginx: the record's deploy part survives a reinstall. */
-async function deployOf(sys: System, name: string): Promise<unknown> {
+/**
+ * A renewed certificate goes back to the same nginx and is ordered again with the same
+ * organisation fields: the record's deploy part, and cert purchased's answers, survive a reinstall.
+ */
+async function previousRecord(sys: System, name: string): Promise<InstallFacts['previous']> {
   try {
-    return (JSON.parse((await sys.readText(renewalFile(name))) ?? '{}') as { deploy?: unknown }).deploy;
+    const r = JSON.parse((await sys.readText(renewalFile(name))) ?? '{}') as { method?: string; answers?: Record<string, unknown>; deploy?: unknown };
+    return { ...(r.method === 'purchased' && r.answers !== undefined ? { answers: r.answers } : {}), ...(r.deploy !== undefined ? { deploy: r.deploy } : {}) };
   } catch {
     return undefined;
   }
@@ -66,8 +70,8 @@ export const installStep: Step<InstallFacts> = {
     const version = await lastArchiveVersion(sys, name);
     const candidate = archivePath(name, 'privkey', version);
     const pending = version > 0 && (await sys.stat(candidate)) !== undefined && (await sys.stat(archivePath(name, 'cert', version))) === undefined;
-    const deploy = await deployOf(sys, name);
-    const base = { version, ...(pending ? { pendingKey: candidate } : {}), ...(deploy !== undefined ? { deploy } : {}) };
+    const previous = await previousRecord(sys, name);
+    const base = { version, ...(pending ? { pendingKey: candidate } : {}), ...(previous !== undefined ? { previous } : {}) };
     if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
     const given = [];
     let unordered = false;
@@ -134,7 +138,7 @@ export const installStep: Step<InstallFacts> = {
         title: `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { domain: domainsOf(answers) }, ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
+        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { ...facts.previous?.answers, domain: domainsOf(answers) }, ...(facts.previous?.deploy !== undefined ? { deploy: facts.previous.deploy } : {}) }, null, 2)}\n`,
       },
     );
     return actions;

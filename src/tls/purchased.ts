@@ -17,6 +17,8 @@ const run = promisify(execFile);
 export interface PurchasedFacts {
   readonly version: number;
   readonly whyNotWritable?: string;
+  /** How web https reloads and checks the site serving this name: a new order keeps it. */
+  readonly deploy?: unknown;
 }
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
@@ -32,6 +34,12 @@ export const purchasedQuestions: readonly Question[] = [
   { kind: 'select', id: 'keyType', message: 'Key type', default: 'rsa2048', choices: KEY_TYPE_CHOICES, help: 'RSA 2048 is what every vendor accepts; most accept ECDSA too.' },
 ];
 
+/** The SHA-256 fingerprint of a CSR (of its DER), as vendors' forms and `openssl req -outform DER | sha256sum` show it. */
+export function csrFingerprint(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
+}
+
 export const purchasedStep: Step<PurchasedFacts> = {
   id: 'cert purchased',
   title: 'Certificate from a vendor: key and CSR',
@@ -41,7 +49,13 @@ export const purchasedStep: Step<PurchasedFacts> = {
   async facts(answers: Answers, sys: System): Promise<PurchasedFacts> {
     if (domainsOf(answers).length === 0) return { version: 0 };
     const why = await sys.whyNotWritableDir(LOCKSTEP_DIR);
-    return { version: await lastArchiveVersion(sys, nameOf(answers)), ...(why !== undefined ? { whyNotWritable: why } : {}) };
+    let deploy: unknown;
+    try {
+      deploy = (JSON.parse((await sys.readText(renewalFile(nameOf(answers)))) ?? '{}') as { deploy?: unknown }).deploy;
+    } catch {
+      // a broken record is replaced
+    }
+    return { version: await lastArchiveVersion(sys, nameOf(answers)), ...(why !== undefined ? { whyNotWritable: why } : {}), ...(deploy !== undefined ? { deploy } : {}) };
   },
 
   plan(answers: Answers, facts: PurchasedFacts): readonly Action[] {
@@ -76,7 +90,7 @@ export const purchasedStep: Step<PurchasedFacts> = {
         title: `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers }, null, 2)}\n`,
+        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers, ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
       },
     ];
   },
@@ -87,8 +101,7 @@ export const purchasedStep: Step<PurchasedFacts> = {
     const csrPath = archivePath(name, 'csr', n);
     const pem = await sys.readText(csrPath);
     if (pem === undefined) return [{ name: 'CSR written', ok: false, evidence: `${csrPath} is missing` }];
-    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-    const fingerprint = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
+    const fingerprint = csrFingerprint(pem);
     const verified = await run('openssl', ['req', '-in', sys.real(csrPath), '-noout', '-verify']).then(() => true, () => false);
     const keyMode = (await sys.stat(archivePath(name, 'privkey', n)))?.mode;
     return [

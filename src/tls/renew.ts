@@ -15,6 +15,7 @@ import { waitForServed } from '../web/https-nginx.js';
 import { listManaged, type ManagedCert } from './managed.js';
 import { listPrivateCa } from './managed-ca.js';
 import { resignHost } from './renew-private-ca.js';
+import { freshCsr } from './renew-purchased.js';
 
 export interface RenewOptions {
   readonly root: string;
@@ -73,6 +74,15 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
     const deployError = await reloadAndCheck(o.root, c, out);
     if (deployError !== undefined) return { ...base, outcome: 'failed', message: deployError };
     return { ...base, outcome: 'renewed', message: `${c.name} signed again by the private CA${c.liveName !== undefined ? ` and installed in live/${c.liveName}/` : ''}` };
+  }
+  if (c.record.method === 'purchased' && o.yes && !o.dryRun) {
+    const names = c.names.length > 0 ? c.names.join(',') : c.name;
+    const csr = await freshCsr(c, o.root, o.json, out);
+    const install = `lockstep cert install --domain ${names} --cert THEIR-FILE [--chain THEIR-CHAIN]`;
+    const message = csr.ok
+      ? `${c.name} expires ${c.notAfter ?? 'soon'}: order its successor from your vendor with the ${csr.waiting ? 'CSR made earlier, still waiting for its certificate' : 'fresh key and CSR'}: ${csr.csrPath} (SHA-256 ${csr.fingerprint}); then ${install}. The live files stay in use until then.`
+      : `${c.name} expires ${c.notAfter ?? 'soon'} and no CSR could be made (${csr.message}): order it again from your vendor: lockstep cert purchased --domain ${names}${csr.missing !== undefined ? ` ${csr.missing} …` : ''} makes a fresh key and CSR, then ${install}`;
+    return { ...base, outcome: 'reminder', message };
   }
   if (c.record.method !== 'letsencrypt') {
     const how =
