@@ -258,12 +258,19 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--ca-dir <dir>', 'the private CA whose host certificates are listed too', DEFAULT_CA_DIR)
     .option('--ca-name <name>', 'name of that CA', DEFAULT_CA_NAME)
     .option('--passphrase-file <file>', "the CA root key's passphrase (first line of FILE; or set LOCKSTEP_PASSPHRASE): due private-CA certificates are revoked and signed again; never stored")
-    .action(async (opts: { force?: boolean; caDir: string; caName: string; passphraseFile?: string }, command: Command) => {
+    .option('--mail <address>', 'mail the expiry report (certificates inside their window that were not renewed) to ADDRESS')
+    .option('--smtp <host:port>', 'the mail server for --mail', 'localhost:25')
+    .action(async (opts: { force?: boolean; caDir: string; caName: string; passphraseFile?: string; mail?: string; smtp: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
       const { renew } = await import('./tls/renew.js');
+      const { checkMailAddress, parseSmtpAddress } = await import('./tls/smtp.js');
+      const smtp = parseSmtpAddress(opts.smtp);
+      if (smtp === undefined) throw new UserError(`Invalid --smtp: "${opts.smtp}" is not HOST:PORT.`);
+      const badMail = opts.mail === undefined ? undefined : checkMailAddress(opts.mail);
+      if (badMail !== undefined) throw new UserError(`Invalid --mail: ${badMail}.`);
       const out = (line: string): boolean => process.stdout.write(`${line}\n`);
       const err = (line: string): boolean => process.stderr.write(`${line}\n`);
-      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName, ...(opts.passphraseFile !== undefined ? { passphraseFile: opts.passphraseFile } : {}) }, out, err));
+      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName, ...(opts.passphraseFile !== undefined ? { passphraseFile: opts.passphraseFile } : {}), ...(opts.mail !== undefined ? { mail: opts.mail, smtp } : {}) }, out, err));
     });
 
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every

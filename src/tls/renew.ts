@@ -16,6 +16,7 @@ import { listManaged, type ManagedCert } from './managed.js';
 import { listPrivateCa } from './managed-ca.js';
 import { resignHost } from './renew-private-ca.js';
 import { freshCsr } from './renew-purchased.js';
+import { EXPIRY_REPORT, mailReport, reportText, writeReport, type ReportEntry } from './expiry-report.js';
 
 export interface RenewOptions {
   readonly root: string;
@@ -26,6 +27,9 @@ export interface RenewOptions {
   /** The private CA whose host certificates are listed too. */
   readonly caDir: string;
   readonly caName: string;
+  /** Mail the expiry report here (through smtp). */
+  readonly mail?: string;
+  readonly smtp?: { readonly host: string; readonly port: number };
   /** The CA's passphrase file (or LOCKSTEP_PASSPHRASE in the environment): private-CA certificates are re-signed. */
   readonly passphraseFile?: string;
 }
@@ -141,11 +145,30 @@ async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly Mana
   return [...managed.filter((m) => !taken.has(m.name)), ...merged];
 }
 
+async function sendReport(o: RenewOptions, sys: System, report: readonly ReportEntry[], out: Out, err: Out): Promise<void> {
+  const text = reportText(report);
+  try {
+    await writeReport(sys, text);
+    if (!o.json) out(`Expiry report: ${EXPIRY_REPORT}`);
+  } catch (error) {
+    err(`The expiry report could not be written to ${EXPIRY_REPORT}: ${(error as Error).message}`);
+  }
+  if (o.mail === undefined) return;
+  const smtp = o.smtp ?? { host: 'localhost', port: 25 };
+  try {
+    await mailReport(o.mail, smtp, text);
+    if (!o.json) out(`Expiry report mailed to ${o.mail} through ${smtp.host}:${smtp.port}`);
+  } catch (error) {
+    err(`The expiry report could not be mailed to ${o.mail} through ${smtp.host}:${smtp.port}: ${(error as Error).message}`);
+  }
+}
+
 export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number> {
   const session = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: false });
   const managed = await mergeInstalled(await listManaged(session.sys), await listPrivateCa(session.sys, o.caDir, o.caName), session.sys);
   if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
   const results: RenewResult[] = [];
+  const report: ReportEntry[] = [];
   for (const c of managed) {
     if (!o.json) out(statusLine(c));
     if (!c.due && !o.force) {
@@ -154,6 +177,7 @@ export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number
     }
     const r = await renewOne(c, o, out);
     results.push(r);
+    if (c.due && (r.outcome === 'failed' || r.outcome === 'reminder')) report.push({ result: r, ...(c.notAfter !== undefined ? { notAfter: c.notAfter } : {}) });
     if (o.json) continue;
     if (r.outcome === 'failed' || r.outcome === 'reminder') {
       // Let's Encrypt no longer e-mails expiry warnings: this line (in the timer's journal) is the warning.
@@ -162,6 +186,7 @@ export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number
       out(`  ${r.message}`);
     }
   }
+  if (report.length > 0 && !o.dryRun) await sendReport(o, session.sys, report, out, err);
   if (o.json) out(JSON.stringify({ certificates: managed.map((c) => ({ ...c, record: { method: c.record.method, command: c.record.command } })), results }));
   return results.some((r) => r.outcome === 'failed' || r.outcome === 'reminder') ? 1 : 0;
 }
