@@ -9,6 +9,8 @@ export interface DetectFacts {
   readonly iptables?: string;
   /** ENABLED=yes in /etc/ufw/ufw.conf; undefined when ufw is not installed. */
   readonly ufwEnabled?: boolean;
+  /** Why Docker is thought present (its chains, its socket), undefined when it is not. */
+  readonly docker?: string;
 }
 
 export interface Detected {
@@ -24,6 +26,7 @@ function iptablesInUse(save: string | undefined): boolean {
 
 export function detectBackend(facts: DetectFacts): Detected {
   if (facts.ufwEnabled === true) return { backend: 'ufw', why: 'ufw is enabled (ENABLED=yes in /etc/ufw/ufw.conf)' };
+  if (facts.docker !== undefined) return { backend: 'iptables', why: `Docker is here (${facts.docker}); its published ports can only be filtered in its iptables DOCKER-USER chain` };
   if (iptablesInUse(facts.iptables)) return { backend: 'iptables', why: 'iptables rules are loaded (iptables-save lists rules or a DROP policy)' };
   const tables = [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]);
   if (tables.length > 0) return { backend: 'nft', why: `an nftables ruleset is loaded (${tables.join(', ')})` };
@@ -31,4 +34,13 @@ export function detectBackend(facts: DetectFacts): Detected {
   if (facts.iptables !== undefined) return { backend: 'iptables', why: 'no firewall is loaded and nft is not installed; iptables is' };
   if (facts.ufwEnabled !== undefined) return { backend: 'ufw', why: 'ufw is installed (disabled); nft and iptables are not usable' };
   return { backend: 'nft', why: 'no firewall tool answered; nftables is the default' };
+}
+
+/** Docker's traces: its chains in iptables or nft, or its socket under --root. */
+export function dockerEvidence(iptables: string | undefined, ruleset: string | undefined, socket: boolean): string | undefined {
+  if (/^:DOCKER-USER /m.test(iptables ?? '')) return 'the DOCKER-USER chain exists';
+  if (/^:DOCKER /m.test(iptables ?? '')) return 'the DOCKER chain exists';
+  if (/docker/i.test(ruleset ?? '')) return 'the nft ruleset mentions docker';
+  if (socket) return '/var/run/docker.sock exists';
+  return undefined;
 }

@@ -14,7 +14,7 @@ import {
   type AllowSpec, type Listener, type Policy, type SshClient,
 } from './policy.js';
 import { iptablesRules } from './iptables-rules.js';
-import { detectBackend, type Detected } from './detect.js';
+import { detectBackend, dockerEvidence, type Detected } from './detect.js';
 import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
 import {
   APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
@@ -37,6 +37,8 @@ export interface FirewallFacts {
   readonly ufwEnabled?: boolean;
   /** IPV6=yes in /etc/default/ufw (ufw then writes the same rules for IPv6). */
   readonly ufwIpv6?: boolean;
+  /** Why Docker is thought present, undefined when it is not. */
+  readonly docker?: string;
 }
 
 export const firewallQuestions: readonly Question[] = [
@@ -102,20 +104,22 @@ export function policyOf(answers: Answers): Policy {
   }
 }
 
-function iptablesPlan(policy: Policy, timeout: number): Action[] {
-  const v4 = iptablesRules(policy, 4);
-  const v6 = iptablesRules(policy, 6);
+function iptablesPlan(policy: Policy, timeout: number, docker: boolean): Action[] {
+  const v4 = iptablesRules(policy, 4, docker);
+  const v6 = iptablesRules(policy, 6, docker);
+  // With Docker, only INPUT and DOCKER-USER are replaced: its other chains and nat rules stay.
+  const keep = docker ? ['--noflush'] : [];
   const common: Action[] = [
     { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
     { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'iptables\n', mode: 0o600 },
     { kind: 'write', title: 'Write the new IPv4 rules', path: APPLIED_V4, content: v4, mode: 0o600 },
     { kind: 'write', title: 'Write the new IPv6 rules', path: APPLIED_V6, content: v6, mode: 0o600 },
-    { kind: 'run', title: 'Check the IPv4 rules (iptables-restore --test)', argv: ['iptables-restore', '--test', p(APPLIED_V4)] },
-    { kind: 'run', title: 'Check the IPv6 rules (ip6tables-restore --test)', argv: ['ip6tables-restore', '--test', p(APPLIED_V6)] },
+    { kind: 'run', title: 'Check the IPv4 rules (iptables-restore --test)', argv: ['iptables-restore', '--test', ...keep, p(APPLIED_V4)] },
+    { kind: 'run', title: 'Check the IPv6 rules (ip6tables-restore --test)', argv: ['ip6tables-restore', '--test', ...keep, p(APPLIED_V6)] },
   ];
   const load: Action[] = [
-    { kind: 'run', title: 'Load the new IPv4 rules', argv: ['iptables-restore', p(APPLIED_V4)] },
-    { kind: 'run', title: 'Load the new IPv6 rules', argv: ['ip6tables-restore', p(APPLIED_V6)] },
+    { kind: 'run', title: 'Load the new IPv4 rules', argv: ['iptables-restore', ...keep, p(APPLIED_V4)] },
+    { kind: 'run', title: 'Load the new IPv6 rules', argv: ['ip6tables-restore', ...keep, p(APPLIED_V6)] },
   ];
   if (timeout === 0) {
     return [
@@ -175,7 +179,9 @@ export const firewallStep: Step<FirewallFacts> = {
     const haveUfw = (await capture(['sh', '-c', 'command -v ufw'])) !== undefined;
     const ufwEnabled = haveUfw ? (await readKey(UFW_CONF, 'ENABLED')) === 'yes' : undefined;
     const ufwIpv6 = haveUfw ? (await readKey(UFW_DEFAULTS, 'IPV6')) === 'yes' : undefined;
+    const docker = dockerEvidence(iptables, ruleset, (await sys.stat('/var/run/docker.sock')) !== undefined);
     return {
+      ...(docker !== undefined ? { docker } : {}),
       ...(ufwEnabled !== undefined ? { ufwEnabled } : {}),
       ...(ufwIpv6 !== undefined ? { ufwIpv6 } : {}),
       ...(iptables !== undefined ? { iptables } : {}),
@@ -199,10 +205,10 @@ export const firewallStep: Step<FirewallFacts> = {
     }
     if (backend === 'nft' && facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
     if (backend === 'iptables' && facts.iptables === undefined) throw new UserError('iptables is not available (or cannot read the rules).', 'Install it: apt-get install iptables (run as root).');
-    if (/\bchain DOCKER\b|\bDOCKER-USER\b|:DOCKER\b/.test(`${facts.ruleset ?? ''}\n${facts.iptables ?? ''}`)) {
+    if (facts.docker !== undefined && backend !== 'iptables') {
       throw new UserError(
-        'Docker manages firewall rules here: replacing the ruleset would break container networking, and ports Docker publishes bypass an input policy anyway.',
-        'Filter published ports in the DOCKER-USER chain yourself; lockstep does not yet manage Docker hosts.',
+        `Docker is here (${facts.docker}): it publishes container ports with its own iptables rules (a DNAT, then FORWARD), which never cross ${backend === 'ufw' ? "ufw's" : 'an nftables'} input rules, so a CouchDB container publishing 6984 would stay open to anyone${backend === 'nft' ? '; and loading a whole nftables ruleset would delete Docker\'s rules' : ''}.`,
+        'Use --backend iptables: lockstep then keeps Docker\'s chains and filters published ports in DOCKER-USER with the same policy.',
       );
     }
     if (facts.pending.pending && facts.pending.pid !== undefined) {
@@ -212,7 +218,7 @@ export const firewallStep: Step<FirewallFacts> = {
       );
     }
     const timeout = answers.confirmTimeout as number;
-    if (backend === 'iptables') return iptablesPlan(policy, timeout);
+    if (backend === 'iptables') return iptablesPlan(policy, timeout, facts.docker !== undefined);
     if (backend === 'ufw') return ufwPlan(policy, timeout);
     const common: Action[] = [
       { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
@@ -249,6 +255,10 @@ export const firewallStep: Step<FirewallFacts> = {
     if (backend === 'iptables' || backend === 'ufw') {
       for (const tool of ['iptables', 'ip6tables']) {
         const rules = await capture([tool, '-S', 'INPUT']);
+        const user = await capture([tool, '-S', 'DOCKER-USER']);
+        if (user !== undefined && /lockstep|--ctorigdstport/.test(user)) {
+          checks.push({ name: `${tool}: DOCKER-USER drops published ports the policy does not open`, ok: /--ctstate DNAT .*-j DROP/.test(user), evidence: `${user.split('\n').length} lines` });
+        }
         checks.push({ name: `${tool}: INPUT policy is DROP`, ok: rules !== undefined && /^-P INPUT DROP$/m.test(rules), evidence: rules === undefined ? `${tool} -S failed` : `${rules.split('\n').length} lines` });
       }
     } else {
@@ -291,6 +301,9 @@ export const firewallStep: Step<FirewallFacts> = {
     const policy = policyOf(answers);
     const { backend, why } = backendOf(answers, facts);
     const notes = [`Backend: ${backend} (${answers.backend === 'auto' || answers.backend === undefined ? `detected: ${why}` : why}).`];
+    if (backend === 'iptables' && facts.docker !== undefined) {
+      notes.push(`Docker is here (${facts.docker}): its chains and nat rules stay (iptables-restore --noflush); ports it publishes get the same policy in DOCKER-USER, and any other published port is dropped.`);
+    }
     if (backend === 'ufw') {
       notes.push('ufw works on the real /etc/ufw (not under --root); ufw --force reset keeps the old rule files as *.rules.<date>.');
       const foreign = (facts.iptables ?? '').split('\n').filter((l) => /^-A INPUT /.test(l) && !/ -j ufw/.test(l));

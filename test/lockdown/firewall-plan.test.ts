@@ -90,7 +90,7 @@ test('plan: check before arming, arm before loading; --confirm-timeout 0 persist
 });
 
 test('plan refused: Docker rules present, a pending unconfirmed change, nft missing', () => {
-  assert.throws(() => firewallStep.plan(answers, facts({ ruleset: 'table ip filter {\n\tchain DOCKER {\n\t}\n}' })), /Docker/);
+  assert.throws(() => firewallStep.plan(answers, facts({ docker: 'the nft ruleset mentions docker' })), /Docker is here.*6984 would stay open/);
   assert.throws(() => firewallStep.plan(answers, facts({ pending: { pending: true, pid: 4242 } })), /waiting for confirmation/);
   const { ruleset: _drop, ...noNft } = facts();
   assert.throws(() => firewallStep.plan(answers, noNft), /nft is not available/);
@@ -143,4 +143,35 @@ test('ufw plan: reset, defaults, one allow per source with its reason, enable la
   assert.ok(runs.includes('cp -a /etc/ufw/. /var/lib/lockstep/firewall/previous-ufw'));
   assert.throws(() => firewallStep.plan({ ...answers, backend: 'ufw' }, facts({ ufwEnabled: false, ufwIpv6: false })), (e: unknown) => e instanceof UserError && /IPV6=yes/.test(e.message));
   assert.throws(() => firewallStep.plan({ ...answers, backend: 'ufw' }, facts()), (e: unknown) => e instanceof UserError && /ufw is not installed/.test(e.message));
+});
+
+test('Docker: detected from its chains, nft ruleset or socket; iptables keeps its chains (--noflush) and filters published ports in DOCKER-USER; nft and ufw refused', async () => {
+  const { dockerEvidence, detectBackend } = await import('../../src/firewall/detect.js');
+  const { iptablesRules } = await import('../../src/firewall/iptables-rules.js');
+  assert.equal(dockerEvidence('*filter\n:DOCKER-USER - [0:0]\n', '', false), 'the DOCKER-USER chain exists');
+  assert.equal(dockerEvidence('', 'table ip filter {\n\tchain DOCKER {', false), 'the nft ruleset mentions docker');
+  assert.equal(dockerEvidence('', '', true), '/var/run/docker.sock exists');
+  assert.equal(dockerEvidence('', '', false), undefined);
+  assert.equal(detectBackend({ ruleset: '', iptables: '', docker: '/var/run/docker.sock exists' }).backend, 'iptables');
+
+  const docker = '/var/run/docker.sock exists';
+  const plan = firewallStep.plan({ ...answers, backend: 'auto', replicationPeers: '203.0.113.7' }, facts({ docker, iptables: '' }));
+  const runs = plan.flatMap((a) => (a.kind === 'run' ? [a.argv.map((x) => (typeof x === 'string' ? x : x.path)).join(' ')] : []));
+  assert.ok(runs.includes('iptables-restore --noflush /var/lib/lockstep/firewall/applied.v4'), runs.join('\n'));
+  assert.ok(runs.includes('ip6tables-restore --test --noflush /var/lib/lockstep/firewall/applied.v6'));
+  const v4 = iptablesRules(buildPolicy({ sshFrom: ['198.51.100.0/24'], replicationPeers: ['203.0.113.7', '2001:db8::7'], allow: [] }), 4, true);
+  assert.doesNotMatch(v4, /:FORWARD|:OUTPUT/);
+  assert.deepEqual(v4.split('\n').filter((l) => l.includes('DOCKER-USER')), [
+    ':DOCKER-USER - [0:0]',
+    '-A DOCKER-USER -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+    '-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 80 --ctdir ORIGINAL -m comment --comment "HTTP, only to redirect to HTTPS" -j RETURN',
+    '-A DOCKER-USER -p tcp -m conntrack --ctstate DNAT --ctorigdstport 443 --ctdir ORIGINAL -m comment --comment "HTTPS" -j RETURN',
+    '-A DOCKER-USER -s 198.51.100.0/24 -p tcp -m conntrack --ctstate DNAT --ctorigdstport 22 --ctdir ORIGINAL -m comment --comment "SSH administration" -j RETURN',
+    '-A DOCKER-USER -s 203.0.113.7 -p tcp -m conntrack --ctstate DNAT --ctorigdstport 6984 --ctdir ORIGINAL -m comment --comment "CouchDB replication with the peers" -j RETURN',
+    '-A DOCKER-USER -m conntrack --ctstate DNAT -m comment --comment "other ports Docker publishes" -j DROP',
+    '-A DOCKER-USER -j RETURN',
+  ]);
+  for (const backend of ['nft', 'ufw']) {
+    assert.throws(() => firewallStep.plan({ ...answers, backend }, facts({ docker, ufwEnabled: true, ufwIpv6: true })), (e: unknown) => e instanceof UserError && /Docker is here/.test(e.message) && /--backend iptables/.test(e.tryMessage ?? ''));
+  }
 });
