@@ -21,6 +21,8 @@ export interface RunAction {
    * before the command starts, renamed into place only when the command succeeds.
    */
   readonly stdoutTo?: { readonly path: string; readonly mode: number };
+  /** Once the command succeeds, something runs out in `seconds` (a rollback): front ends count down. */
+  readonly deadline?: { readonly label: string; readonly seconds: number };
 }
 
 export interface WriteFileAction {

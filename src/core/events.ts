@@ -25,6 +25,8 @@ export type LockstepEvent =
       readonly outcome: 'done' | 'skipped' | 'already-done';
     }
   | { readonly type: 'action-failed'; readonly index: number; readonly title: string; readonly message: string; readonly stderrTail: readonly string[] }
+  /** Something runs out at `at` (epoch ms) unless the operator acts: the TUI counts down, text prints it once. */
+  | { readonly type: 'deadline'; readonly label: string; readonly at: number }
   | { readonly type: 'verify'; readonly checks: readonly Check[] }
   | { readonly type: 'step-done'; readonly step: string; readonly summary: readonly string[]; readonly dryRun: boolean }
   | { readonly type: 'step-failed'; readonly step: string; readonly message: string };

@@ -17,7 +17,7 @@ import { iptablesRules } from './iptables-rules.js';
 import { detectBackend, dockerEvidence, type Detected } from './detect.js';
 import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
 import {
-  APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
+  APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_DEADLINE, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
   type Backend, type PendingState,
 } from './rollback.js';
 
@@ -136,7 +136,7 @@ function iptablesPlan(policy: Policy, timeout: number, docker: boolean): Action[
     { kind: 'run', title: 'Save the current IPv6 rules for the rollback', argv: ['ip6tables-save'], stdoutTo: { path: PREVIOUS_V6, mode: 0o600 } },
     { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: rollbackScript('iptables'), mode: 0o700 },
     { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
-    { kind: 'run', title: `Arm the rollback: the previous rules return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
+    { kind: 'run', title: `Arm the rollback: the previous rules return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
     ...load,
   ];
 }
@@ -239,7 +239,7 @@ export const firewallStep: Step<FirewallFacts> = {
       { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
       { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
       { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
-      { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
+      { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
       { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
     ];
   },

@@ -65,6 +65,9 @@ export function rollbackScript(backend: Backend): string {
 
 export const ROLLBACK_SH = rollbackScript('nft');
 
+/** The countdown the front ends show from the moment the timer is armed. */
+export const ROLLBACK_DEADLINE = (seconds: number) => ({ label: 'The previous firewall rules come back unless you run "lockstep firewall confirm"', seconds });
+
 export interface PendingState {
   readonly pending: boolean;
   /** The rollback timer's pid (also its process group), when it is running. */

@@ -3,7 +3,7 @@
 // ufw always works on the real /etc/ufw: --root does not move it.
 import { p, type Action } from '../core/actions.js';
 import type { Policy } from './policy.js';
-import { BACKEND_FILE, PENDING, PREVIOUS_UFW, PREVIOUS_V4, PREVIOUS_V6, ROLLBACK_SCRIPT, rollbackScript, STATE_DIR } from './rollback.js';
+import { BACKEND_FILE, PENDING, PREVIOUS_UFW, PREVIOUS_V4, PREVIOUS_V6, ROLLBACK_DEADLINE, ROLLBACK_SCRIPT, rollbackScript, STATE_DIR } from './rollback.js';
 
 export const UFW_DIR = '/etc/ufw';
 export const UFW_CONF = '/etc/ufw/ufw.conf';
@@ -39,7 +39,7 @@ export function ufwPlan(policy: Policy, timeout: number): Action[] {
     { kind: 'run', title: `Save ${UFW_DIR} for the rollback`, argv: ['cp', '-a', `${UFW_DIR}/.`, p(PREVIOUS_UFW)] },
     { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: rollbackScript('ufw'), mode: 0o700 },
     { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
-    { kind: 'run', title: `Arm the rollback: the previous rules and ${UFW_DIR} return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)] },
+    { kind: 'run', title: `Arm the rollback: the previous rules and ${UFW_DIR} return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
     ...rules,
     enable,
   ];

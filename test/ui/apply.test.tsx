@@ -177,3 +177,21 @@ test('a failed check is shown with its evidence and ends the run with exit 1', a
   assert.match(frame, /✗ The result did not pass verification \(see the checks above\)\./);
   assert.match(frame, /✓ applying {2}✗ verify/);
 });
+
+test('a deadline an action starts (the firewall rollback) shows as a live countdown that decreases, and stays after the run', async () => {
+  const dir = await root();
+  const flow = testFlow('deadline', [
+    { kind: 'run', title: 'Arm a timer', argv: ['true'], deadline: { label: 'Rollback unless confirmed', seconds: 30 } },
+    { kind: 'run', title: 'Wait a little', argv: ['sleep', '2.2'] },
+  ]);
+  const app = startApp({ root: dir, flows: [flow], start: flow });
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  const countdown = /⏱ Rollback unless confirmed: (\d+) s left \(at \d\d:\d\d:\d\d UTC\)/;
+  const first = Number(countdown.exec(await app.waitFor(countdown))![1]);
+  assert.ok(first <= 30 && first >= 28, `starts near 30 s: ${first}`);
+  const later = await app.waitFor(new RegExp(`⏱ Rollback unless confirmed: (${first - 1}|${first - 2}) s left`));
+  assert.match(later, /▸ \[2\/2\] Wait a little…|Finished/);
+  assert.equal(await app.exited, 0);
+  assert.match(app.frame(), countdown, 'the last frame still says when');
+});

@@ -1,6 +1,7 @@
 // The live area during a run: where we are, then whatever is waiting on the operator or running.
 import { Box, Text } from 'ink';
 import { ApplyProgress } from './ApplyProgress.js';
+import { Countdown } from './Countdown.js';
 import { FailurePrompt } from './FailurePrompt.js';
 import { Header } from './Header.js';
 import { Prose } from './Prose.js';
@@ -45,6 +46,11 @@ export function RunScreen({ state }: { readonly state: WizardState }) {
       <Box flexDirection="column" marginTop={1}>
         <Body state={state} />
       </Box>
+      {state.deadline && (
+        <Box marginTop={1}>
+          <Countdown label={state.deadline.label} at={state.deadline.at} />
+        </Box>
+      )}
       {hint && (
         <Box marginTop={1}>
           <Prose text={hint} tone="muted" />

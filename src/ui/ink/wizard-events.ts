@@ -28,6 +28,8 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       return append({ ...state, apply: apply && { ...apply, current: undefined } }, { kind: 'action', title: e.title, outcome: e.outcome, ms: e.ms });
     case 'action-failed':
       return append({ ...state, apply: apply && { ...apply, current: undefined } }, { kind: 'action', title: e.title, outcome: 'failed', message: e.message });
+    case 'deadline':
+      return { ...state, deadline: { label: e.label, at: e.at } };
     case 'verify':
       return append({ ...state, phase: 'verify' }, { kind: 'checks', checks: e.checks });
     case 'step-done':

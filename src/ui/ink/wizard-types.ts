@@ -84,6 +84,8 @@ export interface WizardState {
   /** The error output of the last failed action, for the banner if the run stops there. */
   readonly failureOutput?: readonly string[];
   readonly result?: RunResult;
+  /** A countdown the run started (the firewall's rollback); it stays on screen after the run. */
+  readonly deadline?: { readonly label: string; readonly at: number };
   /** Ctrl+C was pressed during a run: waiting for the engine to stop. */
   readonly interrupted: boolean;
   /** Started on a command (not from the menu), or interrupted: exit when the run ends. */

@@ -14,6 +14,9 @@ export function previewLines(actions: readonly ActionPreview[], c: Palette = pal
   return out;
 }
 
+/** HH:MM:SS UTC: a stale screen or log still says when. */
+export const clock = (at: number): string => `${new Date(at).toISOString().slice(11, 19)} UTC`;
+
 export function eventLines(event: LockstepEvent, c: Palette = palette(false)): string[] {
   switch (event.type) {
     case 'step-start':
@@ -38,6 +41,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
       ];
     case 'action-failed':
       return [`${c.red('✗')} ${event.title}: ${event.message}`];
+    case 'deadline':
+      return [c.yellow(`⏱ ${event.label}: in ${Math.max(0, Math.round((event.at - Date.now()) / 1000))} s, at ${clock(event.at)}`)];
     case 'verify':
       return ['Verification:', ...event.checks.map((k) => `  ${k.ok ? c.green('✓') : c.red('✗')} ${k.name} — ${k.evidence}`)];
     case 'step-done':
