@@ -22,6 +22,27 @@ export interface SshFacts {
   readonly includesDropins: boolean;
   readonly previousDropin?: string;
   readonly sshdPid?: number;
+  /** Each keyed user's groups (primary and supplementary), from /etc/passwd and /etc/group. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+const NAME = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
+
+/** A comma or space list of user or group names; "none" (or nothing) for none. */
+export function nameList(value: unknown): string[] {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return text === '' || text === 'none' ? [] : text.split(/[\s,]+/).filter((n) => n !== '');
+}
+
+const checkNames = (what: string) => (v: string): string | undefined => {
+  const bad = nameList(v).filter((n) => !NAME.test(n));
+  return bad.length > 0 ? `not a valid ${what} name: ${bad.map((n) => `"${n}"`).join(', ')} (letters, digits, _ . -; no patterns)` : undefined;
+};
+
+/** Groups of `user`: the primary one from /etc/passwd, the others where /etc/group lists them. */
+export function groupsOf(passwd: string, group: string, user: string): string[] {
+  const gid = passwd.split('\n').map((l) => l.split(':')).find((f) => f[0] === user)?.[3];
+  return group.split('\n').map((l) => l.split(':')).filter((f) => f.length >= 4 && (f[2] === gid || f[3]!.split(',').includes(user))).map((f) => f[0]!);
 }
 
 const loginUser = (): string => process.env.SUDO_USER || process.env.USER || process.env.LOGNAME || 'root';
@@ -45,6 +66,22 @@ export const sshQuestions: readonly Question[] = [
       { value: 'no', label: 'no', hint: 'never as root; log in as a user and use sudo' },
     ],
   },
+  {
+    kind: 'text',
+    id: 'allowUsers',
+    message: 'Only these users may log in over SSH (AllowUsers; none for no such limit)',
+    help: 'Comma list of user names. The login user must be among them, or the plan is refused.',
+    default: 'none',
+    validate: checkNames('user'),
+  },
+  {
+    kind: 'text',
+    id: 'allowGroups',
+    message: 'Only members of these groups may log in over SSH (AllowGroups; none for no such limit)',
+    help: 'Comma list of group names. The login user must be in one of them, or the plan is refused.',
+    default: 'none',
+    validate: checkNames('group'),
+  },
 ];
 
 export function dropinText(answers: Answers): string {
@@ -55,6 +92,8 @@ export function dropinText(answers: Answers): string {
     'KbdInteractiveAuthentication no',
     `PermitRootLogin ${answers.permitRootLogin as string}`,
     'PubkeyAuthentication yes',
+    ...(nameList(answers.allowUsers).length > 0 ? [`AllowUsers ${nameList(answers.allowUsers).join(' ')}`] : []),
+    ...(nameList(answers.allowGroups).length > 0 ? [`AllowGroups ${nameList(answers.allowGroups).join(' ')}`] : []),
     '',
   ].join('\n');
 }
@@ -86,6 +125,12 @@ export async function effectiveSettings(sys: System, user: string): Promise<Reco
   return out;
 }
 
+/** Every value of a key sshd -T prints once per entry (allowusers, allowgroups). */
+export async function effectiveList(sys: System, user: string, key: string): Promise<string[]> {
+  const r = await execa('sshd', ['-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`], { reject: false, env: { LC_ALL: 'C' } });
+  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w[0] === key).map((w) => w.slice(1).join(' '));
+}
+
 export const sshStep: Step<SshFacts> = {
   id: 'ssh',
   title: 'Key-only SSH',
@@ -98,8 +143,11 @@ export const sshStep: Step<SshFacts> = {
     const mainConfig = await sys.readText(SSHD_CONFIG);
     const previousDropin = await sys.readText(DROPIN);
     const pidText = (await sys.readText(PID_FILE))?.trim();
+    const passwd = (await sys.readText('/etc/passwd')) ?? '';
+    const group = (await sys.readText('/etc/group')) ?? '';
     return {
       users,
+      groups: Object.fromEntries(names.map((u) => [u, groupsOf(passwd, group, u)])),
       ...(mainConfig !== undefined ? { mainConfig } : {}),
       includesDropins: mainConfig !== undefined && includesDropins(mainConfig, sys),
       ...(previousDropin !== undefined ? { previousDropin } : {}),
@@ -114,6 +162,20 @@ export const sshStep: Step<SshFacts> = {
         `Refusing to turn passwords off: ${locked.map((u) => (u.file ? `${u.user} has no valid key in ${u.file}` : `${u.user} is not in /etc/passwd`)).join('; ')}.`,
         'Add a public key first (ssh-copy-id from your workstation), log in with it once, then run this again.',
       );
+    }
+    const allowUsers = nameList(answers.allowUsers);
+    const allowGroups = nameList(answers.allowGroups);
+    for (const u of facts.users) {
+      if (allowUsers.length > 0 && !allowUsers.includes(u.user)) {
+        throw new UserError(`Refusing AllowUsers ${allowUsers.join(' ')}: ${u.user} (who keeps access with a key) is not in it and could no longer log in.`, `Add ${u.user} to --allow-users.`);
+      }
+      const mine = facts.groups[u.user] ?? [];
+      if (allowGroups.length > 0 && !allowGroups.some((g) => mine.includes(g))) {
+        throw new UserError(
+          `Refusing AllowGroups ${allowGroups.join(' ')}: ${u.user} is in ${mine.length > 0 ? mine.join(', ') : 'no group /etc/group lists'}, none of them, and could no longer log in.`,
+          `Add one of ${u.user}'s groups to --allow-groups, or add ${u.user} to one of the groups first.`,
+        );
+      }
     }
     if (facts.mainConfig === undefined) throw new UserError(`${SSHD_CONFIG} does not exist: is openssh-server installed?`, 'apt-get install openssh-server');
     const check = facts.previousDropin !== undefined
@@ -146,6 +208,11 @@ export const sshStep: Step<SshFacts> = {
       ok: settings[k] === want || (want === 'prohibit-password' && settings[k] === 'without-password'),
       evidence: `sshd -T says ${k} ${settings[k] ?? '(absent)'}`,
     }));
+    for (const [key, want] of [['allowusers', nameList(answers.allowUsers)], ['allowgroups', nameList(answers.allowGroups)]] as const) {
+      if (want.length === 0) continue;
+      const seen = await effectiveList(sys, answers.user as string, key);
+      checks.push({ name: `effective ${key} is ${want.join(' ')} (sshd -T)`, ok: seen.join(' ') === want.join(' '), evidence: `sshd -T says ${key} ${seen.join(' ') || '(absent)'}` });
+    }
     return checks;
   },
 

@@ -48,6 +48,7 @@ describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'need
   let cleanup: () => Promise<void>;
   let port: number;
   let sshd: ReturnType<typeof execa> | undefined;
+  let sshdLog = '';
   const key = () => path.join(root, 'client', 'id_ed25519');
 
   before(async () => {
@@ -79,6 +80,7 @@ describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'need
     );
     await fs.mkdir('/run/sshd', { recursive: true }); // the real sshd's privilege separation folder
     sshd = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(root, 'etc/ssh/sshd_config')], { reject: false });
+    sshd.stderr?.on('data', (d: Buffer) => (sshdLog += d.toString()));
     await waitFor(() => fs.readFile(path.join(root, 'run/sshd.pid'), 'utf8').then((t) => t.trim() !== '', () => false), 'sshd to start');
   });
   after(async () => {
@@ -121,6 +123,38 @@ describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'need
     ], { reject: false, stdin: 'ignore' });
     assert.equal(login.exitCode, 0, login.stderr);
     assert.equal(login.stdout.trim(), 'key-login-ok');
+  });
+
+  test('--allow-users / --allow-groups: names validated, a list that would shut out the keyed user refused, then AllowUsers/AllowGroups read back with sshd -T and enforced by the running sshd', async () => {
+    await fs.writeFile(path.join(root, 'etc/group'), 'root:x:0:\nsshusers:x:2000:nokey\n');
+    const snap = await snapshot(root);
+    const env = { env: { CI: 'true', SUDO_USER: '' } };
+    const bad = await lockstep(['--root', root, 'ssh', '--user', 'root', '--allow-users', 'root,bad*name', '--yes'], env);
+    assert.equal(bad.exitCode, 2, bad.stderr);
+    assert.match(bad.stderr, /Invalid --allow-users \/ "allowUsers": not a valid user name: "bad\*name"/);
+    const users = await lockstep(['--root', root, 'ssh', '--user', 'root', '--allow-users', 'nokey', '--yes'], env);
+    assert.equal(users.exitCode, 2, users.stderr);
+    assert.match(users.stderr, /root \(who keeps access with a key\) is not in it/);
+    const groups = await lockstep(['--root', root, 'ssh', '--user', 'root', '--allow-groups', 'sshusers', '--yes'], env);
+    assert.equal(groups.exitCode, 2, groups.stderr);
+    assert.match(groups.stderr, /root is in root, none of them/);
+    assert.deepEqual(await snapshot(root), snap, 'nothing written by the refused runs');
+
+    const run = await lockstep(['--root', root, 'ssh', '--user', 'root', '--permit-root-login', 'prohibit-password', '--allow-users', 'root', '--allow-groups', 'root,sshusers', '--yes'], env);
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /✓ effective allowusers is root \(sshd -T\)/);
+    assert.match(run.stdout, /✓ effective allowgroups is root sshusers \(sshd -T\)/);
+    assert.match(await fs.readFile(path.join(root, 'etc/ssh/sshd_config.d/00-lockstep.conf'), 'utf8'), /^AllowUsers root\nAllowGroups root sshusers\n$/m);
+    // The reloaded sshd refuses a user outside AllowUsers before any authentication, and says why.
+    await waitFor(async () => {
+      await execa('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-p', String(port), 'nobody@127.0.0.1', 'true'], { reject: false, stdin: 'ignore' });
+      return /User nobody from 127\.0\.0\.1 not allowed because not listed in AllowUsers/.test(sshdLog);
+    }, 'sshd to refuse nobody by AllowUsers', 5000, 200);
+    const login = await execa('ssh', [
+      '-i', key(), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-p', String(port), 'root@127.0.0.1', 'echo', 'still-ok',
+    ], { reject: false, stdin: 'ignore' });
+    assert.equal(login.stdout.trim(), 'still-ok', login.stderr);
   });
 
   test('a drop-in folder the main config does not include: warned, and verification fails', async () => {
