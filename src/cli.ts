@@ -227,19 +227,6 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   groups
     .get('cert')
-    ?.option('--public', 'the site has a public DNS name reachable from the Internet')
-    .option('--no-public', 'the site is internal')
-    .option('--port-80', 'the CA can reach this server on port 80')
-    .option('--no-port-80', 'port 80 is closed to the Internet')
-    .option('--dns', 'you can create TXT records in the DNS zone (by hand or an API)')
-    .option('--vendor-required', 'policy requires a certificate from a commercial CA')
-    .action(async (opts: { public?: boolean; port80?: boolean; dns?: boolean; vendorRequired?: boolean }) => {
-      const { choiceText } = await import('./tls/cert-choice.js');
-      process.stdout.write(`${choiceText(opts)}\n`);
-      setCode(0);
-    });
-  groups
-    .get('cert')
     ?.command('inspect')
     .description('what a certificate says (names, issuer, dates, days left) and when lockstep would renew it')
     .argument('[file]', 'a certificate file (PEM, DER or PKCS#7); an absolute path is taken under --root')

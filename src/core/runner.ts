@@ -128,6 +128,10 @@ async function applyAndVerify(
     bus.emit({ type: 'step-done', step: step.id, summary: ['Dry run: nothing was changed.'], dryRun: true });
     return { ok: true, checks: [] };
   }
+  if (step.advisory === true && plan.length === 0) {
+    bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
+    return { ok: true, checks: [] };
+  }
   if (!opts.yes) {
     if (!opts.prompter.interactive) {
       throw new UserError(

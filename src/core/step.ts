@@ -36,6 +36,11 @@ export interface Step<F = unknown> {
    * already recognise every interrupted state.
    */
   readonly replanOnResume?: boolean;
+  /**
+   * The step only advises (its plan is always empty and its summary is the answer, like `lockstep
+   * cert`'s recommendation): nothing to confirm, nothing journaled.
+   */
+  readonly advisory?: boolean;
 }
 
 export const secretIds = (step: Step): string[] => step.questions.filter((q) => q.kind === 'secret').map((q) => q.id);

@@ -15,6 +15,7 @@ import { firewallStep } from '../firewall/firewall-step.js';
 import { sshStep } from '../ssh/ssh-step.js';
 import { updatesStep } from '../updates/updates-step.js';
 import { selfSignedStep } from '../tls/self-signed.js';
+import { certChooseStep } from '../tls/cert-choose.js';
 
 export interface Flow {
   /** The command path, e.g. "cert self-signed". */
@@ -32,6 +33,8 @@ export const FLOWS: readonly Flow[] = [
   flow(caRevokeStep),
   flow(caCrlStep),
   flow(caDistributeStep),
+  // Before the cert subcommands: the one-word "cert" command leads their group.
+  flow(certChooseStep),
   flow(selfSignedStep),
   flow(firewallStep),
   flow(firewallConfirmStep),

@@ -1,5 +1,5 @@
-// `lockstep cert`: the seed's three ways to get the application certificate, explained, and one
-// recommended from what the operator says about the site.
+// The seed's three ways to get the application certificate, explained, and one recommended from
+// what the operator says about the site; cert-choose.ts asks the questions (`lockstep cert`).
 
 export interface ChoiceInput {
   /** Reachable from the Internet under a public DNS name. */
@@ -43,15 +43,4 @@ export function recommend(i: ChoiceInput): Recommendation | undefined {
     return { choice: 'letsencrypt', why: 'port 80 is closed but you control the DNS: DNS-01 proves the name with a TXT record', command: 'lockstep cert letsencrypt --challenge dns-01 --domain NAME --email ADDRESS --agree-tos [--dns-hook CMD]' };
   }
   return { choice: 'purchased', why: 'neither port 80 nor the DNS zone is open to an automatic check (opening either makes Let\'s Encrypt possible)', command: 'lockstep cert purchased --domain NAME --org ORG --country CC' };
-}
-
-export function choiceText(i: ChoiceInput): string {
-  const r = recommend(i);
-  const lines = ['Three ways to get the application certificate (the site is served over HTTPS only):', '', ...CERT_OPTIONS, ''];
-  if (r === undefined) {
-    lines.push('For a recommendation, say whether the site has a public name: --public or --no-public', '(then --port-80 / --no-port-80, --dns, --vendor-required).');
-  } else {
-    lines.push(`Recommended: ${r.choice === 'letsencrypt' ? "Let's Encrypt" : r.choice === 'purchased' ? 'a purchased certificate' : 'your private CA'}, because ${r.why}.`, `Next: ${r.command}`);
-  }
-  return lines.join('\n');
 }

@@ -13,9 +13,17 @@ test('recommendation from the answers', () => {
   assert.equal(recommend({ public: true, vendorRequired: true })?.choice, 'purchased');
 });
 
-test('lockstep cert explains all three and names the next command', async () => {
+test('lockstep cert explains all three, recommends one with its reason and names the next command (flags, no terminal)', async () => {
   const run = await lockstep(['cert', '--public', '--no-port-80', '--dns']);
   assert.equal(run.exitCode, 0, run.stderr);
-  for (const heading of [/^Let's Encrypt — /m, /^Purchased — /m, /^Self-signed \/ private CA — /m]) assert.match(run.stdout, heading);
-  assert.match(run.stdout, /^Next: lockstep cert letsencrypt --challenge dns-01/m);
+  for (const heading of [/^note: Let's Encrypt — /m, /^note: Purchased — /m, /^note: Self-signed \/ private CA — /m]) assert.match(run.stdout, heading);
+  assert.match(run.stdout, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS/);
+  assert.match(run.stdout, /^ +Next: lockstep cert letsencrypt --challenge dns-01/m);
+  const vendor = await lockstep(['--yes', 'cert', '--public', '--vendor-required', '--method', 'letsencrypt']);
+  assert.equal(vendor.exitCode, 0, vendor.stderr);
+  assert.match(vendor.stdout, /Recommended: Purchased from a vendor, because your policy requires/);
+  assert.match(vendor.stdout, /You chose Let's Encrypt, HTTP-01 instead\.\n +Next: lockstep cert letsencrypt --domain NAME/);
+  const missing = await lockstep(['cert']);
+  assert.equal(missing.exitCode, 2);
+  assert.match(missing.stderr, /--public/);
 });

@@ -1,0 +1,53 @@
+// `lockstep cert` in the TUI and from the home menu ("Application certificate"): the questions,
+// the recommendation preselected, its reason and the exact next command; nothing to confirm.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { FLOWS } from '../../src/flows/index.js';
+import { tempRoot } from '../helpers.js';
+import { KEY, cleanup, focusOn, startApp } from '../ui/harness.js';
+
+const roots: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  cleanup();
+  for (const c of roots.splice(0)) await c();
+});
+
+test('home menu → Application certificate: public name, port 80 closed, DNS open → Let\'s Encrypt DNS-01 with the reason and the command', async () => {
+  const { root, cleanup: done } = await tempRoot('lockstep-ui-cert-');
+  roots.push(done);
+  const app = startApp({ root, flows: FLOWS });
+  await focusOn(app, FLOWS, 'Application certificate');
+  app.press(KEY.enter);
+  await app.waitFor('Does the site have a public DNS name');
+  app.press('y');
+  await app.waitFor('Can the CA reach this server on port 80?');
+  app.press('n');
+  await app.waitFor("Can you create TXT records in the name's DNS zone");
+  app.press('y');
+  await app.waitFor('require a certificate from a commercial CA?');
+  app.press(KEY.enter); // no
+  const select = await app.waitFor('How will you get the certificate?');
+  assert.match(select, /❯ Let's Encrypt, DNS-01/, 'the recommendation is preselected');
+  app.press(KEY.enter);
+  const end = await app.waitFor('Next: lockstep cert letsencrypt --challenge dns-01');
+  assert.match(end, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS/);
+  assert.doesNotMatch(end, /Apply this plan\?/);
+});
+
+test('lockstep cert: an internal site, and a different pick than the recommendation', async () => {
+  const { root, cleanup: done } = await tempRoot('lockstep-ui-cert-');
+  roots.push(done);
+  const cert = FLOWS.find((f) => f.command === 'cert')!;
+  const app = startApp({ root, flows: FLOWS, start: cert });
+  await app.waitFor('Does the site have a public DNS name');
+  app.press('n');
+  await app.waitFor('require a certificate from a commercial CA?');
+  app.press('n');
+  const select = await app.waitFor('How will you get the certificate?');
+  assert.match(select, /❯ Your private CA/);
+  app.press(KEY.down, KEY.enter); // self-signed
+  const end = await app.waitFor('Next: lockstep cert self-signed');
+  assert.match(end, /Recommended: Your private CA, because the site is internal/);
+  assert.match(end, /You chose Self-signed instead\./);
+  assert.equal(await app.exited, 0);
+});
