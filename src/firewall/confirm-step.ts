@@ -20,7 +20,7 @@ const CONFIRMED = `${STATE_DIR}/confirmed`;
 export const firewallConfirmStep: Step<ConfirmFacts> = {
   id: 'firewall confirm',
   title: 'Keep the new firewall rules',
-  description: 'Run from a new SSH session after "lockstep firewall": stops the rollback timer and persists the ruleset in /etc/nftables.conf.',
+  description: 'Run from a new SSH session after "lockstep firewall": stops the rollback timer and keeps the rules at boot (/etc/nftables.conf, /etc/iptables/rules.v4 and rules.v6, or ufw enabled).',
   questions: [],
 
   async facts(_answers, sys: System): Promise<ConfirmFacts> {

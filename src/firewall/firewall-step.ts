@@ -166,7 +166,7 @@ function sshGuard(policy: Policy, client: SshClient | undefined): string | undef
 
 export const firewallStep: Step<FirewallFacts> = {
   id: 'firewall',
-  title: 'Firewall (nftables)',
+  title: 'Firewall',
   description: 'Inbound dropped by default; 80/443 open, SSH from your ranges, CouchDB 6984 only to replication peers. Applied with an automatic rollback unless you confirm.',
   questions: firewallQuestions,
 
