@@ -1,167 +1,24 @@
-// The command line (DESIGN.md "Command line"): parses, picks a front end, runs, sets the exit code.
-// The Ink TUI is imported only when it will be drawn: --help, --version and scripted runs do
-// not pay for loading React.
-import { Command, Option } from 'commander';
-import fs from 'node:fs';
-import { loadAnswersFile, PresetAnswers, type FlagValue } from './core/answers.js';
-import { AbortedError, exitCodeOf, UserError } from './core/errors.js';
-import { NonInteractivePrompter, type Prompter } from './core/prompter.js';
-import { defaultOf, envOf, flagOf, type Question } from './core/questions.js';
+// The command line (DESIGN.md "Command line"): the commands and their options, then main(),
+// which runs one and returns the exit code. Options come from the steps' questions
+// (cli/options.ts); running a flow in a front end is cli/run.ts.
+import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
+import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
+import { pickFrontEnd, reportError, runWith, type GlobalOptions } from './cli/run.js';
+import type { FlagValue } from './core/answers.js';
+import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
-import { FLOWS, type Flow } from './flows/index.js';
-import { Session } from './flows/session.js';
-import { colorWanted, palette } from './ui/text/colors.js';
-import { eventLines } from './ui/text/format.js';
+import { FLOWS } from './flows/index.js';
 
 declare const LOCKSTEP_VERSION: string;
 const VERSION = typeof LOCKSTEP_VERSION === 'string' ? LOCKSTEP_VERSION : '0.0.0-dev';
-
-interface GlobalOptions {
-  root: string;
-  answers?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-  plain?: boolean;
-  json?: boolean;
-  log?: string;
-  debug?: boolean;
-}
-
-type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
 
 const GROUPS: Readonly<Record<string, string>> = {
   ca: 'private certificate authority: init, sign, revoke, crl, list, distribute',
   cert: 'application certificates: choose, get (Let\'s Encrypt, purchased, self-signed), install, inspect',
   web: 'web server configuration: HTTPS only, HTTP redirected',
 };
-
-export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
-  if (g.json) return 'json';
-  if (g.yes) return 'script';
-  if (g.plain) return 'plain';
-  // The same rule as Ink's own (is-in-ci): Ink draws nothing until exit when it thinks it is in CI.
-  const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
-  return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
-}
-
-function optionsFor(q: Question): Option | Option[] {
-  const flag = flagOf(q);
-  const d = typeof q.default === 'function' ? undefined : defaultOf(q, {});
-  const extra = [
-    q.help,
-    d !== undefined ? `default: ${Array.isArray(d) ? d.join(',') : String(d)}` : undefined,
-    q.kind === 'select' ? `one of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
-    q.kind === 'integer' ? `${q.min} to ${q.max}` : undefined,
-    q.kind === 'secret' ? `first line of FILE; or set ${envOf(q)}` : undefined,
-    `answers key "${q.kind === 'secret' ? `${q.id}File` : q.id}"`,
-  ].filter((s): s is string => s !== undefined);
-  const description = `${q.message}${extra.length ? ` (${extra.join('; ')})` : ''}`;
-  const list = q.kind === 'hostname' || q.kind === 'cidrs' || q.kind === 'multiselect' || (q.kind === 'text' && q.repeatable === true);
-  if (list) {
-    return new Option(`${flag} <value>`, `${description}; repeat the flag or use commas`).argParser(
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-    );
-  }
-  switch (q.kind) {
-    case 'confirm':
-      return [new Option(flag, description), new Option(`--no-${flag.slice(2)}`, `answer no to: ${q.message}`)];
-    case 'secret':
-      return new Option(`${flag} <file>`, description);
-    default:
-      return new Option(`${flag} <value>`, description);
-  }
-}
-
-function flagValues(questions: readonly Question[], opts: Record<string, unknown>): Map<string, FlagValue> {
-  const map = new Map<string, FlagValue>();
-  for (const q of questions) {
-    const value = opts[q.kind === 'secret' ? `${q.id}File` : q.id];
-    if (value !== undefined) map.set(q.id, value as FlagValue);
-  }
-  return map;
-}
-
-async function readHostsFile(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`Cannot read --hosts-file ${file}: ${(error as Error).message}`);
-  }
-  return text
-    .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter((l) => l !== '');
-}
-
-async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Promise<Session> {
-  const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
-  if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
-  return new Session({ root: g.root, source: new PresetAnswers(flags, file), dryRun: g.dryRun === true, yes: g.yes === true });
-}
-
-function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
-  if (g.log !== undefined) {
-    const logFd = fs.openSync(g.log, 'a', 0o600);
-    session.bus.subscribe((e) => fs.writeSync(logFd, `${new Date().toISOString()} ${eventLines(e).join('\n')}\n`));
-  }
-  if (frontEnd === 'json') {
-    session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
-  } else if (frontEnd !== 'ink') {
-    const c = palette(colorWanted(process.stdout));
-    session.bus.subscribe((e) => process.stdout.write(`${eventLines(e, c).join('\n')}\n`));
-  }
-}
-
-async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { flow?: Flow; resume?: string | true }): Promise<number> {
-  const frontEnd = pickFrontEnd(g);
-  const session = await makeSession(g, flags);
-  attachPrinters(session, g, frontEnd);
-  if (frontEnd === 'ink') {
-    const { runTui } = await import('./ui/ink/run-tui.js');
-    return runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
-  }
-  let prompter: Prompter = new NonInteractivePrompter();
-  if (frontEnd === 'plain') {
-    const { PlainPrompter } = await import('./ui/plain/plain-prompter.js');
-    prompter = new PlainPrompter();
-  }
-  const onSignal = (): void => session.abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const outcome = work.flow
-      ? await session.run(work.flow, prompter)
-      : await session.resume(prompter, typeof work.resume === 'string' ? work.resume : undefined);
-    return outcome.ok ? 0 : 1;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-function reportError(error: unknown, g: GlobalOptions): number {
-  const c = palette(colorWanted(process.stderr));
-  const err = error instanceof Error ? error : new Error(String(error));
-  const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
-  if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
-  if (g.json) process.stdout.write(`${JSON.stringify({ type: 'error', name: (error as Error).name, message: (error as Error).message })}\n`);
-  if (error instanceof UserError) {
-    process.stderr.write(`${c.red('error:')} ${error.message}\n`);
-    if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);
-    for (const s of error.nextSteps) process.stderr.write(`  - ${s}\n`);
-  } else if (error instanceof AbortedError) {
-    process.stderr.write(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`);
-  } else if (err.name === 'CommandFailedError') {
-    process.stderr.write(`${c.red('error:')} ${err.message}\n`);
-  } else {
-    process.stderr.write(`${c.red('error:')} ${err.message}\n`);
-    process.stderr.write(g.debug ? `${err.stack}\n` : 'This is a bug in lockstep; run again with --debug for the details.\n');
-  }
-  return exitCodeOf(error);
-}
 
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command('lockstep')
@@ -267,7 +124,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .command('resume')
     .description('continue the last interrupted run from the journal, skipping what it already did')
     .option('--run <id>', 'a run id from the journal (default: the last run, if it did not finish)');
-  for (const q of secretQuestions) resume.addOption(new Option(`${flagOf(q)} <file>`, `${q.message}, if the run used it (first line of FILE; or set ${envOf(q)})`));
+  for (const q of secretQuestions) for (const o of [optionsFor(q)].flat()) resume.addOption(o);
   resume.action(async (opts: { run?: string }, command: Command) => {
     const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
     setCode(await runWith(all, flagValues(secretQuestions, all), { resume: opts.run ?? true }));

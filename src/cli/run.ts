@@ -1,0 +1,100 @@
+// One run of a flow: the session, the front end (Ink, plain, script, JSON) and what the operator
+// sees when it fails. The Ink TUI is imported only when it will be drawn.
+import fs from 'node:fs';
+import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
+import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
+import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
+import { FLOWS, type Flow } from '../flows/index.js';
+import { Session } from '../flows/session.js';
+import { colorWanted, palette } from '../ui/text/colors.js';
+import { eventLines } from '../ui/text/format.js';
+
+export interface GlobalOptions {
+  root: string;
+  answers?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+  plain?: boolean;
+  json?: boolean;
+  log?: string;
+  debug?: boolean;
+}
+
+export type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
+
+export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
+  if (g.json) return 'json';
+  if (g.yes) return 'script';
+  if (g.plain) return 'plain';
+  // The same rule as Ink's own (is-in-ci): Ink draws nothing until exit when it thinks it is in CI.
+  const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
+  return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
+}
+
+export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Promise<Session> {
+  const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
+  if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
+  return new Session({ root: g.root, source: new PresetAnswers(flags, file), dryRun: g.dryRun === true, yes: g.yes === true });
+}
+
+export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
+  if (g.log !== undefined) {
+    const logFd = fs.openSync(g.log, 'a', 0o600);
+    session.bus.subscribe((e) => fs.writeSync(logFd, `${new Date().toISOString()} ${eventLines(e).join('\n')}\n`));
+  }
+  if (frontEnd === 'json') {
+    session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
+  } else if (frontEnd !== 'ink') {
+    const c = palette(colorWanted(process.stdout));
+    session.bus.subscribe((e) => process.stdout.write(`${eventLines(e, c).join('\n')}\n`));
+  }
+}
+
+export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { flow?: Flow; resume?: string | true }): Promise<number> {
+  const frontEnd = pickFrontEnd(g);
+  const session = await makeSession(g, flags);
+  attachPrinters(session, g, frontEnd);
+  if (frontEnd === 'ink') {
+    const { runTui } = await import('../ui/ink/run-tui.js');
+    return runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+  }
+  let prompter: Prompter = new NonInteractivePrompter();
+  if (frontEnd === 'plain') {
+    const { PlainPrompter } = await import('../ui/plain/plain-prompter.js');
+    prompter = new PlainPrompter();
+  }
+  const onSignal = (): void => session.abort.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const outcome = work.flow
+      ? await session.run(work.flow, prompter)
+      : await session.resume(prompter, typeof work.resume === 'string' ? work.resume : undefined);
+    return outcome.ok ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function reportError(error: unknown, g: GlobalOptions): number {
+  const c = palette(colorWanted(process.stderr));
+  const err = error instanceof Error ? error : new Error(String(error));
+  const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
+  if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
+  if (g.json) process.stdout.write(`${JSON.stringify({ type: 'error', name: (error as Error).name, message: (error as Error).message })}\n`);
+  if (error instanceof UserError) {
+    process.stderr.write(`${c.red('error:')} ${error.message}\n`);
+    if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);
+    for (const s of error.nextSteps) process.stderr.write(`  - ${s}\n`);
+  } else if (error instanceof AbortedError) {
+    process.stderr.write(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`);
+  } else if (err.name === 'CommandFailedError') {
+    process.stderr.write(`${c.red('error:')} ${err.message}\n`);
+  } else {
+    process.stderr.write(`${c.red('error:')} ${err.message}\n`);
+    process.stderr.write(g.debug ? `${err.stack}\n` : 'This is a bug in lockstep; run again with --debug for the details.\n');
+  }
+  return exitCodeOf(error);
+}
+
