@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 9000];
@@ -60,15 +60,7 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
 
       await assertReachability(
         pair,
-        bothFamilies((to, c) => [
-          [{ to, port: 80, from: c.stranger }, 'open'],
-          [{ to, port: 443, from: c.stranger }, 'open'],
-          [{ to, port: 22, from: c.admin }, 'open'],
-          [{ to, port: 22, from: c.stranger }, 'dropped'],
-          [{ to, port: 6984, from: c.peer }, 'open'],
-          [{ to, port: 6984, from: c.admin }, 'dropped'],
-          [{ to, port: 9000, from: c.admin }, 'dropped'],
-        ]),
+        bothFamilies(seedPolicyCases),
       );
 
       const pid = Number((await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8')).trim());
@@ -98,16 +90,7 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
       const child = execa('ip', ['netns', 'exec', pair.srv, 'node', BIN, '--root', root, '--json', 'firewall', ...flags, '--confirm-timeout', '4', '--yes'], {
         reject: false, stdin: 'ignore', env: { CI: 'true', ...adminSsh },
       });
-      let killed = false;
-      let pending = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        pending += d.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        if (!killed && lines.some((l) => /"type":"action-done".*"title":"Load the new IPv6 rules"/.test(l))) killed = child.kill('SIGKILL');
-      });
-      const result = await child;
-      assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stderr)}`);
+      await killAfterAction(child, /^Load the new IPv6 rules$/);
       assert.match(await rules(), /-P INPUT DROP/);
       assert.equal((await probe(pair, [{ to: SRV6, port: 9000, from: CLIENT6.stranger }]))[0], 'dropped');
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, snapshot, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 8080, 9000];
@@ -121,17 +121,8 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       const child = execa('ip', ['netns', 'exec', pair.srv, 'node', BIN, '--root', sandbox.root, '--json', 'firewall', ...policyFlags, '--confirm-timeout', '4', '--yes'], {
         reject: false, stdin: 'ignore', env: { CI: 'true', ...adminSsh },
       });
-      let killed = false;
-      let pending = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        pending += d.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        // Killed the moment the new rules are loaded, before lockstep could do anything else.
-        if (!killed && lines.some((l) => /"type":"action-done".*"title":"Load the new ruleset"/.test(l))) killed = child.kill('SIGKILL');
-      });
-      const result = await child;
-      assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stderr)}`);
+      // Killed the moment the new rules are loaded, before lockstep could do anything else.
+      await killAfterAction(child, /^Load the new ruleset$/);
       assert.match(await nft('list', 'ruleset'), /table inet lockstep/, 'the new rules were loaded');
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'dropped');
 

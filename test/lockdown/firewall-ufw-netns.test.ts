@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 9000];
@@ -96,15 +96,7 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
 
       await assertReachability(
         pair,
-        bothFamilies((to, c) => [
-          [{ to, port: 80, from: c.stranger }, 'open'],
-          [{ to, port: 443, from: c.stranger }, 'open'],
-          [{ to, port: 22, from: c.admin }, 'open'],
-          [{ to, port: 22, from: c.stranger }, 'dropped'],
-          [{ to, port: 6984, from: c.peer }, 'open'],
-          [{ to, port: 6984, from: c.admin }, 'dropped'],
-          [{ to, port: 9000, from: c.admin }, 'dropped'],
-        ]),
+        bothFamilies(seedPolicyCases),
       );
 
       const pid = Number((await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8')).trim());
@@ -134,16 +126,7 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
       const previous = await rules();
 
       const child = ufwRun(['node', BIN, '--root', root, '--json', 'firewall', '--backend', 'ufw', ...flags, '--confirm-timeout', '4', '--yes'], adminSsh);
-      let killed = false;
-      let pending = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        pending += d.toString();
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        if (!killed && lines.some((l) => /"type":"action-done".*"title":"Enable ufw/.test(l))) killed = child.kill('SIGKILL');
-      });
-      const result = await child;
-      assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stdout)}\n${String(result.stderr)}`);
+      await killAfterAction(child, /^Enable ufw/);
       assert.match(await rules(), /-P INPUT DROP/);
       assert.equal((await probe(pair, [{ to: SRV6, port: 9000, from: CLIENT6.stranger }]))[0], 'dropped');
 

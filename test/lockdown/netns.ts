@@ -136,3 +136,36 @@ export async function assertReachability(pair: NetnsPair, cases: readonly [Probe
     cases.map(([p, want]) => `${p.from} → ${p.to} ${p.port}: ${want}`),
   );
 }
+
+/** The seed's policy, seen from the client: the web ports open, SSH only from the admin, CouchDB only from the peer. */
+export function seedPolicyCases(to: string, c: typeof CLIENT4 | typeof CLIENT6): [Probe, Outcome][] {
+  return [
+    [{ to, port: 80, from: c.stranger }, 'open'],
+    [{ to, port: 443, from: c.stranger }, 'open'],
+    [{ to, port: 22, from: c.admin }, 'open'],
+    [{ to, port: 22, from: c.stranger }, 'dropped'],
+    [{ to, port: 6984, from: c.peer }, 'open'],
+    [{ to, port: 6984, from: c.admin }, 'dropped'],
+    [{ to, port: 9000, from: c.admin }, 'dropped'],
+  ];
+}
+
+/**
+ * Reads a `--json` lockstep run's events and kills it with SIGKILL the moment an action whose
+ * title matches is done (the rollback must then work without it). Asserts it was so killed.
+ */
+export async function killAfterAction(child: ReturnType<NetnsPair['exec']>, title: RegExp): Promise<void> {
+  let killed = false;
+  let pending = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    pending += d.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (killed || !line.includes('"type":"action-done"')) continue;
+      if (title.test((JSON.parse(line) as { title: string }).title)) killed = child.kill('SIGKILL');
+    }
+  });
+  const result = await child;
+  assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stdout)}\n${String(result.stderr)}`);
+}

@@ -2,20 +2,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, test } from 'node:test';
-import { snapshot, tempRoot } from '../helpers.js';
-import { cleanup, KEY, startApp, testFlow } from './harness.js';
+import { test } from 'node:test';
+import { snapshot } from '../helpers.js';
+import { tempRootsPerTest, KEY, startApp, testFlow } from './harness.js';
 
-const roots: Array<() => Promise<void>> = [];
-async function root(): Promise<string> {
-  const t = await tempRoot('lockstep-ui-');
-  roots.push(t.cleanup);
-  return t.root;
-}
-afterEach(async () => {
-  cleanup();
-  for (const c of roots.splice(0)) await c();
-});
+const root = tempRootsPerTest();
 
 test('the preview shows each command and a coloured-by-sign diff of a replaced file; n changes nothing', async () => {
   const dir = await root();

@@ -1,6 +1,8 @@
 // Shared by the TUI tests: the real App on a real Session under a temporary root, driven
 // through ink-testing-library's stdin, read back with colour stripped.
 import { cleanup, render } from 'ink-testing-library';
+import { afterEach } from 'node:test';
+import { tempRoot } from '../helpers.js';
 import type { Action } from '../../src/core/actions.js';
 import { PresetAnswers, type FlagValue } from '../../src/core/answers.js';
 import type { Check } from '../../src/core/events.js';
@@ -99,3 +101,17 @@ export async function focusOn(app: ReturnType<typeof startApp>, flows: readonly 
 }
 
 export { cleanup };
+
+/** Fresh temporary roots for a test file's tests; after each test the app is unmounted and they are removed. */
+export function tempRootsPerTest(): () => Promise<string> {
+  const roots: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    cleanup();
+    for (const c of roots.splice(0)) await c();
+  });
+  return async () => {
+    const t = await tempRoot('lockstep-ui-');
+    roots.push(t.cleanup);
+    return t.root;
+  };
+}

@@ -3,22 +3,13 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { FLOWS } from '../../src/flows/index.js';
-import { snapshot, tempRoot } from '../helpers.js';
-import { cleanup, focusOn, KEY, startApp, testFlow } from './harness.js';
+import { snapshot } from '../helpers.js';
+import { tempRootsPerTest, focusOn, KEY, startApp, testFlow } from './harness.js';
 
 const selfSigned = FLOWS.find((f) => f.step.id === 'cert self-signed')!;
-const roots: Array<() => Promise<void>> = [];
-async function root(): Promise<string> {
-  const t = await tempRoot('lockstep-ui-');
-  roots.push(t.cleanup);
-  return t.root;
-}
-afterEach(async () => {
-  cleanup();
-  for (const c of roots.splice(0)) await c();
-});
+const root = tempRootsPerTest();
 
 test('home menu: arrow keys and j/k move, Enter starts the chosen flow', async () => {
   const other = testFlow('menu pick', [{ kind: 'mkdir', title: 'Make /picked', path: '/picked', mode: 0o755 }]);
