@@ -67,7 +67,13 @@ export function checkAddressList(text: string): string | undefined {
   return undefined;
 }
 
-export const isAnywhere = (sources: readonly string[]): boolean => sources.length === 0 || sources.some((s) => ANY.has(s));
+/**
+ * Open to anyone only when both families are: "192.0.2.0/24,::/0" keeps IPv4 to the range and
+ * opens IPv6 to all, and "0.0.0.0/0" alone leaves IPv6 closed.
+ */
+export const isAnywhere = (sources: readonly string[]): boolean => sources.length === 0 || [...ANY].every((a) => sources.includes(a));
+
+const sourceText = (s: string): string => (s === '0.0.0.0/0' ? 'any IPv4 address' : s === '::/0' ? 'any IPv6 address' : s);
 
 export interface PolicyInput {
   readonly sshFrom: readonly string[];
@@ -109,7 +115,7 @@ export function buildPolicy(input: PolicyInput): Policy {
 export function policyTable(policy: Policy): string[] {
   const rows = [
     ['port', 'open to', 'why'],
-    ...policy.rules.map((r) => [`${r.port}/${r.proto}`, r.sources.length === 0 ? 'anyone (IPv4 and IPv6)' : r.sources.join(', '), r.why]),
+    ...policy.rules.map((r) => [`${r.port}/${r.proto}`, r.sources.length === 0 ? 'anyone (IPv4 and IPv6)' : r.sources.map(sourceText).join(', '), r.why]),
     ['other', 'nobody (dropped)', 'inbound default: drop; loopback, replies and ICMP errors/ping stay allowed'],
   ];
   const w0 = Math.max(...rows.map((r) => r[0]!.length));
@@ -119,11 +125,13 @@ export function policyTable(policy: Policy): string[] {
 }
 
 /** A BlockList (node's CIDR matcher) of the given addresses and ranges. */
-function matcher(sources: readonly string[]): BlockList {
+/** Sources of one family only: node's BlockList matches an IPv4 address against IPv6 ranges (as ::ffff:a.b.c.d), so ::/0 would let every IPv4 client in. */
+function matcher(sources: readonly string[], only: 'ipv4' | 'ipv6'): BlockList {
   const list = new BlockList();
   for (const s of sources) {
     const [addr, prefix] = s.split('/');
     const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (family !== only) continue;
     if (prefix === undefined) list.addAddress(addr!, family);
     else list.addSubnet(addr!, Number(prefix), family);
   }
@@ -135,7 +143,7 @@ export function allows(policy: Policy, address: string, port: number): boolean {
   const mapped = /^::ffff:([0-9.]+)$/i.exec(address);
   const addr = mapped ? mapped[1]! : address;
   const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-  return policy.rules.some((r) => r.port === port && r.proto === 'tcp' && (r.sources.length === 0 || matcher(r.sources).check(addr, family)));
+  return policy.rules.some((r) => r.port === port && r.proto === 'tcp' && (r.sources.length === 0 || matcher(r.sources, family).check(addr, family)));
 }
 
 export interface SshClient {

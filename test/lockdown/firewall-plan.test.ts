@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { UserError } from '../../src/core/errors.js';
 import { firewallStep, type FirewallFacts } from '../../src/firewall/firewall-step.js';
 import { nftRuleset } from '../../src/firewall/nft-ruleset.js';
-import { allows, buildPolicy, parseAllow, parseSshConnection, parseSsListeners, wouldClose } from '../../src/firewall/policy.js';
+import { allows, buildPolicy, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose } from '../../src/firewall/policy.js';
 
 const SS = `LISTEN 0      4096   127.0.0.53%lo:53    0.0.0.0:*
 LISTEN 0      128          0.0.0.0:22    0.0.0.0:*
@@ -47,6 +47,22 @@ test('ruleset: one table inet, input policy drop, per-family source sets, ICMPv6
   assert.match(text, /nd-neighbor-solicit/);
   assert.doesNotMatch(text, /6984/);
   assert.match(nftRuleset(buildPolicy({ sshFrom: ['0.0.0.0/0', '::/0'], replicationPeers: [], allow: [] })), /^\t\ttcp dport 22 accept/m);
+});
+
+test('a range for one family and "any" for the other keeps the range: "192.0.2.0/24,::/0" is not anyone', () => {
+  const mixed = buildPolicy({ sshFrom: ['192.0.2.0/24', '::/0'], replicationPeers: [], allow: [] });
+  const text = nftRuleset(mixed);
+  assert.match(text, /ip saddr \{ 192\.0\.2\.0\/24 \} tcp dport 22 accept/);
+  assert.match(text, /ip6 saddr \{ ::\/0 \} tcp dport 22 accept/);
+  assert.doesNotMatch(text, /^\t\ttcp dport 22 accept/m);
+  assert.equal(allows(mixed, '198.51.100.7', 22), false);
+  assert.equal(allows(mixed, '192.0.2.9', 22), true);
+  assert.equal(allows(mixed, '2001:db8::1', 22), true);
+  assert.match(policyTable(mixed).join('\n'), /22\/tcp\s+— 192\.0\.2\.0\/24, any IPv6 address/);
+  // IPv4 "anywhere" alone opens SSH to IPv4 only.
+  const v4only = buildPolicy({ sshFrom: ['0.0.0.0/0'], replicationPeers: [], allow: [] });
+  assert.equal(allows(v4only, '2001:db8::1', 22), false);
+  assert.equal(allows(v4only, '203.0.113.1', 22), true);
 });
 
 test('--allow parsing and conflicts', () => {
