@@ -10,7 +10,7 @@ export function optionsFor(q: Question): Option | Option[] {
   const flag = flagOf(q);
   const d = typeof q.default === 'function' ? undefined : defaultOf(q, {});
   const extra = [
-    q.help,
+    typeof q.help === 'string' ? q.help : undefined,
     d !== undefined ? `default: ${Array.isArray(d) ? d.join(',') : String(d)}` : undefined,
     q.kind === 'select' ? `one of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
     q.kind === 'integer' ? `${q.min} to ${q.max}` : undefined,

@@ -34,19 +34,29 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
-  return new Session({ root: g.root, source: new PresetAnswers(flags, file), dryRun: g.dryRun === true, yes: g.yes === true });
+  const section = (id: string): PresetAnswers => {
+    const part = file[id];
+    return new PresetAnswers(new Map(), part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as Record<string, unknown>) : {}, process.env, id);
+  };
+  return new Session({ root: g.root, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
   if (g.log !== undefined) {
     const logFd = fs.openSync(g.log, 'a', 0o600);
-    session.bus.subscribe((e) => fs.writeSync(logFd, `${new Date().toISOString()} ${eventLines(e).join('\n')}\n`));
+    session.bus.subscribe((e) => {
+      const lines = eventLines(e);
+      if (lines.length > 0) fs.writeSync(logFd, `${new Date().toISOString()} ${lines.join('\n')}\n`);
+    });
   }
   if (frontEnd === 'json') {
     session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
   } else if (frontEnd !== 'ink') {
     const c = palette(colorWanted(process.stdout));
-    session.bus.subscribe((e) => process.stdout.write(`${eventLines(e, c).join('\n')}\n`));
+    session.bus.subscribe((e) => {
+      const lines = eventLines(e, c);
+      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    });
   }
 }
 

@@ -22,7 +22,9 @@ export interface AnswerSource {
   lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined>;
 }
 
-export const answersFileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
+const answerSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+/** Answers by question id; an object holds one step's answers in a sequence (`"firewall": {...}` for lockstep onboard). */
+export const answersFileSchema = z.record(z.string(), z.union([answerSchema, z.record(z.string(), answerSchema)]));
 
 export async function loadAnswersFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
@@ -80,10 +82,13 @@ export class PresetAnswers implements AnswerSource {
     private readonly flags: ReadonlyMap<string, FlagValue>,
     private readonly file: Readonly<Record<string, unknown>> = {},
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The answers-file section these answers come from ("firewall"), for messages. */
+    private readonly section?: string,
   ) {}
 
   async lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined> {
-    const where = `${flagOf(q)} / "${fileKey(q)}"`;
+    const key = this.section === undefined ? fileKey(q) : `${this.section}.${fileKey(q)}`;
+    const where = this.section === undefined ? `${flagOf(q)} / "${key}"` : `answers file key "${key}"`;
     if (q.kind === 'secret') {
       const path = this.flags.get(q.id) ?? this.file[fileKey(q)];
       const value =
@@ -97,7 +102,7 @@ export class PresetAnswers implements AnswerSource {
     const raw = this.file[fileKey(q)];
     const typed = kindSchema[q.kind].safeParse(raw);
     if (!typed.success) {
-      throw new UserError(`Answers file key "${fileKey(q)}" has the wrong type: ${typed.error.issues[0]?.message ?? 'invalid'}.`);
+      throw new UserError(`Answers file key "${key}" has the wrong type: ${typed.error.issues[0]?.message ?? 'invalid'}.`);
     }
     return this.fromText(q, raw as FlagValue, answers, where);
   }

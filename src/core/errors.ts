@@ -53,6 +53,14 @@ export class AbortedError extends Error {
   }
 }
 
+/** The operator said no to a plan: nothing was changed (a sequence goes on with its next stage). */
+export class DeclinedError extends AbortedError {
+  constructor() {
+    super('Nothing was changed: the plan was not confirmed.');
+    this.name = 'DeclinedError';
+  }
+}
+
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UserError) return 2;
   return 1;

@@ -1,6 +1,7 @@
 // The one event stream every front end subscribes to (Ink, plain, JSON) and the run log records.
 import type { ActionPreview } from './describe.js';
 import type { SecretStore } from './secrets.js';
+import type { StageSummary } from './sequence.js';
 
 export interface Check {
   readonly name: string;
@@ -10,6 +11,10 @@ export interface Check {
 }
 
 export type LockstepEvent =
+  /** Several steps in a row (onboard): the list, then each stage's fate, then the list again. */
+  | { readonly type: 'sequence-start'; readonly title: string; readonly stages: readonly Omit<StageSummary, 'status'>[] }
+  | ({ readonly type: 'stage'; readonly index: number; readonly total: number } & StageSummary)
+  | { readonly type: 'sequence-done'; readonly title: string; readonly stages: readonly StageSummary[]; readonly next?: string }
   | { readonly type: 'step-start'; readonly step: string; readonly title: string }
   | { readonly type: 'info'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string }

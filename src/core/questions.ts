@@ -16,8 +16,8 @@ interface Base<K extends string, V> {
   readonly id: string;
   /** The question as a person reads it. */
   readonly message: string;
-  /** One or two lines of why it matters, shown under the question and in --help. */
-  readonly help?: string;
+  /** One or two lines of why it matters, shown under the question and in --help (when it is text, not drawn from earlier answers). */
+  readonly help?: string | ((answers: Answers) => string | undefined);
   /** A value, or one computed from earlier answers and the step's facts (an existing config, say). */
   readonly default?: V | ((answers: Answers, facts: unknown) => V | undefined);
   /** Asked only when this returns true (facts are the step's reading of the machine so far). */
@@ -75,6 +75,10 @@ export function flagOf(q: Question): string {
 
 export function envOf(q: SecretQuestion): string {
   return `LOCKSTEP_${q.id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+export function helpOf(q: Question, answers: Answers): string | undefined {
+  return typeof q.help === 'function' ? q.help(answers) : q.help;
 }
 
 export function defaultOf(q: Question, answers: Answers, facts?: unknown): AnswerValue | undefined {

@@ -2,7 +2,7 @@
 import type { Action } from './actions.js';
 import type { AnswerSource } from './answers.js';
 import { describe, type ActionPreview } from './describe.js';
-import { AbortedError, UserError } from './errors.js';
+import { AbortedError, DeclinedError, UserError } from './errors.js';
 import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
 export interface RunOutcome {
   readonly ok: boolean;
   readonly checks: readonly Check[];
+  /** What the step was answered (secrets as the mask): later stages of a sequence draw on it. */
+  readonly answers?: Answers;
 }
 
 export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answers> {
@@ -123,14 +125,16 @@ async function applyAndVerify(
   resumed?: RunRecord,
 ): Promise<RunOutcome> {
   const { bus, sys } = opts;
+  // An advisory step's answer is its summary: an empty plan would only say "0 actions".
+  if (step.advisory === true && plan.length === 0) {
+    // Advice is the same in a dry run: it changes nothing either way.
+    bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
+    return { ok: true, checks: [], answers };
+  }
   bus.emit({ type: 'plan', step: step.id, actions: previewPlan(plan, sys, await currentContents(plan, sys)) });
   if (opts.dryRun) {
     bus.emit({ type: 'step-done', step: step.id, summary: ['Dry run: nothing was changed.'], dryRun: true });
-    return { ok: true, checks: [] };
-  }
-  if (step.advisory === true && plan.length === 0) {
-    bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
-    return { ok: true, checks: [] };
+    return { ok: true, checks: [], answers };
   }
   if (!opts.yes) {
     if (!opts.prompter.interactive) {
@@ -139,7 +143,7 @@ async function applyAndVerify(
         'Review the plan above, then run again with --yes to apply it (or --dry-run to only preview it).',
       );
     }
-    if (!(await opts.prompter.confirmApply(step.title))) throw new AbortedError('Nothing was changed: the plan was not confirmed.');
+    if (!(await opts.prompter.confirmApply(step.title))) throw new DeclinedError();
   }
 
   const journal = await Journal.open(sys, opts.secrets, resumed?.run ?? newRunId());
@@ -170,7 +174,7 @@ async function applyAndVerify(
     await journal.write({ t: 'run-end', status: ok ? 'done' : 'failed' });
     if (ok) bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
     else bus.emit({ type: 'step-failed', step: step.id, message: 'The result did not pass verification (see the checks above).' });
-    return { ok, checks };
+    return { ok, checks, answers };
   } finally {
     await journal.close();
   }

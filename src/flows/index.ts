@@ -1,5 +1,6 @@
-// What lockstep can do today, in the order the home menu offers it. Later flows (CA, lockdown,
-// renewal) add their steps here.
+// What lockstep can do today, in the order the home menu offers it. A flow is one step, or a
+// sequence of steps whose first stage is the command's own step (its flags).
+import type { Sequence } from '../core/sequence.js';
 import type { Step } from '../core/step.js';
 import { caDistributeStep } from '../ca/ca-distribute.js';
 import { caInitStep } from '../ca/ca-init.js';
@@ -16,27 +17,40 @@ import { sshStep } from '../ssh/ssh-step.js';
 import { updatesStep } from '../updates/updates-step.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 import { certChooseStep } from '../tls/cert-choose.js';
+import { certSequence } from './cert-flow.js';
+import { firewallSequence } from './firewall-flow.js';
+import { onboardSequence, onboardStep } from './onboard.js';
 
 export interface Flow {
   /** The command path, e.g. "cert self-signed". */
   readonly command: string;
   readonly title: string;
   readonly description: string;
+  /** The command's own step: its questions are the command's flags. */
   readonly step: Step;
+  /** When set, the command runs these stages (the first is `step`). */
+  readonly sequence?: Sequence;
 }
 
-const flow = <F>(step: Step<F>): Flow => ({ command: step.id, title: step.title, description: step.description, step: step as unknown as Step });
+const flow = <F>(step: Step<F>, sequence?: Sequence): Flow => ({
+  command: step.id,
+  title: step.title,
+  description: step.description,
+  step: step as unknown as Step,
+  ...(sequence !== undefined ? { sequence } : {}),
+});
 
 export const FLOWS: readonly Flow[] = [
+  flow(onboardStep, onboardSequence),
   flow(caInitStep),
   flow(caSignStep),
   flow(caRevokeStep),
   flow(caCrlStep),
   flow(caDistributeStep),
   // Before the cert subcommands: the one-word "cert" command leads their group.
-  flow(certChooseStep),
+  flow(certChooseStep, certSequence),
   flow(selfSignedStep),
-  flow(firewallStep),
+  flow(firewallStep, firewallSequence),
   flow(firewallConfirmStep),
   flow(sshStep),
   flow(updatesStep),

@@ -1,10 +1,11 @@
 // Everything one invocation shares between the engine and whichever front end is in use.
-import type { AnswerSource } from '../core/answers.js';
+import { PresetAnswers, type AnswerSource } from '../core/answers.js';
 import { EventBus } from '../core/events.js';
 import { lastUnfinishedRun } from '../core/journal.js';
 import { UserError } from '../core/errors.js';
 import type { Prompter } from '../core/prompter.js';
 import { resumeRun, runStep, type RunOutcome } from '../core/runner.js';
+import { runSequence } from '../core/sequence-runner.js';
 import { SecretStore } from '../core/secrets.js';
 import { System } from '../core/system.js';
 import { stepById, type Flow } from './index.js';
@@ -12,6 +13,8 @@ import { stepById, type Flow } from './index.js';
 export interface SessionOptions {
   readonly root: string;
   readonly source: AnswerSource;
+  /** The answers file's object under a stage id (`lockstep onboard`); none by default. */
+  readonly section?: (stageId: string) => AnswerSource;
   readonly dryRun: boolean;
   readonly yes: boolean;
 }
@@ -44,7 +47,9 @@ export class Session {
   }
 
   run(flow: Flow, prompter: Prompter): Promise<RunOutcome> {
-    return runStep(flow.step, flow.command, this.runOptions(prompter));
+    if (flow.sequence === undefined) return runStep(flow.step, flow.command, this.runOptions(prompter));
+    const none = new PresetAnswers(new Map());
+    return runSequence(flow.sequence, flow.title, this.runOptions(prompter), { flat: this.options.source, section: this.options.section ?? (() => none) });
   }
 
   async resume(prompter: Prompter, runId?: string): Promise<RunOutcome> {

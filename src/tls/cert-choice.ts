@@ -19,13 +19,9 @@ export interface Recommendation {
 }
 
 export const CERT_OPTIONS: readonly string[] = [
-  "Let's Encrypt — free and automatic, renewed by lockstep renew. Needs a public DNS name: the CA checks",
-  '  a token over HTTP on port 80 (HTTP-01) or a TXT record in your DNS (DNS-01, also for hosts not',
-  '  reachable from the Internet).                                  lockstep cert letsencrypt',
-  'Purchased — a vendor such as DigiCert or Sectigo signs a CSR you make here; for organisations whose',
-  '  policy requires it. Renewal means ordering again.              lockstep cert purchased, then cert install',
-  'Self-signed / private CA — for internal hosts: no outside party, but every client must trust your',
-  '  root certificate (lockstep ca distribute).                     lockstep ca sign, or cert self-signed',
+  "Let's Encrypt — free and automatic, renewed by lockstep renew. Needs a public DNS name: the CA checks a token over HTTP on port 80 (HTTP-01) or a TXT record in your DNS (DNS-01, also for hosts not reachable from the Internet). Command: lockstep cert letsencrypt.",
+  'Purchased — a vendor such as DigiCert or Sectigo signs a CSR you make here; for organisations whose policy requires it. Renewal means ordering again. Commands: lockstep cert purchased, then lockstep cert install.',
+  'Self-signed / private CA — for internal hosts: no outside party, but every client must trust your root certificate (lockstep ca distribute). Commands: lockstep ca sign, or lockstep cert self-signed.',
 ];
 
 export function recommend(i: ChoiceInput): Recommendation | undefined {

@@ -7,11 +7,11 @@ import type { Step } from '../core/step.js';
 import { CERT_OPTIONS, recommend, type ChoiceInput } from './cert-choice.js';
 
 export const METHODS = [
-  { value: 'letsencrypt', label: "Let's Encrypt, HTTP-01", command: 'lockstep cert letsencrypt --domain NAME --email ADDRESS --agree-tos' },
-  { value: 'letsencrypt-dns', label: "Let's Encrypt, DNS-01", command: 'lockstep cert letsencrypt --challenge dns-01 --domain NAME --email ADDRESS --agree-tos [--dns-hook CMD]' },
-  { value: 'purchased', label: 'Purchased from a vendor', command: 'lockstep cert purchased --domain NAME --org ORG --country CC, then lockstep cert install --domain NAME --cert THEIR-FILE' },
-  { value: 'private-ca', label: 'Your private CA', command: 'lockstep ca sign --host NAME (after lockstep ca init), then lockstep ca distribute for the clients' },
-  { value: 'self-signed', label: 'Self-signed', command: 'lockstep cert self-signed --host NAME' },
+  { value: 'letsencrypt', label: "Let's Encrypt, HTTP-01", hint: 'free, renewed automatically; the CA fetches a token from this server on port 80', command: 'lockstep cert letsencrypt --domain NAME --email ADDRESS --agree-tos' },
+  { value: 'letsencrypt-dns', label: "Let's Encrypt, DNS-01", hint: 'free, renewed automatically; a TXT record in your DNS proves the name, no port 80 needed', command: 'lockstep cert letsencrypt --challenge dns-01 --domain NAME --email ADDRESS --agree-tos [--dns-hook CMD]' },
+  { value: 'purchased', label: 'Purchased from a vendor', hint: 'DigiCert, Sectigo and the like sign a CSR made here; renewing means ordering again', command: 'lockstep cert purchased --domain NAME --org ORG --country CC, then lockstep cert install --domain NAME --cert THEIR-FILE' },
+  { value: 'private-ca', label: 'Your private CA', hint: 'your own root signs it; every client must trust that root (lockstep ca distribute)', command: 'lockstep ca sign --host NAME (after lockstep ca init), then lockstep ca distribute for the clients' },
+  { value: 'self-signed', label: 'Self-signed', hint: 'no CA at all; every client must trust this one certificate', command: 'lockstep cert self-signed --host NAME' },
 ] as const;
 
 const inputOf = (a: Answers): ChoiceInput => ({
@@ -38,7 +38,8 @@ export const certChooseQuestions: readonly Question[] = [
     kind: 'select',
     id: 'method',
     message: 'How will you get the certificate? (the recommended way is preselected)',
-    choices: METHODS.map((m) => ({ value: m.value, label: m.label })),
+    help: (a) => recommendationLine(a),
+    choices: METHODS.map((m) => ({ value: m.value, label: m.label, hint: m.hint })),
     default: (a) => recommendedMethod(a),
   },
 ];

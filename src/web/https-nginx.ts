@@ -19,6 +19,8 @@ export interface HttpsNginxFacts {
   /** The --root the plan runs under: nginx opens real paths, so the site file names those. */
   readonly root: string;
   readonly missing: readonly string[];
+  /** fullchain.pem, or cert.pem for a certificate without a chain (self-signed). */
+  readonly fullchain: string;
   readonly ocspUrl: boolean;
   readonly currentSite?: string;
   /** The renewal record of the certificate, when it is one lockstep manages. */
@@ -35,7 +37,7 @@ export const httpsNginxQuestions: readonly Question[] = [
   {
     kind: 'path',
     id: 'certDir',
-    message: 'Folder holding fullchain.pem, privkey.pem and chain.pem',
+    message: 'Folder holding the certificate (fullchain.pem, or cert.pem when it has no chain) and privkey.pem',
     default: (a) => liveDir(domainsOf(a)[0] ?? 'domain'),
   },
   { kind: 'path', id: 'siteFile', message: 'nginx site file to write', default: (a) => `/etc/nginx/conf.d/lockstep-${domainsOf(a)[0] ?? 'site'}.conf` },
@@ -73,10 +75,7 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
 
   async facts(answers: Answers, sys: System): Promise<HttpsNginxFacts> {
     const dir = certDirOf(answers);
-    const missing: string[] = [];
-    for (const f of ['fullchain.pem', 'privkey.pem', 'chain.pem']) if ((await sys.stat(path.join(dir, f))) === undefined) missing.push(path.join(dir, f));
-    const nginxConf = (answers.nginxConf as string | undefined) ?? '/etc/nginx/nginx.conf';
-    if (answers.nginxConf !== undefined && (await sys.stat(nginxConf)) === undefined) missing.push(nginxConf);
+    const has = async (f: string): Promise<boolean> => (await sys.stat(path.join(dir, f))) !== undefined;
     let ocspUrl = false;
     const certPem = await sys.readText(path.join(dir, 'cert.pem'));
     try {
@@ -84,12 +83,22 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     } catch {
       // an unreadable certificate is nginx -t's to report, with its own words
     }
+    // A self-signed certificate has no chain: its cert.pem is the whole chain. chain.pem is
+    // only read for OCSP stapling.
+    const fullchain = (await has('fullchain.pem')) ? 'fullchain.pem' : certPem !== undefined ? 'cert.pem' : undefined;
+    const missing: string[] = [];
+    if (fullchain === undefined) missing.push(path.join(dir, 'fullchain.pem'));
+    if (!(await has('privkey.pem'))) missing.push(path.join(dir, 'privkey.pem'));
+    if (ocspUrl && !(await has('chain.pem'))) missing.push(path.join(dir, 'chain.pem'));
+    const nginxConf = (answers.nginxConf as string | undefined) ?? '/etc/nginx/nginx.conf';
+    if (answers.nginxConf !== undefined && (await sys.stat(nginxConf)) === undefined) missing.push(nginxConf);
     const currentSite = domainsOf(answers).length > 0 ? await sys.readText(siteFileOf(answers)) : undefined;
     const live = /^\/etc\/lockstep\/live\/([^/]+)\/?$/.exec(dir)?.[1];
     const renewalText = live === undefined ? undefined : await sys.readText(renewalFile(live));
     return {
       root: sys.root,
       missing,
+      fullchain: fullchain ?? 'fullchain.pem',
       ocspUrl,
       ...(currentSite !== undefined ? { currentSite } : {}),
       ...(live !== undefined && renewalText !== undefined ? { renewal: { path: renewalFile(live), text: renewalText } } : {}),
@@ -105,7 +114,7 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     const dir = certDirOf(answers);
     const content = nginxSite({
       names: domainsOf(answers),
-      fullchain: real(path.join(dir, 'fullchain.pem')),
+      fullchain: real(path.join(dir, facts.fullchain)),
       privkey: real(path.join(dir, 'privkey.pem')),
       chain: real(path.join(dir, 'chain.pem')),
       documentRoot: real(String(answers.documentRoot)),

@@ -1,6 +1,11 @@
 // `lockstep cert` in the TUI and from the home menu ("Application certificate"): the questions,
-// the recommendation preselected, its reason and the exact next command; nothing to confirm.
+// the recommendation preselected, its reason and the exact next command; nothing to confirm for
+// the advice. Then it offers to go on with the way chosen: its questions, plan and checks, and
+// the HTTPS site after it.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { FLOWS } from '../../src/flows/index.js';
 import { tempRoot } from '../helpers.js';
@@ -49,5 +54,45 @@ test('lockstep cert: an internal site, and a different pick than the recommendat
   const end = await app.waitFor('Next: lockstep cert self-signed');
   assert.match(end, /Recommended: Your private CA, because the site is internal/);
   assert.match(end, /You chose Self-signed instead\./);
+  await app.waitFor('Get the certificate now (Self-signed)?');
+  app.press('n');
+  const last = await app.waitFor('Application certificate: what was done');
+  assert.match(last, /- Self-signed certificate: not applied \(you chose not to\)/);
+  assert.match(last, /- HTTPS only with nginx: skipped \(no certificate was made in this run\)/);
   assert.equal(await app.exited, 0);
+});
+
+test('lockstep cert goes on: the self-signed step asked, previewed, applied and checked in the same TUI run', async () => {
+  const { root, cleanup: done } = await tempRoot('lockstep-ui-cert-');
+  roots.push(done);
+  const cert = FLOWS.find((f) => f.command === 'cert')!;
+  const app = startApp({ root, flows: FLOWS, start: cert });
+  await app.waitFor('Does the site have a public DNS name');
+  app.press('n');
+  await app.waitFor('require a certificate from a commercial CA?');
+  app.press('n');
+  await app.waitFor('How will you get the certificate?');
+  app.press(KEY.down, KEY.enter);
+  const gate = await app.waitFor('Get the certificate now (Self-signed)?');
+  assert.match(gate, /▸ Certificate {2}· HTTPS/, 'the certificate part is under way in the progress bar');
+  app.press('y');
+  await app.waitFor('Host names the certificate is for');
+  app.stdin.write('intranet.example.org\r');
+  // Key type, days, folder and passphrase keep their defaults.
+  for (const q of ['Key type', 'Valid for how many days', 'Folder for privkey.pem', 'Passphrase for the private key']) {
+    await app.waitFor(q);
+    app.press(KEY.enter);
+  }
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+  const served = await app.waitFor('Serve it with nginx now, HTTPS only, with HTTP redirected?');
+  assert.match(served, /✓ the private key matches the certificate|key matches/i);
+  app.press('n');
+  const last = await app.waitFor('Application certificate: what was done');
+  assert.match(last, /✓ Self-signed certificate/);
+  assert.match(last, /- HTTPS only with nginx: not applied \(you chose not to\)/);
+  assert.equal(await app.exited, 0);
+  const pem = await fs.readFile(path.join(root, 'etc/ssl/lockstep/intranet.example.org/cert.pem'), 'utf8');
+  assert.equal(new X509Certificate(pem).subject, 'CN=intranet.example.org');
+  assert.equal((await fs.stat(path.join(root, 'etc/ssl/lockstep/intranet.example.org/privkey.pem'))).mode & 0o777, 0o600);
 });

@@ -4,16 +4,28 @@ import { useEffect, useState } from 'react';
 import { Styled, type Tone } from './Styled.js';
 import { wrapWords } from './wrap-words.js';
 
+// One resize listener per output stream, however many paragraphs are on screen (a listener
+// each went past Node's limit of 10 and printed a warning into the TUI).
+const watchers = new WeakMap<NodeJS.WriteStream, Set<() => void>>();
+
+function onResize(stdout: NodeJS.WriteStream, callback: () => void): () => void {
+  let set = watchers.get(stdout);
+  if (set === undefined) {
+    const fresh = new Set<() => void>();
+    watchers.set(stdout, fresh);
+    stdout.on('resize', () => {
+      for (const f of fresh) f();
+    });
+    set = fresh;
+  }
+  set.add(callback);
+  return () => set.delete(callback);
+}
+
 function useColumns(): number {
   const { stdout } = useStdout();
   const [columns, setColumns] = useState(stdout.columns || 80);
-  useEffect(() => {
-    const onResize = (): void => setColumns(stdout.columns || 80);
-    stdout.on('resize', onResize);
-    return () => {
-      stdout.off('resize', onResize);
-    };
-  }, [stdout]);
+  useEffect(() => onResize(stdout, () => setColumns(stdout.columns || 80)), [stdout]);
   return columns;
 }
 

@@ -2,7 +2,7 @@
 // with the last answer, and how to answer.
 import { Box, Text } from 'ink';
 import type { AskContext } from '../../core/prompter.js';
-import type { Question } from '../../core/questions.js';
+import { helpOf, type Question } from '../../core/questions.js';
 import { showValue } from './answer-check.js';
 import { ChoiceList } from './ChoiceList.js';
 import { LineInput } from './LineInput.js';
@@ -44,6 +44,7 @@ export function QuestionPrompt({ state, question: q, ctx }: { readonly state: Pr
   const again = q.kind === 'secret' && state.firstSecret !== undefined;
   const message = again ? `${q.message.replace(/\s*\([^)]*\)\s*$/, '')}, once more to be sure` : q.message;
   const hint = howToAnswer(q, ctx, again);
+  const help = helpOf(q, ctx.answers);
   return (
     <Box flexDirection="column">
       <Text>
@@ -51,9 +52,9 @@ export function QuestionPrompt({ state, question: q, ctx }: { readonly state: Pr
         <Styled bold>{message}</Styled>
         {q.kind === 'confirm' && <Styled tone="muted">{yesNo(ctx.defaultValue)}</Styled>}
       </Text>
-      {q.help && !again && (
+      {help !== undefined && !again && (
         <Box paddingLeft={2}>
-          <Prose text={q.help} inset={2} tone="muted" />
+          <Prose text={help} inset={2} tone="muted" />
         </Box>
       )}
       <Box flexDirection="column" marginTop={1}>

@@ -7,6 +7,7 @@ import { Header } from './Header.js';
 import { Prose } from './Prose.js';
 import { QuestionPrompt } from './QuestionPrompt.js';
 import { ResultView } from './ResultView.js';
+import { SequenceBar } from './SequenceBar.js';
 import { Styled } from './Styled.js';
 import type { WizardState } from './use-wizard-state.js';
 
@@ -42,6 +43,7 @@ export function RunScreen({ state }: { readonly state: WizardState }) {
   const hint = footer(state);
   return (
     <Box flexDirection="column">
+      {state.sequence && <SequenceBar title={state.sequence.title} stages={state.sequence.stages} />}
       <Header title={state.title} phase={state.phase} stopped={state.result !== undefined && !state.result.ok} dryRun={state.dryRun === true} />
       <Box flexDirection="column" marginTop={1}>
         <Body state={state} />

@@ -3,6 +3,7 @@
 import { Box, Static, Text } from 'ink';
 import { PlanPreview } from './PlanPreview.js';
 import { Prose } from './Prose.js';
+import { stageLine } from '../text/format.js';
 import { Styled } from './Styled.js';
 import type { TranscriptItem } from './use-wizard-state.js';
 
@@ -50,6 +51,20 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
               <Prose text={`${c.name} — ${c.evidence}`} inset={4} />
             </Box>
           ))}
+        </Box>
+      );
+    case 'stage':
+      return <Prose text={stageLine(item.stage)} inset={2} tone="muted" />;
+    case 'stages':
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Styled bold>{`${item.title}: what was done`}</Styled>
+          {item.stages.map((s, i) => (
+            <Box key={i} paddingLeft={2}>
+              <Prose text={stageLine(s)} inset={4} tone={s.status === 'failed' ? 'bad' : s.status === 'done' ? 'plain' : 'muted'} />
+            </Box>
+          ))}
+          {item.next !== undefined && <Prose text={`To go on: ${item.next}`} />}
         </Box>
       );
     case 'summary':

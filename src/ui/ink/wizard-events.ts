@@ -10,8 +10,23 @@ export function append(state: WizardState, entry: TranscriptEntry): WizardState 
 export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
   const apply = state.apply;
   switch (e.type) {
-    case 'step-start':
-      return append({ ...state, title: e.title, phase: 'questions' }, { kind: 'heading', title: e.title });
+    case 'sequence-start':
+      return { ...state, sequence: { title: e.title, stages: e.stages.map((s) => ({ ...s, status: 'not-run' })) } };
+    case 'stage': {
+      if (state.sequence === undefined) return state;
+      const { type: _t, index: _i, total: _n, ...summary } = e;
+      const stages = state.sequence.stages.map((s, i) => (i === e.index ? summary : s));
+      const next = { ...state, sequence: { ...state.sequence, stages } };
+      const shown = e.status === 'skipped' || e.status === 'declined';
+      return shown ? append(next, { kind: 'stage', stage: stages[e.index]! }) : next;
+    }
+    case 'sequence-done':
+      return append({ ...state, sequence: { title: e.title, stages: e.stages } }, { kind: 'stages', title: e.title, stages: e.stages, ...(e.next !== undefined ? { next: e.next } : {}) });
+    case 'step-start': {
+      // Each stage of a sequence starts clean: no progress or failure of the one before.
+      const { apply: _a, failedMessage: _f, failureOutput: _o, ...rest } = state;
+      return append({ ...rest, title: e.title, phase: 'questions' }, { kind: 'heading', title: e.title });
+    }
     case 'info':
     case 'warning':
       return append(state, { kind: 'note', level: e.type, message: e.message });

@@ -18,7 +18,7 @@ export const emit = (state: WizardState, effect: Effect): WizardState => ({ ...s
 
 /** The run screen, fresh, for a run about to start. */
 export function startRun(state: WizardState, title: string): WizardState {
-  const { prompt: _p, apply: _a, result: _r, failedMessage: _f, failureOutput: _o, dryRun: _d, deadline: _l, ...rest } = state;
+  const { prompt: _p, apply: _a, result: _r, failedMessage: _f, failureOutput: _o, dryRun: _d, deadline: _l, sequence: _s, ...rest } = state;
   return { ...rest, screen: 'run', title, phase: 'questions', runNumber: state.runNumber + 1, transcript: [] };
 }
 

@@ -1,6 +1,7 @@
 // The wizard's state and actions as types: everything the screen shows, as data.
 import type { ActionPreview } from '../../core/describe.js';
 import type { Check, LockstepEvent } from '../../core/events.js';
+import type { StageSummary } from '../../core/sequence.js';
 import type { FailureChoice } from '../../core/executor.js';
 import type { AnswerValue } from '../../core/questions.js';
 import type { Flow } from '../../flows/index.js';
@@ -31,7 +32,10 @@ export type TranscriptEntry =
       readonly message?: string;
     }
   | { readonly kind: 'checks'; readonly checks: readonly Check[] }
-  | { readonly kind: 'summary'; readonly lines: readonly string[]; readonly dryRun: boolean };
+  | { readonly kind: 'summary'; readonly lines: readonly string[]; readonly dryRun: boolean }
+  /** A stage of a sequence that did not run (skipped, declined), and the sequence's closing list. */
+  | { readonly kind: 'stage'; readonly stage: StageSummary }
+  | { readonly kind: 'stages'; readonly title: string; readonly stages: readonly StageSummary[]; readonly next?: string };
 
 /** What has happened: printed once above the live area (Ink's <Static>). */
 export type TranscriptItem = TranscriptEntry & { readonly id: number };
@@ -75,6 +79,8 @@ export interface WizardState {
   readonly runNumber: number;
   readonly title: string;
   readonly phase: Phase;
+  /** The run is a sequence of steps (onboard): where each stands. */
+  readonly sequence?: { readonly title: string; readonly stages: readonly StageSummary[] };
   readonly transcript: readonly TranscriptItem[];
   readonly prompt?: PromptState;
   readonly apply?: ApplyState;

@@ -3,7 +3,7 @@
 import { checkbox, confirm, input, password, select } from '@inquirer/prompts';
 import type { FailureChoice } from '../../core/executor.js';
 import type { AskContext, Prompter } from '../../core/prompter.js';
-import { parseAnswer, validateAnswer, type AnswerValue, type Question } from '../../core/questions.js';
+import { helpOf, parseAnswer, validateAnswer, type AnswerValue, type Question } from '../../core/questions.js';
 
 const asText = (v: AnswerValue | undefined): string | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? v.join(', ') : String(v);
@@ -19,7 +19,8 @@ export class PlainPrompter implements Prompter {
 
   async ask(q: Question, ctx: AskContext): Promise<AnswerValue> {
     const message = q.message;
-    if (q.help) this.say(`  ${q.help}`);
+    const help = helpOf(q, ctx.answers);
+    if (help !== undefined) this.say(`  ${help}`);
     const check = (value: AnswerValue): string | true => validateAnswer(q, value, ctx.answers) ?? true;
     switch (q.kind) {
       case 'confirm':

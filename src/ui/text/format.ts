@@ -1,6 +1,7 @@
 // Events as lines of text: the plain mode, the non-interactive mode and --log all read this.
 import type { ActionPreview } from '../../core/describe.js';
 import type { LockstepEvent } from '../../core/events.js';
+import type { StageStatus, StageSummary } from '../../core/sequence.js';
 import { colorDiffLine, palette, type Palette } from './colors.js';
 
 export function previewLines(actions: readonly ActionPreview[], c: Palette = palette(false)): string[] {
@@ -17,8 +18,24 @@ export function previewLines(actions: readonly ActionPreview[], c: Palette = pal
 /** HH:MM:SS UTC: a stale screen or log still says when. */
 export const clock = (at: number): string => `${new Date(at).toISOString().slice(11, 19)} UTC`;
 
+const STAGE_MARK: Record<StageStatus, string> = { running: '▸', done: '✓', previewed: '✓', skipped: '-', declined: '-', failed: '✗', 'not-run': '·' };
+const STAGE_WORD: Record<StageStatus, string> = { running: 'running', done: 'done', previewed: 'previewed (dry run)', skipped: 'skipped', declined: 'not applied', failed: 'failed', 'not-run': 'not run' };
+
+export function stageLine(s: StageSummary, c: Palette = palette(false)): string {
+  const mark = s.status === 'failed' ? c.red(STAGE_MARK[s.status]) : s.status === 'done' ? c.green(STAGE_MARK[s.status]) : STAGE_MARK[s.status];
+  return `${mark} ${s.title}${s.status === 'done' ? '' : `: ${STAGE_WORD[s.status]}`}${s.reason !== undefined ? ` (${s.reason})` : ''}`;
+}
+
 export function eventLines(event: LockstepEvent, c: Palette = palette(false)): string[] {
   switch (event.type) {
+    case 'sequence-start':
+      return [c.bold(`${event.title}: up to ${event.stages.length} steps, one at a time.`)];
+    case 'stage':
+      // A running stage announces itself (step-start), a finished one its summary.
+      if (event.status === 'failed') return [c.red(stageLine(event, c))];
+      return event.status === 'skipped' || event.status === 'declined' ? [c.dim(stageLine(event, c))] : [];
+    case 'sequence-done':
+      return [c.bold(`${event.title}: what was done`), ...event.stages.map((s) => `  ${stageLine(s, c)}`), ...(event.next !== undefined ? [`To go on: ${event.next}`] : [])];
     case 'step-start':
       return [c.bold(`== ${event.title} ==`)];
     case 'info':

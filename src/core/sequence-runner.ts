@@ -1,0 +1,94 @@
+// Runs a sequence: each stage that applies is a whole run of its step (runner.ts), with the
+// answers earlier stages settled. A stage whose plan the operator declines changed nothing, so
+// the next one goes on; a failing stage stops the sequence, and the closing list says what ran.
+import type { AnswerSource } from './answers.js';
+import { DeclinedError, UserError } from './errors.js';
+import type { Check } from './events.js';
+import type { Answers } from './questions.js';
+import { runStep, type RunOptions, type RunOutcome } from './runner.js';
+import { GivenAnswers, givenText, withProposals, type Sequence, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
+
+export interface SequenceSources {
+  /** The command's flags and the top level of the answers file. */
+  readonly flat: AnswerSource;
+  /** The answers-file object under a stage's id (for `sections` sequences). */
+  section(stageId: string): AnswerSource;
+}
+
+export async function runSequence(seq: Sequence, title: string, opts: RunOptions, sources: SequenceSources): Promise<RunOutcome> {
+  const { bus } = opts;
+  const stages = await seq.stages(opts.sys);
+  const summaries: StageSummary[] = stages.map((s) => ({ id: s.id, title: s.title ?? s.step.title, ...(s.part !== undefined ? { part: s.part } : {}), status: 'not-run' }));
+  const answers = new Map<string, Answers>();
+  const status = new Map<string, StageStatus>();
+  const ctx: StageContext = { answers, status, interactive: opts.prompter.interactive, sys: opts.sys };
+  const mark = (i: number, st: StageStatus, reason?: string): void => {
+    const s = summaries[i]!;
+    const { reason: _old, ...base } = s;
+    summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}) };
+    status.set(s.id, st);
+    bus.emit({ type: 'stage', index: i, total: stages.length, ...summaries[i]! });
+  };
+  const checks: Check[] = [];
+  let ok = true;
+  let refused: UserError | undefined;
+  bus.emit({ type: 'sequence-start', title, stages: summaries.map(({ status: _s, ...rest }) => rest) });
+  try {
+    for (const [i, stage] of stages.entries()) {
+      const applies = (await stage.when?.(ctx)) ?? true;
+      if (applies !== true) {
+        mark(i, 'skipped', applies);
+        continue;
+      }
+      if (stage.gate !== undefined) {
+        if (!ctx.interactive) {
+          mark(i, 'skipped', stage.gate.unattended);
+          continue;
+        }
+        const q = typeof stage.gate.question === 'function' ? stage.gate.question(ctx) : stage.gate.question;
+        const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
+        if (go !== true) {
+          mark(i, 'declined', 'you chose not to');
+          continue;
+        }
+      }
+      mark(i, 'running');
+      const given = stage.given?.(ctx) ?? {};
+      const rest = seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat;
+      const source = new GivenAnswers(given, rest, (id) => (opts.secrets.has(id) ? opts.secrets.get(id) : undefined));
+      const settled = givenText(given, stage.step);
+      if (settled !== '') bus.emit({ type: 'info', message: `From the earlier steps: ${settled}.` });
+      let outcome: RunOutcome;
+      try {
+        const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});
+        outcome = await runStep(step, stage.id, { ...opts, source });
+      } catch (error) {
+        if (error instanceof DeclinedError) {
+          mark(i, 'declined', 'its plan was not confirmed; nothing was changed');
+          continue;
+        }
+        mark(i, 'failed', (error as Error).message);
+        // A dry run shows every step's plan it can, so one refusal does not hide the next.
+        if (opts.dryRun && error instanceof UserError) {
+          refused ??= error;
+          continue;
+        }
+        throw error;
+      }
+      if (outcome.answers !== undefined) answers.set(stage.id, outcome.answers);
+      checks.push(...outcome.checks);
+      if (!outcome.ok) {
+        mark(i, 'failed', 'its result did not pass verification');
+        ok = false;
+        break;
+      }
+      mark(i, opts.dryRun && stage.step.advisory !== true ? 'previewed' : 'done');
+    }
+  } finally {
+    const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
+    const next = stopped ? seq.next?.(summaries) : undefined;
+    bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
+  }
+  if (refused !== undefined) throw refused;
+  return { ok, checks };
+}

@@ -1,0 +1,95 @@
+// Several steps in a row (`lockstep onboard`, `lockstep cert` going on to the chosen way, the
+// firewall followed by keeping its rules): each stage is a whole step — its own questions,
+// preview, confirmation, journal run and verification — and what earlier stages answered can
+// fix or propose later answers, so the operator says the site's name once.
+import type { AnswerSource } from './answers.js';
+import type { ConfirmQuestion, AnswerValue, Answers, Question } from './questions.js';
+import type { Step } from './step.js';
+import type { System } from './system.js';
+
+/** `previewed`: a dry run showed its plan; stages that need its result cannot be planned after it. */
+export type StageStatus = 'running' | 'done' | 'previewed' | 'skipped' | 'declined' | 'failed' | 'not-run';
+
+export interface StageContext {
+  /** What each stage that ran was answered, by stage id (secrets as the mask). */
+  readonly answers: ReadonlyMap<string, Answers>;
+  /** How each stage seen so far ended. */
+  readonly status: ReadonlyMap<string, StageStatus>;
+  /** A person answers the prompts (TUI or plain mode), not a script. */
+  readonly interactive: boolean;
+  readonly sys: System;
+}
+
+export interface Stage {
+  /** Unique in its sequence; the step's command, also the answers-file section of the stage. */
+  readonly id: string;
+  readonly step: Step;
+  /** What the step is called here, when its own title says less (cert install in the private-CA path). */
+  readonly title?: string;
+  /** The part of the sequence it belongs to, as the progress bar names it ("Application certificate"). */
+  readonly part?: string;
+  /** True to run, or why the stage does not apply (shown as skipped with that reason). */
+  when?(ctx: StageContext): true | string | Promise<true | string>;
+  /** Answers settled by earlier stages: not asked again, named in a note. */
+  given?(ctx: StageContext): Readonly<Record<string, AnswerValue>>;
+  /** Defaults drawn from earlier stages: still asked on a terminal, preselected. */
+  proposed?(ctx: StageContext): Readonly<Record<string, AnswerValue>>;
+  /**
+   * Asked before the stage, only of a person: "no" skips it. Without a person the stage is
+   * skipped with `unattended` as the reason (keeping firewall rules is never decided by --yes).
+   */
+  readonly gate?: { readonly question: ConfirmQuestion | ((ctx: StageContext) => ConfirmQuestion); readonly unattended: string };
+}
+
+export interface Sequence {
+  /** The stages, in order; may read the machine (renewal lists the certificates it finds). */
+  stages(sys: System): Promise<readonly Stage[]>;
+  /**
+   * Where a stage's preset answers come from: `flat` shares the command's flags and answers
+   * file with every stage (a command grown into a few steps); `sections` gives each stage the
+   * answers-file object under its id (`lockstep onboard`, whose steps ask overlapping ids).
+   */
+  readonly answers: 'flat' | 'sections';
+  /** After a stage failed or was stopped: how to go on with what did not run. */
+  next?(stages: readonly StageSummary[]): string | undefined;
+}
+
+export interface StageSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly part?: string;
+  readonly status: StageStatus;
+  readonly reason?: string;
+}
+
+/** The step with earlier stages' proposals as its questions' defaults. */
+export function withProposals(step: Step, proposed: Readonly<Record<string, AnswerValue>>): Step {
+  if (Object.keys(proposed).length === 0) return step;
+  const questions = step.questions.map((q): Question => (q.id in proposed ? ({ ...q, default: proposed[q.id] } as Question) : q));
+  return { ...step, questions };
+}
+
+/** Answers fixed by earlier stages first (a secret already given is taken from the store), then the stage's own preset. */
+export class GivenAnswers implements AnswerSource {
+  constructor(
+    private readonly given: Readonly<Record<string, AnswerValue>>,
+    private readonly rest: AnswerSource,
+    private readonly secret: (id: string) => string | undefined,
+  ) {}
+
+  async lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined> {
+    if (q.id in this.given) return q.kind === 'secret' ? this.secret(q.id) : this.given[q.id];
+    return this.rest.lookup(q, answers);
+  }
+}
+
+/** "domain = example.org; certDir = /etc/lockstep/live/example.org" for the note naming given answers. */
+export function givenText(given: Readonly<Record<string, AnswerValue>>, step: Step): string {
+  return Object.entries(given)
+    .filter(([id]) => step.questions.some((q) => q.id === id))
+    .map(([id, v]) => {
+      const q = step.questions.find((x) => x.id === id);
+      return `${q?.message.replace(/[?:]\s*$/, '') ?? id}: ${q?.kind === 'secret' ? 'the one given earlier' : Array.isArray(v) ? v.join(', ') : String(v)}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,138 @@
+// The application certificate as stages: the choice (`lockstep cert`), then the way chosen —
+// Let's Encrypt, a vendor's CSR, the private CA (init, sign, install into live/) or
+// self-signed — and the HTTPS site that serves it. `lockstep cert` asks before going on from
+// the advice; `lockstep onboard` goes on, since the operator chose its steps.
+import { caLayout, DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
+import { caInitStep } from '../ca/ca-init.js';
+import { caSignStep } from '../ca/ca-sign.js';
+import type { AnswerValue, ConfirmQuestion } from '../core/questions.js';
+import { MASK } from '../core/secrets.js';
+import type { Sequence, Stage, StageContext } from '../core/sequence.js';
+import { certChooseStep, METHODS } from '../tls/cert-choose.js';
+import { installStep } from '../tls/install.js';
+import { letsEncryptStep } from '../tls/letsencrypt.js';
+import { liveDir } from '../tls/live-layout.js';
+import { purchasedStep } from '../tls/purchased.js';
+import { selfSignedStep } from '../tls/self-signed.js';
+import { httpsNginxStep } from '../web/https-nginx.js';
+import { after, answersOf, firstDone, listOf } from './stage-rules.js';
+
+/** The first reason not to run, or true. */
+const both = (first: true | string, then: () => true | string): true | string => (first === true ? then() : first);
+
+type Method = (typeof METHODS)[number]['value'];
+
+export const CERT_PART = 'Certificate';
+
+const methodOf = (ctx: StageContext): Method | undefined => answersOf(ctx, 'cert').method as Method | undefined;
+const labelOf = (m: Method | undefined): string => METHODS.find((x) => x.value === m)?.label ?? 'no way';
+
+function chose(ctx: StageContext, ...ways: Method[]): true | string {
+  if (ctx.status.get('cert') !== 'done') return 'the certificate step did not run';
+  const m = methodOf(ctx);
+  return m !== undefined && ways.includes(m) ? true : `you chose ${labelOf(m)}`;
+}
+
+const goOn = (label: string): ConfirmQuestion => ({
+  kind: 'confirm',
+  id: 'goOn',
+  message: `Get the certificate now (${label})? Its own questions and plan come next.`,
+  default: true,
+});
+
+/** The certificate stages; `ask` puts a "go on?" before the chosen way's first stage. */
+export function certStages(ask: boolean): Stage[] {
+  const unattended = 'without a terminal lockstep cert only advises: run the command it names';
+  const gated = (stage: Stage): Stage => (ask ? { ...stage, gate: { question: (ctx) => goOn(labelOf(methodOf(ctx))), unattended } } : stage);
+  const inPart = (stage: Stage): Stage => ({ ...stage, part: CERT_PART });
+  const ca = (ctx: StageContext) => {
+    const a = answersOf(ctx, 'ca init');
+    return { caDir: (a.caDir as string | undefined) ?? DEFAULT_CA_DIR, caName: (a.caName as string | undefined) ?? DEFAULT_CA_NAME };
+  };
+  const stages: Stage[] = [
+    gated({ id: 'ca init', step: caInitStep, when: (ctx) => chose(ctx, 'private-ca') }),
+    {
+      id: 'ca sign',
+      step: caSignStep,
+      title: "Sign the site's certificate with the CA",
+      when: (ctx) => both(chose(ctx, 'private-ca'), () => after(ctx, 'ca init', 'the CA')),
+      given: (ctx) => ({ ...ca(ctx), passphrase: MASK }),
+    },
+    {
+      id: 'cert install',
+      step: installStep,
+      title: 'Install the CA-signed certificate for the web server',
+      when: (ctx) => both(chose(ctx, 'private-ca'), () => after(ctx, 'ca sign', 'the signed certificate')),
+      given: (ctx) => {
+        const { caDir, caName } = ca(ctx);
+        const layout = caLayout(caDir, caName);
+        const host = listOf(answersOf(ctx, 'ca sign'), 'host')[0] ?? '';
+        return { domain: [host], cert: layout.hostFile(host, 'crt'), key: layout.hostFile(host, 'key'), chain: '', trustStore: layout.cert };
+      },
+    },
+    gated({
+      id: 'cert letsencrypt',
+      step: letsEncryptStep,
+      when: (ctx) => chose(ctx, 'letsencrypt', 'letsencrypt-dns'),
+      given: (ctx): Record<string, AnswerValue> => ({ challenge: methodOf(ctx) === 'letsencrypt-dns' ? 'dns-01' : 'http-01' }),
+    }),
+    gated({ id: 'cert purchased', step: purchasedStep, when: (ctx) => chose(ctx, 'purchased') }),
+    gated({ id: 'cert self-signed', step: selfSignedStep, when: (ctx) => chose(ctx, 'self-signed') }),
+  ];
+  return stages.map(inPart);
+}
+
+/** Where the certificate made by the stages above is, for the HTTPS site. */
+function madeCertificate(ctx: StageContext): { domain: readonly string[]; certDir: string } | undefined {
+  const made = firstDone(ctx, ['cert letsencrypt', 'cert install', 'cert self-signed']);
+  if (made === undefined) return undefined;
+  const a = answersOf(ctx, made);
+  const domain = listOf(a, made === 'cert self-signed' ? 'host' : 'domain');
+  const certDir = made === 'cert self-signed' ? ((a.outDir as string | undefined) ?? `/etc/ssl/lockstep/${domain[0] ?? 'host'}`) : liveDir(domain[0] ?? 'domain');
+  return { domain, certDir };
+}
+
+export function httpsStage(ask: boolean, extra: (ctx: StageContext) => true | string = () => true): Stage {
+  const stage: Stage = {
+    id: 'web https',
+    step: httpsNginxStep,
+    part: 'HTTPS',
+    when: (ctx) => {
+      const wanted = extra(ctx);
+      if (wanted !== true) return wanted;
+      if (ctx.status.get('cert purchased') === 'done') {
+        return "the vendor's certificate is not here yet: once it is, lockstep cert install, then lockstep web https";
+      }
+      if (madeCertificate(ctx) !== undefined) return true;
+      const dry = ['cert letsencrypt', 'cert install', 'cert self-signed'].some((id) => ctx.status.get(id) === 'previewed');
+      return dry ? 'it needs the certificate, which a dry run does not make' : 'no certificate was made in this run';
+    },
+    given: (ctx): Record<string, AnswerValue> => {
+      const made = madeCertificate(ctx);
+      return made === undefined ? {} : { domain: made.domain, certDir: made.certDir };
+    },
+  };
+  if (!ask) return stage;
+  return {
+    ...stage,
+    gate: {
+      question: { kind: 'confirm', id: 'serveHttps', message: 'Serve it with nginx now, HTTPS only, with HTTP redirected?', default: true },
+      unattended: 'nobody to ask: lockstep web https does it',
+    },
+  };
+}
+
+/**
+ * The choice inside onboard: the ways were explained in the question itself, and the run goes on
+ * to the way chosen, so the summary names no command to run next.
+ */
+export const certChoiceStage: Stage = {
+  id: 'cert',
+  part: CERT_PART,
+  step: { ...certChooseStep, notes: () => [], summary: (a) => certChooseStep.summary(a).filter((l) => !l.startsWith('Next:')) },
+};
+
+export const certSequence: Sequence = {
+  answers: 'flat',
+  stages: async () => [{ id: 'cert', step: certChooseStep, part: CERT_PART }, ...certStages(true), httpsStage(true)],
+};

@@ -1,0 +1,98 @@
+// `lockstep onboard`: the whole path for a new server, each part a step of its own that asks,
+// previews, applies after a yes, verifies and is journaled — the application certificate (the
+// choice, then the way chosen) served over HTTPS only, its automatic renewal, the firewall
+// (kept once the operator could still log in), key-only SSH and unattended security upgrades.
+// Answers for a step come from the answers file's object under the step's command
+// ({"firewall": {"sshFrom": ["192.0.2.0/24"]}}); what one step settled (the site's names,
+// the certificate's folder) is not asked again.
+import type { Question } from '../core/questions.js';
+import type { Sequence, StageContext, StageSummary } from '../core/sequence.js';
+import type { Step } from '../core/step.js';
+import { sshStep } from '../ssh/ssh-step.js';
+import { renewTimerStep } from '../tls/renew-timer.js';
+import { updatesStep } from '../updates/updates-step.js';
+import { firewallStep } from '../firewall/firewall-step.js';
+import { certChoiceStage, certStages, httpsStage } from './cert-flow.js';
+import { keepRulesStage } from './firewall-flow.js';
+import { answersOf, firstDone, listOf } from './stage-rules.js';
+
+export const ONBOARD_PARTS = [
+  { value: 'cert', label: 'Application certificate', hint: "Let's Encrypt, purchased, your private CA or self-signed: a few questions, then the recommended way" },
+  { value: 'https', label: 'HTTPS only with nginx', hint: 'TLS 1.2/1.3 with the full chain, HTTP redirected to HTTPS' },
+  { value: 'renewal', label: 'Automatic renewal', hint: 'a systemd timer (or cron) running lockstep renew twice a day' },
+  { value: 'firewall', label: 'Firewall', hint: '80/443 open, SSH from the ranges you give, CouchDB 6984 only to replication peers; rolled back unless you confirm' },
+  { value: 'ssh', label: 'Key-only SSH', hint: 'passwords off once your login has a key' },
+  { value: 'updates', label: 'Automatic security updates', hint: 'unattended-upgrades, security origins only by default' },
+] as const;
+
+export type OnboardPart = (typeof ONBOARD_PARTS)[number]['value'];
+
+const stepsQuestion: Question = {
+  kind: 'multiselect',
+  id: 'steps',
+  message: 'Which parts should this run set up? (each shows its plan and asks before it changes anything)',
+  help: 'Each part is a step of its own: its questions, its plan (every command, every file change), your yes, then a check against the system. A part you say no to changes nothing and the next goes on; a part that fails stops the run. Parts left out can be run later on their own.',
+  choices: ONBOARD_PARTS.map((p) => ({ value: p.value, label: p.label, hint: p.hint })),
+  default: ONBOARD_PARTS.map((p) => p.value),
+  validate: (v) => (v.length === 0 ? 'choose at least one part' : undefined),
+};
+
+export const onboardStep: Step<Record<string, never>> = {
+  id: 'onboard',
+  title: 'Onboard a new server',
+  description: 'The whole path for a new server, one reviewed step at a time: the application certificate served over HTTPS only, its renewal, a firewall that cannot lock you out, key-only SSH and automatic security updates.',
+  questions: [stepsQuestion],
+  advisory: true,
+  facts: async () => ({}),
+  plan: () => [],
+  verify: async () => [],
+  summary: (a) => [`Parts: ${listOf(a, 'steps').map((v) => ONBOARD_PARTS.find((p) => p.value === v)?.label ?? v).join(', ')}.`],
+};
+
+const wants = (part: OnboardPart) => (ctx: StageContext): true | string =>
+  listOf(answersOf(ctx, 'onboard'), 'steps').includes(part) ? true : 'not among the parts chosen for this run';
+
+const both = (...rules: ((ctx: StageContext) => true | string)[]) => (ctx: StageContext): true | string => {
+  for (const rule of rules) {
+    const r = rule(ctx);
+    if (r !== true) return r;
+  }
+  return true;
+};
+
+/** Which part of onboard each stage belongs to, for "To go on: lockstep onboard --steps …". */
+const PART_OF: Readonly<Record<string, OnboardPart>> = {
+  cert: 'cert', 'ca init': 'cert', 'ca sign': 'cert', 'cert install': 'cert', 'cert letsencrypt': 'cert', 'cert purchased': 'cert', 'cert self-signed': 'cert',
+  'web https': 'https', 'cert renew-timer': 'renewal', firewall: 'firewall', 'firewall confirm': 'firewall', ssh: 'ssh', updates: 'updates',
+};
+
+export function onboardNext(stages: readonly StageSummary[]): string | undefined {
+  const left = new Set(stages.filter((s) => s.status === 'failed' || s.status === 'running' || s.status === 'not-run').map((s) => PART_OF[s.id]).filter((p) => p !== undefined));
+  const parts = ONBOARD_PARTS.map((p) => p.value).filter((v) => left.has(v));
+  return parts.length === 0 ? undefined : `fix the cause, then: lockstep onboard --steps ${parts.join(',')}`;
+}
+
+export const onboardSequence: Sequence = {
+  answers: 'sections',
+  next: onboardNext,
+  stages: async () => [
+    { id: 'onboard', step: onboardStep, part: '' },
+    { ...certChoiceStage, when: wants('cert') },
+    ...certStages(false),
+    httpsStage(false, wants('https')),
+    {
+      id: 'cert renew-timer',
+      step: renewTimerStep,
+      part: 'Renewal',
+      when: both(wants('renewal'), (ctx) => {
+        const made = ['cert letsencrypt', 'cert install', 'cert self-signed', 'cert purchased'];
+        if (firstDone(ctx, made) !== undefined) return true;
+        return made.some((id) => ctx.status.get(id) === 'previewed') ? 'it follows the certificate, which a dry run does not make' : 'no certificate was made in this run: nothing to renew yet';
+      }),
+    },
+    { id: 'firewall', step: firewallStep, when: wants('firewall'), part: 'Firewall' },
+    keepRulesStage(),
+    { id: 'ssh', step: sshStep, when: wants('ssh'), part: 'SSH' },
+    { id: 'updates', step: updatesStep, when: wants('updates'), part: 'Updates' },
+  ],
+};
