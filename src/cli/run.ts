@@ -6,6 +6,7 @@ import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import { FLOWS, type Flow } from '../flows/index.js';
 import { Session } from '../flows/session.js';
+import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { eventLines } from '../ui/text/format.js';
 
@@ -31,9 +32,24 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
-export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>): Promise<Session> {
+/** An object in the answers file holds one step's answers: only a sequence with sections reads them, and only under its steps' names. */
+async function checkSections(file: Readonly<Record<string, unknown>>, flow: Flow | undefined, root: string): Promise<void> {
+  const sections = Object.keys(file).filter((k) => file[k] !== null && typeof file[k] === 'object' && !Array.isArray(file[k]));
+  if (sections.length === 0 || flow === undefined) return;
+  if (flow.sequence?.answers !== 'sections') {
+    throw new UserError(`The answers file's key "${sections[0]}" holds an object, but lockstep ${flow.command} reads plain answers.`, 'Objects keyed by a step name are for lockstep onboard; give this command its answers at the top level.');
+  }
+  const ids = (await flow.sequence.stages(new System(root))).map((s) => s.id).slice(1);
+  const unknown = sections.find((k) => !ids.includes(k));
+  if (unknown !== undefined) {
+    throw new UserError(`The answers file names a step "${unknown}" that lockstep ${flow.command} does not have.`, `Its steps: ${ids.join(', ')}.`);
+  }
+}
+
+export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
+  await checkSections(file, flow, g.root);
   const section = (id: string): PresetAnswers => {
     const part = file[id];
     return new PresetAnswers(new Map(), part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as Record<string, unknown>) : {}, process.env, id);
@@ -62,7 +78,7 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
 
 export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { flow?: Flow; resume?: string | true }): Promise<number> {
   const frontEnd = pickFrontEnd(g);
-  const session = await makeSession(g, flags);
+  const session = await makeSession(g, flags, work.flow);
   attachPrinters(session, g, frontEnd);
   if (frontEnd === 'ink') {
     const { runTui } = await import('../ui/ink/run-tui.js');

@@ -69,6 +69,8 @@ export interface MoveAction {
   readonly title: string;
   readonly from: string;
   readonly to: string;
+  /** Once moved, a countdown an earlier run started no longer runs out (the firewall's rollback withdrawn). */
+  readonly endsDeadline?: { readonly label: string; readonly message: string };
 }
 
 export type Action = RunAction | WriteFileAction | EditFileAction | MkdirAction | ChmodAction | MoveAction;

@@ -18,7 +18,7 @@ export type LockstepEvent =
   | { readonly type: 'step-start'; readonly step: string; readonly title: string }
   | { readonly type: 'info'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string }
-  | { readonly type: 'plan'; readonly step: string; readonly actions: readonly ActionPreview[] }
+  | { readonly type: 'plan'; readonly step: string; readonly actions: readonly ActionPreview[]; readonly recap?: readonly string[] }
   | { readonly type: 'apply-start'; readonly run: string; readonly total: number; readonly logFile?: string }
   | { readonly type: 'action-start'; readonly index: number; readonly total: number; readonly title: string }
   | { readonly type: 'log'; readonly index: number; readonly stream: 'stdout' | 'stderr'; readonly line: string }
@@ -32,6 +32,8 @@ export type LockstepEvent =
   | { readonly type: 'action-failed'; readonly index: number; readonly title: string; readonly message: string; readonly stderrTail: readonly string[] }
   /** Something runs out at `at` (epoch ms) unless the operator acts: the TUI counts down, text prints it once. */
   | { readonly type: 'deadline'; readonly label: string; readonly at: number }
+  /** The countdown with this label stopped: nothing runs out any more. */
+  | { readonly type: 'deadline-ended'; readonly label: string; readonly message: string }
   | { readonly type: 'verify'; readonly checks: readonly Check[] }
   | { readonly type: 'step-done'; readonly step: string; readonly summary: readonly string[]; readonly dryRun: boolean }
   | { readonly type: 'step-failed'; readonly step: string; readonly message: string };

@@ -46,6 +46,7 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
         await ctx.journal.write({ t: 'action', index, status: 'done', title: action.title, ms, ...(backup ? { backup } : {}) });
         ctx.bus.emit({ type: 'action-done', index, title: action.title, ms, outcome: 'done' });
         if (action.kind === 'run' && action.deadline) ctx.bus.emit({ type: 'deadline', label: action.deadline.label, at: Date.now() + action.deadline.seconds * 1000 });
+        if (action.kind === 'move' && action.endsDeadline) ctx.bus.emit({ type: 'deadline-ended', ...action.endsDeadline });
         break;
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));

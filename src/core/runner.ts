@@ -85,7 +85,7 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
   const facts = await step.facts(answers, opts.sys, opts.secrets);
   const plan = step.plan(answers, facts);
   for (const note of step.notes?.(answers, facts) ?? []) opts.bus.emit({ type: 'info', message: note });
-  return applyAndVerify(step, command, answers, plan, opts);
+  return applyAndVerify(step, command, answers, plan, opts, undefined, step.recap?.(answers, facts));
 }
 
 export async function resumeRun(step: Step, record: RunRecord, opts: RunOptions): Promise<RunOutcome> {
@@ -123,6 +123,7 @@ async function applyAndVerify(
   plan: readonly Action[],
   opts: RunOptions,
   resumed?: RunRecord,
+  recap?: readonly string[],
 ): Promise<RunOutcome> {
   const { bus, sys } = opts;
   // An advisory step's answer is its summary: an empty plan would only say "0 actions".
@@ -131,7 +132,8 @@ async function applyAndVerify(
     bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
     return { ok: true, checks: [], answers };
   }
-  bus.emit({ type: 'plan', step: step.id, actions: previewPlan(plan, sys, await currentContents(plan, sys)) });
+  const actions = previewPlan(plan, sys, await currentContents(plan, sys));
+  bus.emit({ type: 'plan', step: step.id, actions, ...(recap !== undefined && recap.length > 0 ? { recap } : {}) });
   if (opts.dryRun) {
     bus.emit({ type: 'step-done', step: step.id, summary: ['Dry run: nothing was changed.'], dryRun: true });
     return { ok: true, checks: [], answers };

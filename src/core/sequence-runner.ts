@@ -48,7 +48,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         const q = typeof stage.gate.question === 'function' ? stage.gate.question(ctx) : stage.gate.question;
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
         if (go !== true) {
-          mark(i, 'declined', 'you chose not to');
+          mark(i, 'declined', stage.gate.declined ?? 'you chose not to');
           continue;
         }
       }
@@ -61,7 +61,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       let outcome: RunOutcome;
       try {
         const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});
-        outcome = await runStep(step, stage.id, { ...opts, source });
+        outcome = await runStep(step, stage.id, { ...opts, source, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) });
       } catch (error) {
         if (error instanceof DeclinedError) {
           mark(i, 'declined', 'its plan was not confirmed; nothing was changed');

@@ -38,7 +38,14 @@ export interface Stage {
    * Asked before the stage, only of a person: "no" skips it. Without a person the stage is
    * skipped with `unattended` as the reason (keeping firewall rules is never decided by --yes).
    */
-  readonly gate?: { readonly question: ConfirmQuestion | ((ctx: StageContext) => ConfirmQuestion); readonly unattended: string };
+  readonly gate?: {
+    readonly question: ConfirmQuestion | ((ctx: StageContext) => ConfirmQuestion);
+    readonly unattended: string;
+    /** What a "no" means, for the summary (default: "you chose not to"). */
+    readonly declined?: string;
+    /** The yes is also the yes to the stage's plan (shown, not asked again): keeping the firewall rules. */
+    readonly confirmsPlan?: boolean;
+  };
 }
 
 export interface Sequence {

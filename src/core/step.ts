@@ -30,6 +30,11 @@ export interface Step<F = unknown> {
   /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */
   notes?(answers: Answers, facts: F): readonly string[];
   /**
+   * The few lines that matter most, repeated right above "Apply this plan?" once a long plan has
+   * scrolled the notes away (the firewall's "port — open to — why").
+   */
+  recap?(answers: Answers, facts: F): readonly string[];
+  /**
    * `lockstep resume` plans again from the disk (with the journaled answers) instead of replaying
    * the journaled plan. For steps whose commands cannot be run twice (`openssl ca` refuses a second
    * certificate for a subject, and fails on a database it left half-renamed) and whose facts

@@ -8,7 +8,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { NFTABLES_CONF, RULES_V4, RULES_V6 } from './firewall-step.js';
 import { TABLE } from './nft-ruleset.js';
-import { ended, PENDING, readPending, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
+import { ended, PENDING, readPending, ROLLBACK_DEADLINE, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
 
 export interface ConfirmFacts {
   readonly state: PendingState;
@@ -39,7 +39,9 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
     }
     if (state.applied === undefined && state.backend !== 'ufw') throw new UserError(`The applied ruleset is missing from ${STATE_DIR}; run "lockstep firewall" again.`);
     // The marker goes first: a timer that fires now finds nothing to roll back.
-    const actions: Action[] = [{ kind: 'move', title: 'Withdraw the pending rollback', from: PENDING, to: CONFIRMED }];
+    const actions: Action[] = [
+      { kind: 'move', title: 'Withdraw the pending rollback', from: PENDING, to: CONFIRMED, endsDeadline: { label: ROLLBACK_DEADLINE(0).label, message: 'The rollback is withdrawn: the new firewall rules stay.' } },
+    ];
     if (state.pid !== undefined) {
       actions.push({ kind: 'run', title: `Stop the rollback timer (process group ${state.pid})`, argv: ['kill', '-TERM', '--', `-${state.pid}`] });
     }

@@ -297,6 +297,15 @@ export const firewallStep: Step<FirewallFacts> = {
     ];
   },
 
+  recap(answers, facts) {
+    const t = answers.confirmTimeout as number;
+    return [
+      ...policyTable(policyOf(answers)),
+      facts.sshClient ? `Your SSH client ${facts.sshClient.address} stays allowed.` : 'Not run over SSH: no client address to check.',
+      t > 0 ? `The previous rules come back after ${t} s unless you confirm.` : 'No rollback (--confirm-timeout 0): the rules are kept at once.',
+    ];
+  },
+
   notes(answers, facts) {
     const policy = policyOf(answers);
     const { backend, why } = backendOf(answers, facts);

@@ -29,6 +29,8 @@ export function keepRulesStage(firewallId = 'firewall'): Stage {
         default: false,
       },
       unattended: KEEP_RULES_UNATTENDED,
+      declined: 'not kept: the previous rules come back when the countdown ends',
+      confirmsPlan: true,
     },
   };
 }

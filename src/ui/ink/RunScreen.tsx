@@ -20,6 +20,16 @@ function Body({ state }: { readonly state: WizardState }) {
   if (prompt?.prompt.kind === 'confirm-apply') {
     return (
       <Box flexDirection="column">
+        {state.recap !== undefined && (
+          <Box flexDirection="column" marginBottom={1}>
+            <Styled bold>In short:</Styled>
+            {state.recap.map((l, i) => (
+              <Box key={i} paddingLeft={2}>
+                <Prose text={l} inset={2} />
+              </Box>
+            ))}
+          </Box>
+        )}
         <Text>
           <Styled tone="accent">? </Styled>
           <Styled bold>Apply this plan?</Styled>

@@ -38,6 +38,8 @@ export function partsOf(stages: readonly StageSummary[]): PartView[] {
 
 export function SequenceBar({ title, stages }: { readonly title: string; readonly stages: readonly StageSummary[] }) {
   const parts = partsOf(stages);
+  // One part (the firewall, then keeping its rules): the step header says it all.
+  if (parts.length < 2) return null;
   const at = parts.findIndex((p) => p.status === 'running');
   const position = at < 0 ? '' : ` · part ${at + 1} of ${parts.length}`;
   return (

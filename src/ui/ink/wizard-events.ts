@@ -13,10 +13,14 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
     case 'sequence-start':
       return { ...state, sequence: { title: e.title, stages: e.stages.map((s) => ({ ...s, status: 'not-run' })) } };
     case 'stage': {
-      if (state.sequence === undefined) return state;
+      const sequence = state.sequence;
+      if (sequence === undefined) return state;
+      // A stage event means the step before it ended: its progress view is over (and Ctrl+C at a
+      // question between steps changes nothing).
+      const { apply: _done, ...settled } = state;
       const { type: _t, index: _i, total: _n, ...summary } = e;
-      const stages = state.sequence.stages.map((s, i) => (i === e.index ? summary : s));
-      const next = { ...state, sequence: { ...state.sequence, stages } };
+      const stages = sequence.stages.map((s, i) => (i === e.index ? summary : s));
+      const next: WizardState = { ...settled, sequence: { title: sequence.title, stages } };
       const shown = e.status === 'skipped' || e.status === 'declined';
       return shown ? append(next, { kind: 'stage', stage: stages[e.index]! }) : next;
     }
@@ -30,8 +34,10 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
     case 'info':
     case 'warning':
       return append(state, { kind: 'note', level: e.type, message: e.message });
-    case 'plan':
-      return append({ ...state, phase: 'preview' }, { kind: 'plan', actions: e.actions });
+    case 'plan': {
+      const { recap: _old, ...rest } = state;
+      return append({ ...rest, phase: 'preview', ...(e.recap !== undefined ? { recap: e.recap } : {}) }, { kind: 'plan', actions: e.actions });
+    }
     case 'apply-start':
       return { ...state, phase: 'applying', apply: { run: e.run, total: e.total, logFile: e.logFile, log: { lines: [], count: 0 } } };
     case 'action-start':
@@ -45,6 +51,10 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       return append({ ...state, apply: apply && { ...apply, current: undefined } }, { kind: 'action', title: e.title, outcome: 'failed', message: e.message });
     case 'deadline':
       return { ...state, deadline: { label: e.label, at: e.at } };
+    case 'deadline-ended': {
+      const { deadline: _gone, ...rest } = state;
+      return append(rest, { kind: 'note', level: 'info', message: `⏱ ${e.message}` });
+    }
     case 'verify':
       return append({ ...state, phase: 'verify' }, { kind: 'checks', checks: e.checks });
     case 'step-done':

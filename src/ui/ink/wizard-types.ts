@@ -79,6 +79,8 @@ export interface WizardState {
   readonly runNumber: number;
   readonly title: string;
   readonly phase: Phase;
+  /** The plan's few most important lines, shown again at "Apply this plan?". */
+  readonly recap?: readonly string[];
   /** The run is a sequence of steps (onboard): where each stands. */
   readonly sequence?: { readonly title: string; readonly stages: readonly StageSummary[] };
   readonly transcript: readonly TranscriptItem[];

@@ -43,7 +43,7 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
     case 'warning':
       return [c.yellow(`warning: ${event.message}`)];
     case 'plan':
-      return previewLines(event.actions, c);
+      return [...previewLines(event.actions, c), ...(event.recap !== undefined ? [c.bold('In short:'), ...event.recap.map((l) => `  ${l}`)] : [])];
     case 'apply-start':
       return [`Applying (run ${event.run}${event.logFile ? `, full log in ${event.logFile}` : ''})`];
     case 'action-start':
@@ -58,6 +58,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
       ];
     case 'action-failed':
       return [`${c.red('✗')} ${event.title}: ${event.message}`];
+    case 'deadline-ended':
+      return [`⏱ ${event.message}`];
     case 'deadline':
       return [c.yellow(`⏱ ${event.label}: in ${Math.max(0, Math.round((event.at - Date.now()) / 1000))} s, at ${clock(event.at)}`)];
     case 'verify':
