@@ -12,7 +12,8 @@ export interface SiteNginx {
   stop(): Promise<void>;
 }
 
-export async function startSiteNginx(root: string): Promise<SiteNginx> {
+/** `wrap` runs nginx inside a test namespace (`ip netns exec NS`); it is ready once it wrote its pid file. */
+export async function startSiteNginx(root: string, wrap: readonly string[] = []): Promise<SiteNginx> {
   const prefix = path.join(root, 'etc/nginx');
   await fs.mkdir(path.join(prefix, 'conf.d'), { recursive: true });
   await fs.mkdir(path.join(root, 'run'), { recursive: true });
@@ -32,13 +33,17 @@ export async function startSiteNginx(root: string): Promise<SiteNginx> {
     ].join('\n'),
   );
   await fs.mkdir(t(''), { recursive: true });
-  const child: ResultPromise = execa('nginx', ['-p', prefix, '-c', path.join(prefix, 'nginx.conf')], { reject: false, stdin: 'ignore' });
+  const argv = [...wrap, 'nginx', '-p', prefix, '-c', path.join(prefix, 'nginx.conf')];
+  const child: ResultPromise = execa(argv[0]!, argv.slice(1), { reject: false, stdin: 'ignore' });
+  const pidFile = path.join(root, 'run/nginx.pid');
   await waitFor(
     () =>
-      new Promise<boolean>((resolve) => {
-        const s = net.connect(probe, '127.0.0.1', () => (s.destroy(), resolve(true)));
-        s.once('error', () => resolve(false));
-      }),
+      wrap.length > 0
+        ? fs.readFile(pidFile, 'utf8').then((t) => t.trim() !== '', () => false)
+        : new Promise<boolean>((resolve) => {
+            const s = net.connect(probe, '127.0.0.1', () => (s.destroy(), resolve(true)));
+            s.once('error', () => resolve(false));
+          }),
     'test nginx',
   );
   return {
