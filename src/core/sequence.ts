@@ -93,10 +93,12 @@ export class GivenAnswers implements AnswerSource {
 /** "domain = example.org; certDir = /etc/lockstep/live/example.org" for the note naming given answers. */
 export function givenText(given: Readonly<Record<string, AnswerValue>>, step: Step): string {
   return Object.entries(given)
-    .filter(([id]) => step.questions.some((q) => q.id === id))
+    .filter(([id, v]) => step.questions.some((q) => q.id === id) && v !== '')
     .map(([id, v]) => {
       const q = step.questions.find((x) => x.id === id);
-      return `${q?.message.replace(/[?:]\s*$/, '') ?? id}: ${q?.kind === 'secret' ? 'the one given earlier' : Array.isArray(v) ? v.join(', ') : String(v)}`;
+      // The question without its trailing "(how to answer)" aside: the note names the answer.
+      const what = q?.message.replace(/[?:]\s*$/, '').replace(/\s*\([^()]*\)$/, '') ?? id;
+      return `${what}: ${q?.kind === 'secret' ? 'the one given earlier' : Array.isArray(v) ? v.join(', ') : String(v)}`;
     })
     .join('; ');
 }

@@ -104,7 +104,7 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
     assert.match(summary, /- Let's Encrypt certificate: skipped \(you chose Self-signed\)/);
     assert.match(summary, /- Keep the new firewall rules: skipped \(nobody to ask: from a new SSH session, run lockstep firewall confirm/);
     // web https was not asked the names or the folder: the certificate step settled them.
-    assert.match(out, new RegExp(`From the earlier steps: Names the site answers to \\(server_name\\): ${NAME.replace(/\./g, '\\.')}; Folder holding the certificate .*: /etc/ssl/lockstep/${NAME.replace(/\./g, '\\.')}`));
+    assert.match(out, new RegExp(`From the earlier steps: Names the site answers to: ${NAME.replace(/\./g, '\\.')}; Folder holding the certificate .*and privkey.pem: /etc/ssl/lockstep/${NAME.replace(/\./g, '\\.')}`));
 
     // Every step is its own run in the journal.
     const journal = (await fs.readFile(path.join(root, 'var/log/lockstep/journal.jsonl'), 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { t: string; command?: string });
