@@ -33,8 +33,17 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   let ok = true;
   let refused: UserError | undefined;
   bus.emit({ type: 'sequence-start', title, stages: summaries.map(({ status: _s, ...rest }) => rest) });
+  const leaveOut = (): void => {
+    for (const [j, later] of stages.entries()) {
+      if (status.has(later.id)) continue;
+      const chosen = later.chosen?.(ctx) ?? true;
+      if (chosen !== true) mark(j, 'skipped', chosen);
+    }
+  };
   try {
     for (const [i, stage] of stages.entries()) {
+      leaveOut();
+      if (status.get(stage.id) === 'skipped') continue;
       const applies = (await stage.when?.(ctx)) ?? true;
       if (applies !== true) {
         mark(i, 'skipped', applies);

@@ -28,6 +28,12 @@ export interface Stage {
   readonly title?: string;
   /** The part of the sequence it belongs to, as the progress bar names it ("Application certificate"). */
   readonly part?: string;
+  /**
+   * Whether the operator's choices so far still include this stage (the parts picked, the way
+   * to the certificate). Asked again after every stage, so the stages left out show as skipped
+   * as soon as they are known, not when their turn comes.
+   */
+  chosen?(ctx: StageContext): true | string;
   /** True to run, or why the stage does not apply (shown as skipped with that reason). */
   when?(ctx: StageContext): true | string | Promise<true | string>;
   /** Answers settled by earlier stages: not asked again, named in a note. */

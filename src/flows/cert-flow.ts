@@ -17,8 +17,6 @@ import { selfSignedStep } from '../tls/self-signed.js';
 import { httpsNginxStep } from '../web/https-nginx.js';
 import { after, answersOf, firstDone, listOf } from './stage-rules.js';
 
-/** The first reason not to run, or true. */
-const both = (first: true | string, then: () => true | string): true | string => (first === true ? then() : first);
 
 type Method = (typeof METHODS)[number]['value'];
 
@@ -28,7 +26,9 @@ const methodOf = (ctx: StageContext): Method | undefined => answersOf(ctx, 'cert
 const labelOf = (m: Method | undefined): string => METHODS.find((x) => x.value === m)?.label ?? 'no way';
 
 function chose(ctx: StageContext, ...ways: Method[]): true | string {
-  if (ctx.status.get('cert') !== 'done') return 'the certificate step did not run';
+  const choice = ctx.status.get('cert');
+  if (choice === undefined || choice === 'running') return true; // not chosen yet: still possible
+  if (choice !== 'done') return 'the certificate step did not run';
   const m = methodOf(ctx);
   return m !== undefined && ways.includes(m) ? true : `you chose ${labelOf(m)}`;
 }
@@ -50,19 +50,21 @@ export function certStages(ask: boolean): Stage[] {
     return { caDir: (a.caDir as string | undefined) ?? DEFAULT_CA_DIR, caName: (a.caName as string | undefined) ?? DEFAULT_CA_NAME };
   };
   const stages: Stage[] = [
-    gated({ id: 'ca init', step: caInitStep, when: (ctx) => chose(ctx, 'private-ca') }),
+    gated({ id: 'ca init', step: caInitStep, chosen: (ctx) => chose(ctx, 'private-ca') }),
     {
       id: 'ca sign',
       step: caSignStep,
       title: "Sign the site's certificate with the CA",
-      when: (ctx) => both(chose(ctx, 'private-ca'), () => after(ctx, 'ca init', 'the CA')),
+      chosen: (ctx) => chose(ctx, 'private-ca'),
+      when: (ctx) => after(ctx, 'ca init', 'the CA'),
       given: (ctx) => ({ ...ca(ctx), passphrase: MASK }),
     },
     {
       id: 'cert install',
       step: installStep,
       title: 'Install the CA-signed certificate for the web server',
-      when: (ctx) => both(chose(ctx, 'private-ca'), () => after(ctx, 'ca sign', 'the signed certificate')),
+      chosen: (ctx) => chose(ctx, 'private-ca'),
+      when: (ctx) => after(ctx, 'ca sign', 'the signed certificate'),
       given: (ctx) => {
         const { caDir, caName } = ca(ctx);
         const layout = caLayout(caDir, caName);
@@ -73,11 +75,11 @@ export function certStages(ask: boolean): Stage[] {
     gated({
       id: 'cert letsencrypt',
       step: letsEncryptStep,
-      when: (ctx) => chose(ctx, 'letsencrypt', 'letsencrypt-dns'),
+      chosen: (ctx) => chose(ctx, 'letsencrypt', 'letsencrypt-dns'),
       given: (ctx): Record<string, AnswerValue> => ({ challenge: methodOf(ctx) === 'letsencrypt-dns' ? 'dns-01' : 'http-01' }),
     }),
-    gated({ id: 'cert purchased', step: purchasedStep, when: (ctx) => chose(ctx, 'purchased') }),
-    gated({ id: 'cert self-signed', step: selfSignedStep, when: (ctx) => chose(ctx, 'self-signed') }),
+    gated({ id: 'cert purchased', step: purchasedStep, chosen: (ctx) => chose(ctx, 'purchased') }),
+    gated({ id: 'cert self-signed', step: selfSignedStep, chosen: (ctx) => chose(ctx, 'self-signed') }),
   ];
   return stages.map(inPart);
 }
@@ -92,14 +94,13 @@ function madeCertificate(ctx: StageContext): { domain: readonly string[]; certDi
   return { domain, certDir };
 }
 
-export function httpsStage(ask: boolean, extra: (ctx: StageContext) => true | string = () => true): Stage {
+export function httpsStage(ask: boolean, chosen: (ctx: StageContext) => true | string = () => true): Stage {
   const stage: Stage = {
     id: 'web https',
     step: httpsNginxStep,
     part: 'HTTPS',
+    chosen,
     when: (ctx) => {
-      const wanted = extra(ctx);
-      if (wanted !== true) return wanted;
       if (ctx.status.get('cert purchased') === 'done') {
         return "the vendor's certificate is not here yet: once it is, lockstep cert install, then lockstep web https";
       }

@@ -49,8 +49,9 @@ export const onboardStep: Step<Record<string, never>> = {
   summary: (a) => [`Parts: ${listOf(a, 'steps').map((v) => ONBOARD_PARTS.find((p) => p.value === v)?.label ?? v).join(', ')}.`],
 };
 
+/** Until the parts are chosen (the first stage), every part is still possible. */
 const wants = (part: OnboardPart) => (ctx: StageContext): true | string =>
-  listOf(answersOf(ctx, 'onboard'), 'steps').includes(part) ? true : 'not among the parts chosen for this run';
+  ctx.status.get('onboard') !== 'done' || listOf(answersOf(ctx, 'onboard'), 'steps').includes(part) ? true : 'not among the parts chosen for this run';
 
 const both = (...rules: ((ctx: StageContext) => true | string)[]) => (ctx: StageContext): true | string => {
   for (const rule of rules) {
@@ -77,22 +78,23 @@ export const onboardSequence: Sequence = {
   next: onboardNext,
   stages: async () => [
     { id: 'onboard', step: onboardStep, part: '' },
-    { ...certChoiceStage, when: wants('cert') },
-    ...certStages(false),
+    { ...certChoiceStage, chosen: wants('cert') },
+    ...certStages(false).map((stage) => ({ ...stage, chosen: both(wants('cert'), stage.chosen ?? (() => true)) })),
     httpsStage(false, wants('https')),
     {
       id: 'cert renew-timer',
       step: renewTimerStep,
       part: 'Renewal',
-      when: both(wants('renewal'), (ctx) => {
+      chosen: wants('renewal'),
+      when: (ctx: StageContext) => {
         const made = ['cert letsencrypt', 'cert install', 'cert self-signed', 'cert purchased'];
         if (firstDone(ctx, made) !== undefined) return true;
         return made.some((id) => ctx.status.get(id) === 'previewed') ? 'it follows the certificate, which a dry run does not make' : 'no certificate was made in this run: nothing to renew yet';
-      }),
+      },
     },
-    { id: 'firewall', step: firewallStep, when: wants('firewall'), part: 'Firewall' },
-    keepRulesStage(),
-    { id: 'ssh', step: sshStep, when: wants('ssh'), part: 'SSH' },
-    { id: 'updates', step: updatesStep, when: wants('updates'), part: 'Updates' },
+    { id: 'firewall', step: firewallStep, chosen: wants('firewall'), part: 'Firewall' },
+    { ...keepRulesStage(), chosen: wants('firewall') },
+    { id: 'ssh', step: sshStep, chosen: wants('ssh'), part: 'SSH' },
+    { id: 'updates', step: updatesStep, chosen: wants('updates'), part: 'Updates' },
   ],
 };

@@ -107,8 +107,13 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
 
   plan(answers: Answers, facts: HttpsNginxFacts): readonly Action[] {
     if (facts.missing.length > 0) {
-      const flag = facts.missing.some((m) => m.endsWith('.conf')) && facts.missing.length === 1 ? '--nginx-conf' : '--cert-dir';
-      throw new UserError(`Cannot set up HTTPS: ${facts.missing.join(', ')} missing (${flag}).`, 'Get a certificate first (lockstep cert letsencrypt / install / self-signed), or point --cert-dir at its folder.');
+      const onlyNginx = facts.missing.length === 1 && facts.missing[0]!.endsWith('.conf');
+      throw new UserError(
+        `Cannot set up HTTPS: ${facts.missing.join(', ')} missing (${onlyNginx ? '--nginx-conf' : '--cert-dir'}).`,
+        onlyNginx
+          ? 'Install nginx first (apt-get install nginx), or point --nginx-conf at its main configuration.'
+          : 'Get a certificate first (lockstep cert letsencrypt / install / self-signed), or point --cert-dir at its folder.',
+      );
     }
     const real = (target: string): string => (facts.root === '/' ? target : path.join(facts.root, target));
     const dir = certDirOf(answers);

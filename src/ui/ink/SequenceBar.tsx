@@ -37,7 +37,8 @@ export function partsOf(stages: readonly StageSummary[]): PartView[] {
 }
 
 export function SequenceBar({ title, stages }: { readonly title: string; readonly stages: readonly StageSummary[] }) {
-  const parts = partsOf(stages);
+  // Parts left out (not chosen, or not the way chosen) are in the transcript, not the bar.
+  const parts = partsOf(stages).filter((p) => p.status !== 'skipped');
   // One part (the firewall, then keeping its rules): the step header says it all.
   if (parts.length < 2) return null;
   const at = parts.findIndex((p) => p.status === 'running');
