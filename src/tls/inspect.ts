@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { loadCertificates } from './cert-bundle.js';
+import { subjectLine } from './check-certificate.js';
 import { livePath } from './live-layout.js';
 import { describeCert } from './managed.js';
 
@@ -25,7 +26,7 @@ export async function inspect(root: string, file: string | undefined, domain: st
   }
   const described = certs.map((c) => {
     const d = describeCert(c.toString());
-    return { subject: c.subject.replace(/\n/g, ', '), issuer: d.issuer, names: d.names, serial: c.serialNumber, fingerprint256: c.fingerprint256, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due, ca: c.ca };
+    return { subject: subjectLine(c), issuer: d.issuer, names: d.names, serial: c.serialNumber, fingerprint256: c.fingerprint256, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due, ca: c.ca };
   });
   if (json) return JSON.stringify({ file: target, certificates: described });
   return described
