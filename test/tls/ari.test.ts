@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ariCertId, decideAri, fetchRenewalInfo, parseRenewalInfo } from '../../src/tls/ari.js';
+import { ariLine, combine } from '../../src/tls/ari-status.js';
 import { REPO } from '../helpers.js';
 
 const der = async (file: string): Promise<Buffer> => {
@@ -59,6 +60,21 @@ test('decision: a uniformly random moment in the window; due once it has passed,
   assert.equal(after.due, true);
   assert.match(after.reason, /ended 2026-06-12T00:00:00Z: renew now/);
   assert.equal(decideAri(window, 0, window.start).due, true, 'random 0 is the start itself');
+});
+
+test('combined with the lifetime window: ARI only advances or confirms', () => {
+  const ariNo = { certId: 'a.b', due: false, reason: 'ARI window opens later', replaceable: true };
+  const ariYes = { certId: 'a.b', due: true, reason: 'ARI window opened 2026-06-10T00:00:00Z and ended 2026-06-12T00:00:00Z: renew now', replaceable: true };
+  assert.deepEqual(combine(false, undefined), { due: false });
+  assert.deepEqual(combine(false, ariNo), { due: false });
+  assert.equal(combine(true, ariNo).due, true, 'a later ARI window does not hold a due certificate back');
+  assert.match(combine(true, ariNo).dueReason ?? '', /^lifetime window/);
+  assert.deepEqual(combine(false, ariYes), { due: true, dueReason: ariYes.reason });
+  assert.equal(ariLine({ due: false, reason: 'the ACME server offers no renewalInfo', fallback: true, replaceable: false }), 'ARI: not used (the ACME server offers no renewalInfo); the lifetime window decides');
+  assert.equal(
+    ariLine({ ...ariNo, window: { start: '2026-06-10T00:00:00Z', end: '2026-06-12T00:00:00Z' }, explanationUrl: 'https://ca.example/why' }),
+    'ARI: suggested window 2026-06-10T00:00:00Z – 2026-06-12T00:00:00Z; explanation: https://ca.example/why; not due: ARI window opens later',
+  );
 });
 
 test('fetch: a CA that accepts the connection and never answers costs the time limit once, not a hang (a silent loopback socket stands in for it)', async () => {
