@@ -226,7 +226,8 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
           ...optional('--dns-hook', answers.dnsHook),
           ...optional('--dns-resolver', answers.dnsResolver),
           ...optional('--ca-file', answers.acmeCaFile, true),
-          ...optional('--replaces', answers.replaces),
+          // One word: a base64url ID may start with "-", which parseArgs would take for an option.
+          ...(answers.replaces !== undefined ? [`--replaces=${String(answers.replaces)}`] : []),
           '--cert-out', p(archivePath(name, 'cert', n)),
           '--chain-out', p(archivePath(name, 'chain', n)),
           '--fullchain-out', p(archivePath(name, 'fullchain', n)),

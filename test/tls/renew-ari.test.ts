@@ -94,7 +94,7 @@ test('revoked at Pebble: the ARI window moves into the past, and renew --yes ren
   const dry = await lockstep(['--root', sandbox.root, '--dry-run', 'renew']);
   assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
   assert.match(dry.stdout, new RegExp(`^${NAME} \\(letsencrypt\\): 18[0-9]{2} of .* — due \\(ARI window opened \\S+ and ended \\S+: renew now\\)$`, 'm'));
-  assert.ok(dry.stdout.includes(`--replaces ${certId}`), `the preview shows the replaced certificate:\n${dry.stdout}`);
+  assert.ok(dry.stdout.includes(`--replaces=${certId}`), `the preview shows the replaced certificate:\n${dry.stdout}`);
   assert.deepEqual(await snapshot(under('etc')), etc, '--dry-run changed nothing');
 
   const run = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
