@@ -24,6 +24,11 @@ interface Base<K extends string, V> {
   readonly when?: (answers: Answers, facts: unknown) => boolean;
   /** May stay unanswered when nobody can be asked (no default, no flag). */
   readonly optional?: boolean;
+  /**
+   * Never prompted for, even on a terminal: only a flag or the answers file sets it. For what
+   * another command hands a step (renew's RFC 9773 `replaces`), which a person has no reason to type.
+   */
+  readonly unasked?: boolean;
   /** Extra check after the kind's own; returns a message or undefined. */
   readonly validate?: (value: V, answers: Answers) => string | undefined;
 }

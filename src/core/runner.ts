@@ -38,6 +38,7 @@ export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answ
     const facts = needsFacts ? await step.facts(answers, opts.sys, opts.secrets) : undefined;
     if (q.when !== undefined && !q.when(answers, facts)) continue;
     let value = await opts.source.lookup(q, answers);
+    if (value === undefined && q.unasked === true) continue;
     if (value === undefined) {
       const defaultValue = defaultOf(q, answers, facts);
       if (!opts.prompter.interactive && (defaultValue !== undefined || q.optional === true)) {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { writeAtomic } from '../core/atomic-file.js';
+import { orderCertificate } from './acme-exchange.js';
 import { pemBlocks } from './live-layout.js';
 
 export interface AcmeOrderOptions {
@@ -24,6 +25,8 @@ export interface AcmeOrderOptions {
   readonly dnsHook?: string;
   readonly dnsResolver?: string;
   readonly caFile?: string;
+  /** RFC 9773 §5: the ARI ID of the certificate this order replaces (lockstep renew gives it). */
+  readonly replaces?: string;
   readonly certOut: string;
   readonly chainOut: string;
   readonly fullchainOut: string;
@@ -46,6 +49,7 @@ export function parseAcmeOrderArgs(args: readonly string[]): AcmeOrderOptions {
       'dns-hook': { type: 'string' },
       'dns-resolver': { type: 'string' },
       'ca-file': { type: 'string' },
+      replaces: { type: 'string' },
       'cert-out': { type: 'string' },
       'chain-out': { type: 'string' },
       'fullchain-out': { type: 'string' },
@@ -65,6 +69,7 @@ export function parseAcmeOrderArgs(args: readonly string[]): AcmeOrderOptions {
   const dnsHook = opt('dns-hook');
   const dnsResolver = opt('dns-resolver');
   const caFile = opt('ca-file');
+  const replaces = opt('replaces');
   return {
     directory: need('directory'),
     accountKey: need('account-key'),
@@ -76,6 +81,7 @@ export function parseAcmeOrderArgs(args: readonly string[]): AcmeOrderOptions {
     ...(dnsHook ? { dnsHook } : {}),
     ...(dnsResolver ? { dnsResolver } : {}),
     ...(caFile ? { caFile } : {}),
+    ...(replaces ? { replaces } : {}),
     certOut: need('cert-out'),
     chainOut: need('chain-out'),
     fullchainOut: need('fullchain-out'),
@@ -141,16 +147,11 @@ export async function acmeOrder(o: AcmeOrderOptions): Promise<void> {
   const standalone = o.challenge === 'http-01' && o.webroot === undefined ? await standaloneListener(o.http01Port) : undefined;
   say(`Ordering from ${o.directory} (${o.challenge}).`);
   try {
-    const pem = await client.auto({
-      csr,
-      email: o.email,
-      termsOfServiceAgreed: true,
-      challengePriority: [o.challenge],
-      // The ACME server validates the challenge itself; acme-client's own pre-check would ask
-      // the system resolver and port 80, which are the wrong places behind --http-01-port or
+    const pem = await orderCertificate(client, { csr, email: o.email, challenge: o.challenge, ...(o.replaces !== undefined ? { replaces: o.replaces } : {}), say }, {
+      // The ACME server validates the challenge itself; no pre-check of our own here, which
+      // would ask the system resolver and port 80 — the wrong places behind --http-01-port or
       // --dns-resolver. The DNS wait below asks the resolver the operator named.
-      skipChallengeVerification: true,
-      challengeCreateFn: async (authz, challenge, keyAuthorization) => {
+      create: async (authz, challenge, keyAuthorization) => {
         const domain = authz.identifier.value;
         if (challenge.type === 'http-01') {
           if (standalone) standalone.tokens.set(challenge.token, keyAuthorization);
@@ -168,7 +169,7 @@ export async function acmeOrder(o: AcmeOrderOptions): Promise<void> {
         }
         say(`Challenge for ${domain} ready; asking the server to validate it.`);
       },
-      challengeRemoveFn: async (authz, challenge, keyAuthorization) => {
+      remove: async (authz, challenge, keyAuthorization) => {
         if (challenge.type === 'http-01') {
           if (standalone) standalone.tokens.delete(challenge.token);
           else await fs.rm(path.join(o.webroot ?? '', '.well-known', 'acme-challenge', challenge.token), { force: true });

@@ -21,6 +21,15 @@ export function sanDnsNames(cert: X509Certificate): string[] {
     .map((s) => s.slice(4));
 }
 
+/**
+ * The subject on one line. Node gives undefined for an empty subject, which ACME CAs now issue
+ * (Pebble 2.6; Let's Encrypt's profiles without a common name): the names are in the SAN.
+ */
+export function subjectLine(cert: X509Certificate): string {
+  const subject = cert.subject as string | undefined;
+  return subject === undefined || subject === '' ? '(empty subject)' : subject.replace(/\n/g, ', ');
+}
+
 export async function checkCertificateFiles(sys: System, expect: CertificateExpectations): Promise<Check[]> {
   const checks: Check[] = [];
   const keyStat = await sys.stat(expect.keyPath);

@@ -1,11 +1,25 @@
 // `lockstep cert inspect FILE | --domain NAME`: what a certificate says, and whether and when
-// lockstep would renew it.
+// lockstep would renew it — for an ACME certificate of --domain also what its CA's renewal
+// information (ARI) says, as renew would see it.
 import fs from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { System } from '../core/system.js';
+import { ariFor, ariLine, combine, type AriReport } from './ari-status.js';
 import { loadCertificates } from './cert-bundle.js';
-import { livePath } from './live-layout.js';
-import { describeCert } from './managed.js';
+import { subjectLine } from './check-certificate.js';
+import { livePath, renewalFile } from './live-layout.js';
+import { describeCert, type RenewalRecord } from './managed.js';
+
+/** The renewal record of --domain, when it is an ACME one (the directory and its TLS root are in it). */
+async function acmeRecord(sys: System, domain: string | undefined): Promise<RenewalRecord | undefined> {
+  if (domain === undefined) return undefined;
+  try {
+    const record = JSON.parse((await sys.readText(renewalFile(domain))) ?? '') as RenewalRecord;
+    return record.method === 'letsencrypt' ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export async function inspect(root: string, file: string | undefined, domain: string | undefined, json: boolean): Promise<string> {
   const sys = new System(root);
@@ -23,9 +37,17 @@ export async function inspect(root: string, file: string | undefined, domain: st
   } catch (error) {
     throw new UserError(`${(error as Error).message}.`);
   }
-  const described = certs.map((c) => {
+  const record = await acmeRecord(sys, domain);
+  const leaf = certs[0];
+  const ari: AriReport | undefined = record !== undefined && leaf !== undefined ? await ariFor(sys, record.answers, leaf.toString()) : undefined;
+  const described = certs.map((c, i) => {
     const d = describeCert(c.toString());
-    return { subject: c.subject.replace(/\n/g, ', '), issuer: d.issuer, names: d.names, serial: c.serialNumber, fingerprint256: c.fingerprint256, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due, ca: c.ca };
+    const withAri = i === 0 && !c.ca ? combine(d.due, ari) : { due: d.due };
+    return {
+      subject: subjectLine(c), issuer: d.issuer, names: d.names, serial: c.serialNumber, fingerprint256: c.fingerprint256,
+      notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom,
+      ...withAri, ...(i === 0 && ari !== undefined ? { ari } : {}), ca: c.ca,
+    };
   });
   if (json) return JSON.stringify({ file: target, certificates: described });
   return described
@@ -35,7 +57,8 @@ export async function inspect(root: string, file: string | undefined, domain: st
         `  issuer:   ${d.issuer}`,
         ...(d.names.length ? [`  names:    ${d.names.join(', ')}`] : []),
         `  valid:    ${d.notBefore} → ${d.notAfter} (${d.lifetimeDays} days, ${d.daysLeft} left)`,
-        ...(i === 0 && !d.ca ? [`  renewal:  ${d.due ? 'due now' : `from ${d.renewFrom.slice(0, 10)}`} (a third of the lifetime left; half under 10 days)`] : []),
+        ...(i === 0 && !d.ca ? [`  renewal:  ${d.due ? `due now (${d.dueReason ?? 'lifetime window'})` : `from ${d.renewFrom.slice(0, 10)} (lifetime window: a third of the lifetime left; half under 10 days)`}`] : []),
+        ...(i === 0 && d.ari !== undefined ? [`  ${ariLine(d.ari).replace(/^ARI: /, 'ARI:      ')}`] : []),
         `  SHA-256:  ${d.fingerprint256}`,
       ].join('\n'),
     )

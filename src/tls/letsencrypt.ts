@@ -27,7 +27,7 @@ export interface LetsEncryptFacts {
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
 const nameOf = (a: Answers): string => domainsOf(a)[0] ?? 'domain';
-const directoryOf = (a: Answers): string => {
+export const directoryOf = (a: Answers): string => {
   const d = (a.acmeDirectory as string | undefined) ?? LE_PRODUCTION;
   return d === 'staging' ? LE_STAGING : d === 'production' ? LE_PRODUCTION : d;
 };
@@ -129,6 +129,15 @@ export const letsEncryptQuestions: readonly Question[] = [
     validate: checkHostPort,
   },
   { kind: 'select', id: 'keyType', message: 'Key type of the certificate', default: 'ec-p256', choices: KEY_TYPE_CHOICES },
+  {
+    kind: 'text',
+    id: 'replaces',
+    message: 'ARI certificate ID of the certificate this order replaces (RFC 9773)',
+    help: 'Set by lockstep renew when the ACME server offers renewal information; never recorded for the next renewal.',
+    optional: true,
+    unasked: true,
+    validate: (v) => (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(v) ? undefined : `"${v}" is not an ARI certificate ID (base64url.base64url)`),
+  },
 ];
 
 export const letsEncryptStep: Step<LetsEncryptFacts> = {
@@ -203,7 +212,7 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
       },
       {
         kind: 'run',
-        title: `Order the certificate from ${new URL(directory).host} (${String(answers.challenge)})`,
+        title: `Order the certificate from ${new URL(directory).host} (${String(answers.challenge)}${answers.replaces !== undefined ? `, replacing ${String(answers.replaces)}` : ''})`,
         argv: [
           ...selfCommand(), 'internal', 'acme-order',
           '--directory', directory,
@@ -217,6 +226,8 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
           ...optional('--dns-hook', answers.dnsHook),
           ...optional('--dns-resolver', answers.dnsResolver),
           ...optional('--ca-file', answers.acmeCaFile, true),
+          // One word: a base64url ID may start with "-", which parseArgs would take for an option.
+          ...(answers.replaces !== undefined ? [`--replaces=${String(answers.replaces)}`] : []),
           '--cert-out', p(archivePath(name, 'cert', n)),
           '--chain-out', p(archivePath(name, 'chain', n)),
           '--fullchain-out', p(archivePath(name, 'fullchain', n)),
@@ -266,7 +277,8 @@ export function installLive(name: string, n: number): Action[] {
   }));
 }
 
+/** What the next renewal orders with: the same answers, less the certificate this order replaced. */
 function renewalAnswers(answers: Answers): Answers {
-  const { ...copy } = answers;
+  const { replaces: _replaced, ...copy } = answers;
   return copy;
 }

@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { octal } from '../core/actions.js';
 import type { Check } from '../core/events.js';
 import type { System } from '../core/system.js';
-import { sanDnsNames } from './check-certificate.js';
+import { sanDnsNames, subjectLine } from './check-certificate.js';
 import { livePath, pemBlocks } from './live-layout.js';
 
 /** Whether a certificate names `host`, a wildcard covering one label included. */
@@ -42,7 +42,7 @@ export async function checkLiveFiles(sys: System, name: string, hosts: readonly 
   const now = Date.now();
   checks.push({ name: 'valid now', ok: Date.parse(cert.validFrom) <= now + 300_000 && Date.parse(cert.validTo) > now, evidence: `${cert.validFrom} → ${cert.validTo}` });
   const linked = chain.every((c, i) => (i === 0 ? cert : chain[i - 1])?.checkIssued(c) === true);
-  checks.push({ name: 'chain in order, each certificate issued by the next', ok: linked, evidence: [cert, ...chain].map((c) => c.subject.replace(/\n/g, ', ')).join(' ← ') });
+  checks.push({ name: 'chain in order, each certificate issued by the next', ok: linked, evidence: [cert, ...chain].map(subjectLine).join(' ← ') });
   checks.push({ name: 'fullchain.pem is cert.pem then chain.pem', ok: fullPem === certPem + chainPem, evidence: `${pemBlocks(fullPem).length} certificates` });
   return checks;
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Answers } from '../core/questions.js';
 import type { System } from '../core/system.js';
+import type { AriReport } from './ari-status.js';
 import { sanDnsNames } from './check-certificate.js';
 import { LOCKSTEP_DIR, livePath } from './live-layout.js';
 import { daysBetween, isDue, renewAt } from './renewal-window.js';
@@ -38,6 +39,10 @@ export interface ManagedCert {
   readonly problem?: string;
   /** A private-CA host certificate installed into live/<liveName>/ (cert install). */
   readonly liveName?: string;
+  /** What the ACME server's renewal information (RFC 9773) said, for ACME certificates. */
+  readonly ari?: AriReport;
+  /** Why it is due: the lifetime window or ARI's window. */
+  readonly dueReason?: string;
 }
 
 export function describeCert(pem: string, now = Date.now()) {

@@ -24,7 +24,7 @@ function subjectAnswers(pem: string | undefined): Record<string, string> {
   if (pem === undefined) return {};
   const out: Record<string, string> = {};
   const keys: Record<string, string> = { C: 'country', ST: 'state', L: 'locality', O: 'org' };
-  for (const line of new X509Certificate(pem).subject.split('\n')) {
+  for (const line of ((new X509Certificate(pem).subject as string | undefined) ?? '').split('\n')) {
     const [k, ...v] = line.split('=');
     const id = keys[k ?? ''];
     if (id !== undefined) out[id] = v.join('=');

@@ -1,7 +1,8 @@
 // `lockstep cert renew-timer`: runs `lockstep renew --yes` twice a day, unattended — a systemd
 // timer (output in the journal: journalctl -u lockstep-renew) or, without systemd, a cron file.
 // Twice a day at a random minute, as Let's Encrypt asks of clients, so a failed attempt is
-// retried long before the certificate is in danger.
+// retried long before the certificate is in danger. With --mail the run also mails the expiry
+// report (renew --mail --smtp), since nobody reads a timer's journal every day.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Action } from '../core/actions.js';
@@ -9,6 +10,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { selfCommand } from './self-command.js';
+import { checkMailAddress, parseSmtpAddress } from './smtp.js';
 
 const run = promisify(execFile);
 
@@ -21,11 +23,31 @@ export const SERVICE = '/etc/systemd/system/lockstep-renew.service';
 export const TIMER = '/etc/systemd/system/lockstep-renew.timer';
 export const CRON = '/etc/cron.d/lockstep-renew';
 
-function renewCommand(root: string): string[] {
-  return [...selfCommand(), ...(root === '/' ? [] : ['--root', root]), 'renew', '--yes'];
+/** Where renew mails the expiry report; none when `mail` is undefined. */
+export interface ReportMail {
+  readonly mail: string;
+  readonly smtp: string;
 }
 
-export function serviceUnit(root: string): string {
+function renewCommand(root: string, report?: ReportMail): string[] {
+  return [...selfCommand(), ...(root === '/' ? [] : ['--root', root]), 'renew', '--yes', ...(report !== undefined ? ['--mail', report.mail, '--smtp', report.smtp] : [])];
+}
+
+// A mail address may hold characters the two schedulers read specially: systemd expands % and $
+// in ExecStart= and splits on spaces outside quotes; cron turns % into a newline and hands the
+// rest to /bin/sh. Plain words stay as they are, so the usual line reads as typed.
+const PLAIN = /^[A-Za-z0-9@._:/+=,-]+$/;
+
+function systemdWord(word: string): string {
+  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
+  return PLAIN.test(word) ? escaped : `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function cronWord(word: string): string {
+  return (PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`).replace(/%/g, '\\%');
+}
+
+export function serviceUnit(root: string, report?: ReportMail): string {
   return [
     '# Written by lockstep (cert renew-timer).',
     '[Unit]',
@@ -35,7 +57,7 @@ export function serviceUnit(root: string): string {
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${renewCommand(root).join(' ')}`,
+    `ExecStart=${renewCommand(root, report).map(systemdWord).join(' ')}`,
     '',
   ].join('\n');
 }
@@ -55,12 +77,12 @@ export const TIMER_UNIT = [
   '',
 ].join('\n');
 
-export function cronFile(root: string, minute: number): string {
+export function cronFile(root: string, minute: number, report?: ReportMail): string {
   return [
     '# Written by lockstep (cert renew-timer): renew certificates twice a day; output to syslog.',
     'SHELL=/bin/sh',
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    `${minute} */12 * * * root ${renewCommand(root).join(' ')} 2>&1 | logger -t lockstep-renew`,
+    `${minute} */12 * * * root ${renewCommand(root, report).map(cronWord).join(' ')} 2>&1 | logger -t lockstep-renew`,
     '',
   ].join('\n');
 }
@@ -83,12 +105,32 @@ export const renewTimerQuestions: readonly Question[] = [
     default: true,
     when: (a) => a.scheduler === 'systemd',
   },
+  {
+    kind: 'text',
+    id: 'mail',
+    message: 'Mail the expiry report to (an address, or "none")',
+    help: 'Each run that finds a due certificate it could not renew mails the report, as lockstep renew --mail does.',
+    default: 'none',
+    validate: (v) => (v === 'none' ? undefined : checkMailAddress(v)),
+  },
+  {
+    kind: 'text',
+    id: 'smtp',
+    message: 'Mail server for the report (HOST:PORT)',
+    help: 'Plain SMTP to the local MTA, which relays it; lockstep renew --smtp.',
+    default: 'localhost:25',
+    when: (a) => typeof a.mail === 'string' && a.mail !== 'none',
+    validate: (v) => (parseSmtpAddress(v) === undefined ? `"${v}" is not HOST:PORT` : undefined),
+  },
 ];
+
+const reportOf = (a: Answers): ReportMail | undefined =>
+  typeof a.mail === 'string' && a.mail !== 'none' ? { mail: a.mail, smtp: typeof a.smtp === 'string' ? a.smtp : 'localhost:25' } : undefined;
 
 export const renewTimerStep: Step<RenewTimerFacts> = {
   id: 'cert renew-timer',
   title: 'Automatic renewal',
-  description: 'Installs a systemd timer (or a cron file) that runs "lockstep renew --yes" twice a day.',
+  description: 'Installs a systemd timer (or a cron file) that runs "lockstep renew --yes" twice a day, mailing the expiry report if asked.',
   questions: renewTimerQuestions,
 
   async facts(_answers: Answers, sys: System): Promise<RenewTimerFacts> {
@@ -101,12 +143,12 @@ export const renewTimerStep: Step<RenewTimerFacts> = {
       const minute = [...facts.root].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 60, 7);
       return [
         { kind: 'mkdir', title: 'Create /etc/cron.d', path: '/etc/cron.d', mode: 0o755 },
-        { kind: 'write', title: 'Write the cron file', path: CRON, content: cronFile(facts.root, minute), mode: 0o644 },
+        { kind: 'write', title: 'Write the cron file', path: CRON, content: cronFile(facts.root, minute, reportOf(answers)), mode: 0o644 },
       ];
     }
     const actions: Action[] = [
       { kind: 'mkdir', title: 'Create /etc/systemd/system', path: '/etc/systemd/system', mode: 0o755 },
-      { kind: 'write', title: 'Write the renewal service', path: SERVICE, content: serviceUnit(facts.root), mode: 0o644 },
+      { kind: 'write', title: 'Write the renewal service', path: SERVICE, content: serviceUnit(facts.root, reportOf(answers)), mode: 0o644 },
       { kind: 'write', title: 'Write the timer (twice a day, random delay)', path: TIMER, content: TIMER_UNIT, mode: 0o644 },
     ];
     if (answers.enable === true) {
@@ -132,11 +174,14 @@ export const renewTimerStep: Step<RenewTimerFacts> = {
   },
 
   summary(answers) {
+    const report = reportOf(answers);
+    const mailed = report !== undefined ? [`A due certificate it cannot renew is reported by mail to ${report.mail} through ${report.smtp}.`] : [];
     return answers.scheduler === 'cron'
-      ? [`${CRON} runs "lockstep renew --yes" twice a day; its output goes to syslog (tag lockstep-renew).`]
+      ? [`${CRON} runs "lockstep renew --yes" twice a day; its output goes to syslog (tag lockstep-renew).`, ...mailed]
       : [
           `${TIMER} runs "lockstep renew --yes" twice a day${answers.enable === true ? '' : ' once enabled: systemctl enable --now lockstep-renew.timer'}.`,
           'Its output is in the journal: journalctl -u lockstep-renew. An EXPIRY WARNING there means a certificate is due and was not renewed.',
+          ...mailed,
         ];
   },
 };

@@ -12,6 +12,7 @@ import { Session } from '../flows/session.js';
 import type { System } from '../core/system.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
+import { ariLine, withAri } from './ari-status.js';
 import { listManaged, type ManagedCert } from './managed.js';
 import { listPrivateCa } from './managed-ca.js';
 import { resignHost } from './renew-private-ca.js';
@@ -39,6 +40,7 @@ export interface RenewResult {
   readonly method: string;
   readonly daysLeft?: number;
   readonly due: boolean;
+  readonly dueReason?: string;
   readonly outcome: 'not-due' | 'renewed' | 'failed' | 'reminder' | 'previewed' | 'needs-yes';
   readonly message: string;
 }
@@ -47,7 +49,7 @@ type Out = (line: string) => void;
 
 function statusLine(c: ManagedCert): string {
   const when = c.daysLeft === undefined ? (c.problem ?? 'no certificate yet') : `${c.daysLeft} of ${c.lifetimeDays} days left, renew from ${c.renewFrom?.slice(0, 10)}`;
-  return `${c.name} (${c.record.method}): ${when}${c.due ? ' — due' : ''}`;
+  return `${c.name} (${c.record.method}): ${when}${c.due ? ` — due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}` : ''}`;
 }
 
 async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<string | undefined> {
@@ -69,7 +71,7 @@ async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<s
 const hasPassphrase = (o: RenewOptions): boolean => o.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
 
 async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<RenewResult> {
-  const base = { name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: c.due };
+  const base = { name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: c.due, ...(c.dueReason !== undefined ? { dueReason: c.dueReason } : {}) };
   if (c.record.method === 'private-ca' && hasPassphrase(o)) {
     if (o.dryRun) return { ...base, outcome: 'previewed', message: `dry run: would revoke and sign again: ${c.record.command}` };
     if (!o.yes) return { ...base, outcome: 'needs-yes', message: `${c.name} is due: run "lockstep renew --yes" with the passphrase to sign it again` };
@@ -100,7 +102,10 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
   const flow = FLOWS.find((f) => f.command === c.record.command);
   if (flow === undefined) return { ...base, outcome: 'failed', message: `this lockstep does not know "${c.record.command}"` };
   if (!o.yes && !o.dryRun) return { ...base, outcome: 'needs-yes', message: `${c.name} is due: run "lockstep renew --yes" to renew it (or --dry-run to see the plan)` };
-  const session = new Session({ root: o.root, source: new PresetAnswers(new Map(), c.record.answers as Record<string, unknown>), dryRun: o.dryRun, yes: true });
+  // RFC 9773 §5: a server that answered ARI for this certificate learns which one the order
+  // replaces (at Let's Encrypt such an order is exempt from rate limits).
+  const flags = new Map(c.ari?.replaceable === true && c.ari.certId !== undefined ? [['replaces', c.ari.certId]] : []);
+  const session = new Session({ root: o.root, source: new PresetAnswers(flags, c.record.answers as Record<string, unknown>), dryRun: o.dryRun, yes: true });
   if (!o.json) session.bus.subscribe((e) => out(eventLines(e).map((l) => `  ${l}`).join('\n')));
   try {
     const outcome = await session.run(flow, new NonInteractivePrompter());
@@ -169,8 +174,13 @@ export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number
   if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
   const results: RenewResult[] = [];
   const report: ReportEntry[] = [];
-  for (const c of managed) {
+  const checked: ManagedCert[] = [];
+  const directories = new Map();
+  for (const listed of managed) {
+    const c = await withAri(listed, session.sys, { directories });
+    checked.push(c);
     if (!o.json) out(statusLine(c));
+    if (!o.json && c.ari !== undefined) out(`  ${ariLine(c.ari)}`);
     if (!c.due && !o.force) {
       results.push({ name: c.name, method: c.record.method, ...(c.daysLeft !== undefined ? { daysLeft: c.daysLeft } : {}), due: false, outcome: 'not-due', message: 'not due' });
       continue;
@@ -187,6 +197,6 @@ export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number
     }
   }
   if (report.length > 0 && !o.dryRun) await sendReport(o, session.sys, report, out, err);
-  if (o.json) out(JSON.stringify({ certificates: managed.map((c) => ({ ...c, record: { method: c.record.method, command: c.record.command } })), results }));
+  if (o.json) out(JSON.stringify({ certificates: checked.map((c) => ({ ...c, record: { method: c.record.method, command: c.record.command } })), results }));
   return results.some((r) => r.outcome === 'failed' || r.outcome === 'reminder') ? 1 : 0;
 }

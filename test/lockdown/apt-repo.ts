@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { tempRoot } from '../helpers.js';
 
 async function deb(dir: string, name: string, version: string): Promise<void> {
   const src = path.join(dir, `${name}-src`);
@@ -67,4 +68,17 @@ export async function makeAptWorld(dir: string): Promise<AptWorld> {
   const update = await execa('apt-get', ['update'], { env: { APT_CONFIG: config }, reject: false });
   if (update.exitCode !== 0) throw new Error(`apt-get update of the test repositories failed: ${update.stderr}`);
   return { config, codename };
+}
+
+/**
+ * A --root for `lockstep updates`: this machine's os-release, and unattended-upgrades shown as
+ * installed (it is, on this machine), so the plan does not run apt-get install.
+ */
+export async function updatesRoot(): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const t = await tempRoot('lockstep-updates-');
+  await fs.mkdir(path.join(t.root, 'etc'), { recursive: true });
+  await fs.copyFile('/etc/os-release', path.join(t.root, 'etc/os-release'));
+  await fs.mkdir(path.join(t.root, 'usr/bin'), { recursive: true });
+  await fs.writeFile(path.join(t.root, 'usr/bin/unattended-upgrade'), '');
+  return t;
 }

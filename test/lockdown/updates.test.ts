@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { originsText } from '../../src/updates/updates-step.js';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
-import { makeAptWorld } from './apt-repo.js';
+import { makeAptWorld, updatesRoot } from './apt-repo.js';
 
 const haveUu = (await execa('sh', ['-c', 'command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false })).exitCode === 0;
 
@@ -26,16 +26,7 @@ test('origins file: security only by default, clears the package lists, mail and
 });
 
 describe('lockstep updates with the real apt and unattended-upgrade', { skip: haveUu ? false : 'needs unattended-upgrades and dpkg-dev' }, () => {
-  async function sandbox(): Promise<{ root: string; cleanup: () => Promise<void> }> {
-    const t = await tempRoot('lockstep-updates-');
-    await fs.mkdir(path.join(t.root, 'etc'), { recursive: true });
-    await fs.copyFile('/etc/os-release', path.join(t.root, 'etc/os-release'));
-    // unattended-upgrades is installed on this machine; the sandbox says so too, so the plan
-    // does not run apt-get install.
-    await fs.mkdir(path.join(t.root, 'usr/bin'), { recursive: true });
-    await fs.writeFile(path.join(t.root, 'usr/bin/unattended-upgrade'), '');
-    return t;
-  }
+  const sandbox = updatesRoot;
 
   test('writes 20auto-upgrades and the origins; apt-config and unattended-upgrade --dry-run accept them; only the security origin is allowed', async () => {
     const { root, cleanup } = await sandbox();

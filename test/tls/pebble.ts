@@ -1,12 +1,15 @@
 // Pebble (Let's Encrypt's ACME test server) and pebble-challtestsrv as its DNS, both on
 // loopback, started and stopped by the test. Pebble ships no certificate for its own listener:
 // one is made here with openssl; its issuing root changes at every start (/roots/0).
+// Debian bookworm's pebble (2.4) has no renewal information (ARI); `{ bin: PEBBLE_ARI_BIN }`
+// starts trixie's 2.6, which .ci/run unpacks into .ci/cache/ (it has ARI and `replaces`).
 import { execa, type ResultPromise } from 'execa';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import { waitFor } from '../helpers.js';
+import { REPO, waitFor } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 
 export interface RunningPebble {
@@ -20,7 +23,19 @@ export interface RunningPebble {
   /** pebble-challtestsrv's DNS (HOST:PORT) and its management URL (set-txt / clear-txt). */
   readonly dns: string;
   readonly challtestsrv: string;
+  /** Pebble's output so far. */
+  log(): string;
   stop(): Promise<void>;
+}
+
+export const PEBBLE_ARI_BIN = path.join(REPO, '.ci/cache/pebble-trixie/x/usr/bin/pebble');
+
+/** The ARI-capable pebble, or an error saying how to get it (a missing tool fails, never skips). */
+export function requirePebbleAri(): string {
+  if (!existsSync(PEBBLE_ARI_BIN)) {
+    throw new Error(`${PEBBLE_ARI_BIN} is missing: run .ci/run (it unpacks Debian trixie's pebble 2.6, which has ARI, into .ci/cache/)`);
+  }
+  return PEBBLE_ARI_BIN;
 }
 
 const listening = (port: number): Promise<boolean> =>
@@ -45,8 +60,13 @@ function get(url: string, ca: string): Promise<string> {
   });
 }
 
-/** `dir` receives Pebble's files; `tlsCaFile` is where its listener certificate is copied. */
-export async function startPebble(dir: string, tlsCaFile: string): Promise<RunningPebble> {
+/**
+ * `dir` receives Pebble's files; `tlsCaFile` is where its listener certificate is copied. `bin`
+ * is another pebble binary; its pebble-challtestsrv beside it is used too.
+ */
+export async function startPebble(dir: string, tlsCaFile: string, o: { readonly bin?: string } = {}): Promise<RunningPebble> {
+  const bin = o.bin ?? 'pebble';
+  const challtestsrv = o.bin === undefined ? 'pebble-challtestsrv' : path.join(path.dirname(o.bin), 'pebble-challtestsrv');
   await fs.mkdir(dir, { recursive: true });
   const [acmePort, mgmtPort, httpPort, tlsPort, dnsPort, chalMgmt] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const cert = path.join(dir, 'pebble-tls.pem');
@@ -80,12 +100,12 @@ export async function startPebble(dir: string, tlsCaFile: string): Promise<Runni
   };
   try {
     const chal = execa(
-      'pebble-challtestsrv',
+      challtestsrv,
       ['-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', `127.0.0.1:${dnsPort}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `127.0.0.1:${chalMgmt}`],
       { reject: false, stdin: 'ignore', all: true },
     );
     children.push(chal);
-    const pebble = execa('pebble', ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], {
+    const pebble = execa(bin, ['-config', config, '-dnsserver', `127.0.0.1:${dnsPort}`], {
       reject: false,
       stdin: 'ignore',
       all: true,
@@ -103,6 +123,7 @@ export async function startPebble(dir: string, tlsCaFile: string): Promise<Runni
       httpPort,
       dns: `127.0.0.1:${dnsPort}`,
       challtestsrv: `http://127.0.0.1:${chalMgmt}`,
+      log: () => log,
       stop,
     };
   } catch (error) {
