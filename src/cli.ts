@@ -9,7 +9,7 @@ import { pickFrontEnd, reportError, runWith, type GlobalOptions } from './cli/ru
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
-import { FLOWS } from './flows/index.js';
+import { FLOWS, renewFlow } from './flows/index.js';
 
 declare const LOCKSTEP_VERSION: string;
 const VERSION = typeof LOCKSTEP_VERSION === 'string' ? LOCKSTEP_VERSION : '0.0.0-dev';
@@ -44,6 +44,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   const groups = new Map<string, Command>();
   for (const flow of FLOWS) {
+    if (flow.menuOnly === true) continue;
     const words = flow.command.split(' ');
     let parent = program;
     for (const word of words.slice(0, -1)) {
@@ -106,6 +107,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--smtp <host:port>', 'the mail server for --mail', 'localhost:25')
     .action(async (opts: { force?: boolean; caDir: string; caName: string; passphraseFile?: string; mail?: string; smtp: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
+      if (pickFrontEnd(g) === 'ink' && opts.mail === undefined) {
+        // A person at a terminal: a walk through each certificate, each renewal previewed and confirmed.
+        const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
+        setCode(await runWith(g, flags, { flow: renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName }) }));
+        return;
+      }
       const { renew } = await import('./tls/renew.js');
       const { checkMailAddress, parseSmtpAddress } = await import('./tls/smtp.js');
       const smtp = parseSmtpAddress(opts.smtp);

@@ -55,18 +55,19 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
           continue;
         }
         const q = typeof stage.gate.question === 'function' ? stage.gate.question(ctx) : stage.gate.question;
+        mark(i, 'running'); // its part is the one being asked about
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
         if (go !== true) {
           mark(i, 'declined', stage.gate.declined ?? 'you chose not to');
           continue;
         }
       }
-      mark(i, 'running');
+      if (status.get(stage.id) !== 'running') mark(i, 'running');
       const given = stage.given?.(ctx) ?? {};
       const rest = seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat;
       const source = new GivenAnswers(given, rest, (id) => (opts.secrets.has(id) ? opts.secrets.get(id) : undefined));
       const settled = givenText(given, stage.step);
-      if (settled !== '') bus.emit({ type: 'info', message: `From the earlier steps: ${settled}.` });
+      if (settled !== '') bus.emit({ type: 'info', message: `From ${stage.givenFrom ?? 'the earlier steps'}: ${settled}.` });
       let outcome: RunOutcome;
       try {
         const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});

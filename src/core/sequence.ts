@@ -38,6 +38,8 @@ export interface Stage {
   when?(ctx: StageContext): true | string | Promise<true | string>;
   /** Answers settled by earlier stages: not asked again, named in a note. */
   given?(ctx: StageContext): Readonly<Record<string, AnswerValue>>;
+  /** Where the given answers come from, for that note (default: "the earlier steps"). */
+  readonly givenFrom?: string;
   /** Defaults drawn from earlier stages: still asked on a terminal, preselected. */
   proposed?(ctx: StageContext): Readonly<Record<string, AnswerValue>>;
   /**

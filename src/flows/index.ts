@@ -20,6 +20,9 @@ import { certChooseStep } from '../tls/cert-choose.js';
 import { certSequence } from './cert-flow.js';
 import { firewallSequence } from './firewall-flow.js';
 import { onboardSequence, onboardStep } from './onboard.js';
+import { renewOverview, renewSequence, type RenewWalkOptions } from './renew-flow.js';
+import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
+import { nginxReloadStep } from '../web/nginx-reload.js';
 
 export interface Flow {
   /** The command path, e.g. "cert self-signed". */
@@ -30,6 +33,8 @@ export interface Flow {
   readonly step: Step;
   /** When set, the command runs these stages (the first is `step`). */
   readonly sequence?: Sequence;
+  /** Offered in the home menu, but its command is written by hand in cli.ts (renew). */
+  readonly menuOnly?: boolean;
 }
 
 const flow = <F>(step: Step<F>, sequence?: Sequence): Flow => ({
@@ -40,8 +45,14 @@ const flow = <F>(step: Step<F>, sequence?: Sequence): Flow => ({
   ...(sequence !== undefined ? { sequence } : {}),
 });
 
+/** `lockstep renew` on a terminal, and the home menu's renewal: a walk through the certificates. */
+export function renewFlow(o: RenewWalkOptions): Flow {
+  return { ...flow(renewOverview, renewSequence(o)), menuOnly: true };
+}
+
 export const FLOWS: readonly Flow[] = [
   flow(onboardStep, onboardSequence),
+  renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }),
   flow(caInitStep),
   flow(caSignStep),
   flow(caRevokeStep),
@@ -59,6 +70,7 @@ export const FLOWS: readonly Flow[] = [
   flow(installStep),
   flow(renewTimerStep),
   flow(httpsNginxStep),
+  flow(nginxReloadStep),
 ];
 
 export function stepById(id: string): Step | undefined {

@@ -13,8 +13,8 @@ import type { System } from '../core/system.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
 import { ariLine, withAri } from './ari-status.js';
-import { listManaged, type ManagedCert } from './managed.js';
-import { listPrivateCa } from './managed-ca.js';
+import type { ManagedCert } from './managed.js';
+import { listForRenewal, statusLine } from './renew-list.js';
 import { resignHost } from './renew-private-ca.js';
 import { freshCsr } from './renew-purchased.js';
 import { EXPIRY_REPORT, mailReport, reportText, writeReport, type ReportEntry } from './expiry-report.js';
@@ -46,11 +46,6 @@ export interface RenewResult {
 }
 
 type Out = (line: string) => void;
-
-function statusLine(c: ManagedCert): string {
-  const when = c.daysLeft === undefined ? (c.problem ?? 'no certificate yet') : `${c.daysLeft} of ${c.lifetimeDays} days left, renew from ${c.renewFrom?.slice(0, 10)}`;
-  return `${c.name} (${c.record.method}): ${when}${c.due ? ` — due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}` : ''}`;
-}
 
 async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<string | undefined> {
   const d = c.record.deploy;
@@ -119,37 +114,6 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
   return { ...base, outcome: 'renewed', message: `${c.name} renewed` };
 }
 
-/**
- * A private-CA host certificate installed into live/ (cert install records it as "purchased")
- * is one certificate, renewed through the CA: the two listings become one entry that knows its
- * live folder and how nginx serves it.
- */
-async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly ManagedCert[], sys: System): Promise<ManagedCert[]> {
-  const print = async (file: string): Promise<string | undefined> => {
-    const pem = await sys.readText(file);
-    try {
-      return pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
-    } catch {
-      return undefined;
-    }
-  };
-  const prints = new Map<string, string | undefined>();
-  for (const m of managed) prints.set(m.name, await print(m.certPath));
-  const merged: ManagedCert[] = [];
-  for (const c of ca) {
-    const own = await print(c.certPath);
-    const live = own === undefined ? undefined : managed.find((m) => prints.get(m.name) === own);
-    if (live === undefined) {
-      merged.push(c);
-      continue;
-    }
-    const record = { ...c.record, answers: live.record.answers, ...(live.record.deploy !== undefined ? { deploy: live.record.deploy } : {}) };
-    merged.push({ ...c, record, certPath: live.certPath, liveName: live.name });
-  }
-  const taken = new Set(merged.map((c) => c.liveName).filter((n) => n !== undefined));
-  return [...managed.filter((m) => !taken.has(m.name)), ...merged];
-}
-
 async function sendReport(o: RenewOptions, sys: System, report: readonly ReportEntry[], out: Out, err: Out): Promise<void> {
   const text = reportText(report);
   try {
@@ -170,7 +134,7 @@ async function sendReport(o: RenewOptions, sys: System, report: readonly ReportE
 
 export async function renew(o: RenewOptions, out: Out, err: Out): Promise<number> {
   const session = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: false });
-  const managed = await mergeInstalled(await listManaged(session.sys), await listPrivateCa(session.sys, o.caDir, o.caName), session.sys);
+  const managed = await listForRenewal(session.sys, o.caDir, o.caName);
   if (managed.length === 0 && !o.json) out('lockstep manages no certificates yet (none in /etc/lockstep/renewal/).');
   const results: RenewResult[] = [];
   const report: ReportEntry[] = [];
