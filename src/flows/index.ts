@@ -35,15 +35,22 @@ export interface Flow {
   readonly sequence?: Sequence;
   /** Offered in the home menu, but its command is written by hand in cli.ts (renew). */
   readonly menuOnly?: boolean;
+  /** The home menu's heading it is listed under. */
+  readonly group?: string;
 }
 
-const flow = <F>(step: Step<F>, sequence?: Sequence): Flow => ({
+const flow = <F>(step: Step<F>, sequence?: Sequence, group?: string): Flow => ({
   command: step.id,
   title: step.title,
   description: step.description,
   step: step as unknown as Step,
   ...(sequence !== undefined ? { sequence } : {}),
+  ...(group !== undefined ? { group } : {}),
 });
+
+const CERTS = 'Certificates and HTTPS';
+const LOCKDOWN = 'Server lockdown';
+const CA = 'Private certificate authority (CouchDB hosts)';
 
 /** `lockstep renew` on a terminal, and the home menu's renewal: a walk through the certificates. */
 export function renewFlow(o: RenewWalkOptions): Flow {
@@ -53,24 +60,24 @@ export function renewFlow(o: RenewWalkOptions): Flow {
 export const FLOWS: readonly Flow[] = [
   flow(onboardStep, onboardSequence),
   renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }),
-  flow(caInitStep),
-  flow(caSignStep),
-  flow(caRevokeStep),
-  flow(caCrlStep),
-  flow(caDistributeStep),
-  // Before the cert subcommands: the one-word "cert" command leads their group.
-  flow(certChooseStep, certSequence),
-  flow(selfSignedStep),
-  flow(firewallStep, firewallSequence),
-  flow(firewallConfirmStep),
-  flow(sshStep),
-  flow(updatesStep),
-  flow(letsEncryptStep),
-  flow(purchasedStep),
-  flow(installStep),
-  flow(renewTimerStep),
-  flow(httpsNginxStep),
-  flow(nginxReloadStep),
+  // The one-word "cert" command comes before the cert subcommands: it leads their group.
+  flow(certChooseStep, certSequence, CERTS),
+  flow(letsEncryptStep, undefined, CERTS),
+  flow(purchasedStep, undefined, CERTS),
+  flow(installStep, undefined, CERTS),
+  flow(selfSignedStep, undefined, CERTS),
+  flow(httpsNginxStep, undefined, CERTS),
+  flow(nginxReloadStep, undefined, CERTS),
+  flow(renewTimerStep, undefined, CERTS),
+  flow(firewallStep, firewallSequence, LOCKDOWN),
+  flow(firewallConfirmStep, undefined, LOCKDOWN),
+  flow(sshStep, undefined, LOCKDOWN),
+  flow(updatesStep, undefined, LOCKDOWN),
+  flow(caInitStep, undefined, CA),
+  flow(caSignStep, undefined, CA),
+  flow(caRevokeStep, undefined, CA),
+  flow(caCrlStep, undefined, CA),
+  flow(caDistributeStep, undefined, CA),
 ];
 
 export function stepById(id: string): Step | undefined {

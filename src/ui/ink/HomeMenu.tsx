@@ -29,8 +29,20 @@ export function HomeMenu({ items, focus }: { readonly items: readonly HomeItem[]
         {items.map((item, i) => {
           const { title, description } = label(item);
           const focused = i === focus;
+          const group = item.kind === 'flow' ? item.flow.group : undefined;
+          const previous = items[i - 1];
+          const grouped = previous?.kind === 'flow' && previous.flow.group !== undefined;
+          const heading = group !== undefined && (previous?.kind !== 'flow' || previous.flow.group !== group) ? group : undefined;
+          // After the groups, the resume offer and Quit stand apart again.
+          const apart = item.kind !== 'flow' && grouped;
           return (
             <Box key={i} flexDirection="column">
+              {heading !== undefined && (
+                <Box marginTop={1}>
+                  <Styled tone="muted">{heading}</Styled>
+                </Box>
+              )}
+              {apart && <Text> </Text>}
               <Text>
                 <Styled tone="accent">{focused ? '❯ ' : '  '}</Styled>
                 <Styled bold={focused}>{title}</Styled>
