@@ -10,6 +10,7 @@ import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
 import { FLOWS, renewFlow } from './flows/index.js';
+import { ONBOARD_HELP } from './flows/onboard.js';
 
 declare const LOCKSTEP_VERSION: string;
 const VERSION = typeof LOCKSTEP_VERSION === 'string' ? LOCKSTEP_VERSION : '0.0.0-dev';
@@ -61,6 +62,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     for (const q of flow.step.questions) for (const o of [optionsFor(q)].flat()) cmd.addOption(o);
     const hostList = flow.step.questions.find((q) => q.id === 'host' && q.kind === 'hostname' && q.multiple === true);
     if (hostList) cmd.option('--hosts-file <file>', 'more host names, one per line (# starts a comment); adds to --host');
+    if (flow.command === 'onboard') cmd.addHelpText('after', ONBOARD_HELP);
     cmd.addHelpText('after', `\nEach option is also a key of the --answers file. Missing answers are asked on a terminal;\nwith --yes or without a terminal a missing answer stops the run (exit 2), naming its flag.`);
     cmd.action(async (_opts, command: Command) => {
       const all = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
@@ -98,7 +100,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command('renew')
-    .description('renew the certificates lockstep manages that are inside their window (a third of the lifetime left); exit 0 when nothing is due')
+    .description('renew the certificates lockstep manages that are inside their window (a third of the lifetime left, or when the CA says so by ARI): on a terminal a walk through each one, asked and previewed; with --yes (the timer) unattended, with an expiry report; exit 0 when nothing is due')
     .option('--force', 'renew every certificate, due or not')
     .option('--ca-dir <dir>', 'the private CA whose host certificates are listed too', DEFAULT_CA_DIR)
     .option('--ca-name <name>', 'name of that CA', DEFAULT_CA_NAME)
@@ -168,6 +170,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (process.env.LOCKSTEP_NO_MAIN === undefined) {
+  // `lockstep --help | head`: the reader has gone; stop quietly instead of a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   main(process.argv).then(
     (code) => {
       process.exitCode = code;

@@ -13,6 +13,7 @@ export function optionsFor(q: Question): Option | Option[] {
     typeof q.help === 'string' ? q.help : undefined,
     d !== undefined ? `default: ${Array.isArray(d) ? d.join(',') : String(d)}` : undefined,
     q.kind === 'select' ? `one of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
+    q.kind === 'multiselect' ? `any of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
     q.kind === 'integer' ? `${q.min} to ${q.max}` : undefined,
     q.kind === 'secret' ? `first line of FILE; or set ${envOf(q)}` : undefined,
     `answers key "${q.kind === 'secret' ? `${q.id}File` : q.id}"`,

@@ -25,13 +25,29 @@ export const ONBOARD_PARTS = [
   { value: 'updates', label: 'Automatic security updates', hint: 'unattended-upgrades, security origins only by default' },
 ] as const;
 
+/** For --help: where each step's answers go in the --answers file. */
+export const ONBOARD_HELP = [
+  '',
+  'Without a terminal (or with --yes) every answer comes from the --answers file: the parts at its top',
+  'level, and each step\'s answers in an object under the step\'s command, for example',
+  '  {"steps": ["cert", "https", "firewall", "ssh"],',
+  '   "cert": {"public": true, "port80": true, "method": "letsencrypt"},',
+  '   "cert letsencrypt": {"domain": ["example.org"], "email": "ops@example.org", "agreeTos": true},',
+  '   "firewall": {"sshFrom": ["192.0.2.0/24"]}, "ssh": {"user": "admin"}}',
+  'The keys of a step are its flags in camelCase (lockstep firewall --help lists them). Steps: cert, ca init,',
+  'ca sign, cert install, cert letsencrypt, cert purchased, cert self-signed, web https, cert renew-timer,',
+  'firewall, ssh, updates. What one step settled (the site\'s names, the certificate\'s folder, the CA',
+  'passphrase) is not asked again. The firewall\'s new rules are kept only by a person: with --yes, run',
+  '"lockstep firewall confirm" from a new SSH session before the rollback.',
+].join('\n');
+
 export type OnboardPart = (typeof ONBOARD_PARTS)[number]['value'];
 
 const stepsQuestion: Question = {
   kind: 'multiselect',
   id: 'steps',
-  message: 'Which parts should this run set up? (each shows its plan and asks before it changes anything)',
-  help: 'Each part is a step of its own: its questions, its plan (every command, every file change), your yes, then a check against the system. A part you say no to changes nothing and the next goes on; a part that fails stops the run. Parts left out can be run later on their own.',
+  message: 'Which parts should this run set up?',
+  help: 'Each part asks its questions, shows its plan (every command, every file change) and changes nothing before your yes; a part you say no to is left out and the next goes on. Parts left out can be run later on their own.',
   choices: ONBOARD_PARTS.map((p) => ({ value: p.value, label: p.label, hint: p.hint })),
   default: ONBOARD_PARTS.map((p) => p.value),
   validate: (v) => (v.length === 0 ? 'choose at least one part' : undefined),
