@@ -19,6 +19,7 @@ import { letsEncryptStep } from '../tls/letsencrypt.js';
 import { archivePath, lastArchiveVersion } from '../tls/live-layout.js';
 import type { ManagedCert } from '../tls/managed.js';
 import { purchasedStep } from '../tls/purchased.js';
+import { foundAdvice } from '../tls/found-in-nginx.js';
 import { listForRenewal, statusLine } from '../tls/renew-list.js';
 import { extraSans, keyTypeOf } from '../tls/renew-private-ca.js';
 import { nginxReloadStep } from '../web/nginx-reload.js';
@@ -61,6 +62,8 @@ function what(c: ManagedCert): string {
       return 'A fresh key and CSR for your vendor, with the names and organisation of the certificate in use; the live files stay until you install their answer (lockstep cert install).';
     case 'self-signed':
       return 'Made again with lockstep cert self-signed --overwrite.';
+    case 'found':
+      return foundAdvice(c);
   }
 }
 
@@ -135,6 +138,8 @@ async function stagesFor(c: ManagedCert, sys: System, o: RenewWalkOptions): Prom
       return purchasedStages(c, sys);
     case 'self-signed':
       return `not renewed by lockstep: make it again with lockstep cert self-signed --overwrite`;
+    case 'found':
+      return c.due ? `due, and ${foundAdvice(c)}` : `not due (${c.daysLeft ?? '?'} days left); ${foundAdvice(c)}`;
   }
 }
 

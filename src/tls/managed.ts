@@ -18,7 +18,8 @@ export interface DeployRecord {
 }
 
 export interface RenewalRecord {
-  readonly method: 'letsencrypt' | 'purchased' | 'private-ca' | 'self-signed';
+  /** `found`: served by nginx, not made by lockstep (listed so its expiry is watched, never renewed). */
+  readonly method: 'letsencrypt' | 'purchased' | 'private-ca' | 'self-signed' | 'found';
   readonly command: string;
   readonly answers: Answers;
   readonly deploy?: DeployRecord;
@@ -39,6 +40,8 @@ export interface ManagedCert {
   readonly problem?: string;
   /** A private-CA host certificate installed into live/<liveName>/ (cert install). */
   readonly liveName?: string;
+  /** The nginx file that names it (method `found`). */
+  readonly foundIn?: string;
   /** What the ACME server's renewal information (RFC 9773) said, for ACME certificates. */
   readonly ari?: AriReport;
   /** Why it is due: the lifetime window or ARI's window. */

@@ -5,10 +5,13 @@ import { X509Certificate } from 'node:crypto';
 import type { System } from '../core/system.js';
 import { listManaged, type ManagedCert } from './managed.js';
 import { listPrivateCa } from './managed-ca.js';
+import { findInNginx } from './found-in-nginx.js';
 
 export function statusLine(c: ManagedCert): string {
   const when = c.daysLeft === undefined ? (c.problem ?? 'no certificate yet') : `${c.daysLeft} of ${c.lifetimeDays} days left, renew from ${c.renewFrom?.slice(0, 10)}`;
-  return `${c.name} (${c.record.method}): ${when}${c.due ? ` — due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}` : ''}`;
+  const how =
+    c.record.method !== 'found' ? c.record.method : c.certPath.startsWith('/etc/ssl/lockstep/') ? `self-signed, served by ${c.foundIn ?? 'nginx'}` : `found in ${c.foundIn ?? 'nginx'}, not managed by lockstep`;
+  return `${c.name} (${how}): ${when}${c.due ? ` — due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}` : ''}`;
 }
 
 /**
@@ -42,6 +45,8 @@ async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly Mana
   return [...managed.filter((m) => !taken.has(m.name)), ...merged];
 }
 
+/** Lockstep's own certificates, then those nginx serves that lockstep does not manage. */
 export async function listForRenewal(sys: System, caDir: string, caName: string): Promise<ManagedCert[]> {
-  return mergeInstalled(await listManaged(sys), await listPrivateCa(sys, caDir, caName), sys);
+  const own = await mergeInstalled(await listManaged(sys), await listPrivateCa(sys, caDir, caName), sys);
+  return [...own, ...(await findInNginx(sys, own))];
 }

@@ -15,6 +15,7 @@ import { waitForServed } from '../web/https-nginx.js';
 import { ariLine, withAri } from './ari-status.js';
 import type { ManagedCert } from './managed.js';
 import { listForRenewal, statusLine } from './renew-list.js';
+import { foundAdvice } from './found-in-nginx.js';
 import { resignHost } from './renew-private-ca.js';
 import { freshCsr } from './renew-purchased.js';
 import { EXPIRY_REPORT, mailReport, reportText, writeReport, type ReportEntry } from './expiry-report.js';
@@ -84,6 +85,9 @@ async function renewOne(c: ManagedCert, o: RenewOptions, out: Out): Promise<Rene
       ? `${c.name} expires ${c.notAfter ?? 'soon'}: order its successor from your vendor with the ${csr.waiting ? 'CSR made earlier, still waiting for its certificate' : 'fresh key and CSR'}: ${csr.csrPath} (SHA-256 ${csr.fingerprint}); then ${install}. The live files stay in use until then.`
       : `${c.name} expires ${c.notAfter ?? 'soon'} and no CSR could be made (${csr.message}): order it again from your vendor: lockstep cert purchased --domain ${names}${csr.missing !== undefined ? ` ${csr.missing} …` : ''} makes a fresh key and CSR, then ${install}`;
     return { ...base, outcome: 'reminder', message };
+  }
+  if (c.record.method === 'found') {
+    return { ...base, outcome: 'reminder', message: `${c.name} expires ${c.notAfter ?? 'soon'}: ${foundAdvice(c)}` };
   }
   if (c.record.method !== 'letsencrypt') {
     const how =

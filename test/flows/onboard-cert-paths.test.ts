@@ -83,6 +83,7 @@ describe("onboard with Let's Encrypt (Pebble)", () => {
     const before = new X509Certificate(await fs.readFile(live)).serialNumber;
     const renew = await lockstep(['--root', box.root, 'renew', '--force', '--yes']);
     assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
+    assert.equal((renew.stdout.match(/^shop\.example\.org \(/gm) ?? []).length, 1, 'listed once, though nginx names it too');
     const after = new X509Certificate(await fs.readFile(live)).serialNumber;
     assert.notEqual(after, before);
     const served = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME, '-CAfile', rootFile, '-verify_return_error'], { input: '', reject: false });
