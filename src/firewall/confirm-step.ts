@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { NFTABLES_CONF, RULES_V4, RULES_V6 } from './firewall-step.js';
+import { NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
 import { TABLE } from './nft-ruleset.js';
 import { ended, PENDING, readPending, ROLLBACK_DEADLINE, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
 

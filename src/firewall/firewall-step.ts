@@ -1,29 +1,22 @@
-// `lockstep firewall`: the seed's policy with nftables, applied with a rollback that restores
-// the previous ruleset unless the operator confirms (`lockstep firewall confirm`) in time.
+// `lockstep firewall`: the seed's policy with nftables, iptables or ufw, applied with a rollback
+// that restores the previous rules unless the operator confirms (`lockstep firewall confirm`)
+// in time. The backends' plans are backend-plans.ts and ufw-commands.ts.
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
-import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { nftRuleset, TABLE } from './nft-ruleset.js';
+import { TABLE } from './nft-ruleset.js';
 import {
   allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
   type AllowSpec, type Listener, type Policy, type SshClient,
 } from './policy.js';
-import { iptablesRules } from './iptables-rules.js';
 import { detectBackend, dockerEvidence, type Detected } from './detect.js';
 import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
-import {
-  APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, readPending, rollbackScript, ROLLBACK_DEADLINE, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
-  type Backend, type PendingState,
-} from './rollback.js';
-
-export const NFTABLES_CONF = '/etc/nftables.conf';
-export const RULES_V4 = '/etc/iptables/rules.v4';
-export const RULES_V6 = '/etc/iptables/rules.v6';
+import { PENDING, readPending, STATE_DIR, type Backend, type PendingState } from './rollback.js';
+import { iptablesPlan, nftPlan, NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
 
 export interface FirewallFacts {
   readonly sshClient?: SshClient;
@@ -102,43 +95,6 @@ export function policyOf(answers: Answers): Policy {
   } catch (error) {
     throw new UserError(`Conflicting answers: ${(error as Error).message}`, 'Drop the --allow entry, or widen --ssh-from / --replication-peers instead.');
   }
-}
-
-function iptablesPlan(policy: Policy, timeout: number, docker: boolean): Action[] {
-  const v4 = iptablesRules(policy, 4, docker);
-  const v6 = iptablesRules(policy, 6, docker);
-  // With Docker, only INPUT and DOCKER-USER are replaced: its other chains and nat rules stay.
-  const keep = docker ? ['--noflush'] : [];
-  const common: Action[] = [
-    { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
-    { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'iptables\n', mode: 0o600 },
-    { kind: 'write', title: 'Write the new IPv4 rules', path: APPLIED_V4, content: v4, mode: 0o600 },
-    { kind: 'write', title: 'Write the new IPv6 rules', path: APPLIED_V6, content: v6, mode: 0o600 },
-    { kind: 'run', title: 'Check the IPv4 rules (iptables-restore --test)', argv: ['iptables-restore', '--test', ...keep, p(APPLIED_V4)] },
-    { kind: 'run', title: 'Check the IPv6 rules (ip6tables-restore --test)', argv: ['ip6tables-restore', '--test', ...keep, p(APPLIED_V6)] },
-  ];
-  const load: Action[] = [
-    { kind: 'run', title: 'Load the new IPv4 rules', argv: ['iptables-restore', ...keep, p(APPLIED_V4)] },
-    { kind: 'run', title: 'Load the new IPv6 rules', argv: ['ip6tables-restore', ...keep, p(APPLIED_V6)] },
-  ];
-  if (timeout === 0) {
-    return [
-      ...common,
-      { kind: 'mkdir', title: 'Create /etc/iptables', path: '/etc/iptables', mode: 0o755 },
-      { kind: 'write', title: `Persist the IPv4 rules in ${RULES_V4} (no rollback: --confirm-timeout 0)`, path: RULES_V4, content: v4, mode: 0o640 },
-      { kind: 'write', title: `Persist the IPv6 rules in ${RULES_V6}`, path: RULES_V6, content: v6, mode: 0o640 },
-      ...load,
-    ];
-  }
-  return [
-    ...common,
-    { kind: 'run', title: 'Save the current IPv4 rules for the rollback', argv: ['iptables-save'], stdoutTo: { path: PREVIOUS_V4, mode: 0o600 } },
-    { kind: 'run', title: 'Save the current IPv6 rules for the rollback', argv: ['ip6tables-save'], stdoutTo: { path: PREVIOUS_V6, mode: 0o600 } },
-    { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: rollbackScript('iptables'), mode: 0o700 },
-    { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
-    { kind: 'run', title: `Arm the rollback: the previous rules return in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
-    ...load,
-  ];
 }
 
 /** The backend this run uses: the one asked for, else the one detected. */
@@ -220,28 +176,7 @@ export const firewallStep: Step<FirewallFacts> = {
     const timeout = answers.confirmTimeout as number;
     if (backend === 'iptables') return iptablesPlan(policy, timeout, facts.docker !== undefined);
     if (backend === 'ufw') return ufwPlan(policy, timeout);
-    const common: Action[] = [
-      { kind: 'mkdir', title: `Create ${STATE_DIR}`, path: STATE_DIR, mode: 0o700 },
-      { kind: 'write', title: 'Record the backend for "firewall confirm"', path: BACKEND_FILE, content: 'nft\n', mode: 0o600 },
-      { kind: 'write', title: 'Write the new ruleset', path: APPLIED, content: nftRuleset(policy), mode: 0o600 },
-      { kind: 'run', title: 'Check the ruleset with nft (changes nothing)', argv: ['nft', '-c', '-f', p(APPLIED)] },
-    ];
-    if (timeout === 0) {
-      return [
-        ...common,
-        { kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 },
-        { kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (no rollback: --confirm-timeout 0)`, path: NFTABLES_CONF, content: nftRuleset(policy), mode: 0o755 },
-        { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(NFTABLES_CONF)] },
-      ];
-    }
-    return [
-      ...common,
-      { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
-      { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
-      { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
-      { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
-      { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
-    ];
+    return nftPlan(policy, timeout);
   },
 
   async verify(answers, sys) {
