@@ -11,8 +11,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
 import { makeAptWorld } from '../lockdown/apt-repo.js';
-import { CLIENT4, CLIENT6, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair } from '../lockdown/netns.js';
+import { CLIENT4, CLIENT6, makeNetnsPair, probe, SRV4, SRV6, stopRollbackTimer, whyNoNetns, type NetnsPair } from '../lockdown/netns.js';
 import { startSiteNginx, type SiteNginx } from '../tls/site-nginx.js';
+import { prepareSshd } from '../lockdown/sshd.js';
 
 const NAME = 'intranet.example.org';
 const tools = await execa('sh', ['-c', 'command -v nginx && command -v sshd && command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false });
@@ -35,39 +36,17 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
     world = await tempRoot('lockstep-onboard-apt-');
     aptConfig = (await makeAptWorld(world.root)).config;
     // The server's own files, as a fresh Debian would have them (under the sandbox).
-    await fs.mkdir(path.join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
     await fs.mkdir(path.join(root, 'usr/bin'), { recursive: true });
-    await fs.mkdir(path.join(root, 'run'), { recursive: true });
-    await fs.mkdir(path.join(root, 'client'), { recursive: true });
+    await fs.mkdir(path.join(root, 'etc'), { recursive: true });
     await fs.copyFile('/etc/os-release', path.join(root, 'etc/os-release'));
     await fs.writeFile(path.join(root, 'usr/bin/unattended-upgrade'), ''); // installed: no apt-get install in the plan
-    await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(root, 'etc/ssh/ssh_host_ed25519_key')]);
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key()]);
-    await fs.mkdir(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
-    await fs.writeFile(path.join(root, 'root/.ssh/authorized_keys'), await fs.readFile(`${key()}.pub`), { mode: 0o600 });
-    await fs.writeFile(
-      path.join(root, 'etc/ssh/sshd_config'),
-      [
-        `Include ${root}/etc/ssh/sshd_config.d/*.conf`,
-        'Port 22',
-        `HostKey ${root}/etc/ssh/ssh_host_ed25519_key`,
-        `PidFile ${root}/run/sshd.pid`,
-        `AuthorizedKeysFile ${root}/%u/.ssh/authorized_keys`,
-        'StrictModes no',
-        'UsePAM no',
-        'PasswordAuthentication yes',
-        '',
-      ].join('\n'),
-    );
-    await fs.mkdir('/run/sshd', { recursive: true });
+    await prepareSshd(root, { port: 22 });
     sshd = execa('ip', ['netns', 'exec', pair.srv, '/usr/sbin/sshd', '-D', '-e', '-f', path.join(root, 'etc/ssh/sshd_config')], { reject: false });
     await waitFor(() => fs.readFile(path.join(root, 'run/sshd.pid'), 'utf8').then((t) => t.trim() !== '', () => false), 'sshd to start');
     nginx = await startSiteNginx(root, ['ip', 'netns', 'exec', pair.srv]);
   });
   after(async () => {
-    const pid = (await fs.readFile(path.join(root, 'var/lib/lockstep/firewall/rollback.pid'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9]+$/.test(pid)) process.kill(-Number(pid), 'SIGTERM');
+    if (root !== undefined) await stopRollbackTimer(root);
     await pair?.exec(pair.srv, ['nft', 'flush', 'ruleset']);
     await nginx?.stop();
     sshd?.kill();

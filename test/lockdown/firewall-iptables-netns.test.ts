@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe, stopRollbackTimer } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 9000];
@@ -26,16 +26,6 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
     return String(r.stdout);
   };
   const rules = async (): Promise<string> => `${await inNs('iptables', '-S')}\n${await inNs('ip6tables', '-S')}`;
-  const stopTimer = async (root: string): Promise<void> => {
-    const pid = (await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9]+$/.test(pid)) {
-      try {
-        process.kill(-Number(pid), 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  };
   const reset = async (): Promise<void> => {
     await inNs('nft', 'flush', 'ruleset'); // iptables here is iptables-nft; this also works for legacy-free hosts
     for (const tool of ['iptables', 'ip6tables']) await pair.exec(pair.srv, [tool, '-P', 'INPUT', 'ACCEPT']);
@@ -74,7 +64,7 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
       await inNs('iptables-restore', '--test', path.join(root, 'etc/iptables/rules.v4'));
       await inNs('ip6tables-restore', '--test', path.join(root, 'etc/iptables/rules.v6'));
     } finally {
-      await stopTimer(root);
+      await stopRollbackTimer(root);
       await reset();
       await cleanup();
     }
@@ -99,7 +89,7 @@ describe('firewall --backend iptables in a network namespace', { skip: skip ?? f
       const after = await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }, { to: SRV6, port: 9000, from: CLIENT6.stranger }]);
       assert.deepEqual(after, ['open', 'open']);
     } finally {
-      await stopTimer(root);
+      await stopRollbackTimer(root);
       await reset();
       await cleanup();
     }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, snapshot, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, SRV4, SRV6, whyNoNetns, type NetnsPair, type Probe, stopRollbackTimer } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 8080, 9000];
@@ -33,16 +33,6 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
     '--replication-peers', `${CLIENT4.peer},${CLIENT6.peer}`, '--allow', '8080/tcp:metrics for the monitoring host',
   ];
   /** Stops a rollback timer left by a test (it runs detached, outside this process tree). */
-  const stopTimer = async (root: string): Promise<void> => {
-    const pid = (await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9]+$/.test(pid)) {
-      try {
-        process.kill(-Number(pid), 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  };
 
   before(async () => {
     pair = await makeNetnsPair('fw');
@@ -104,7 +94,7 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       assert.equal(again.exitCode, 2);
       assert.match(String(again.stderr), /No firewall change is waiting/);
     } finally {
-      await stopTimer(sandbox.root);
+      await stopRollbackTimer(sandbox.root);
       await nft('flush', 'ruleset');
       await sandbox.cleanup();
     }
@@ -135,7 +125,7 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       assert.equal(late.exitCode, 2);
       assert.match(String(late.stderr), /Too late: the rollback already restored/);
     } finally {
-      await stopTimer(sandbox.root);
+      await stopRollbackTimer(sandbox.root);
       await nft('flush', 'ruleset');
       await sandbox.cleanup();
     }

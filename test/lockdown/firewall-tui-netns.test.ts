@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { startInTmux, tmuxMissing } from '../e2e/tmux.js';
 import { tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, listen, makeNetnsPair, probe, SRV4, whyNoNetns, type NetnsPair } from './netns.js';
+import { CLIENT4, CLIENT6, listen, makeNetnsPair, probe, SRV4, whyNoNetns, type NetnsPair, stopRollbackTimer } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const skip = (await whyNoNetns()) ?? tmuxMissing;
@@ -33,16 +33,6 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
     '--replication-peers', 'none', '--allow', '9000/tcp:status page', '--confirm-timeout', String(timeout),
   ];
   const nft = async (...args: string[]): Promise<string> => String((await pair.exec(pair.srv, ['nft', ...args])).stdout);
-  const stopTimer = async (root: string): Promise<void> => {
-    const pid = (await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9]+$/.test(pid)) {
-      try {
-        process.kill(-Number(pid), 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  };
 
   test('preview with the port table, a live countdown, a new admin connection gets through, yes keeps the rules', async () => {
     const { root, cleanup } = await tempRoot('lockstep-fwtui-');
@@ -82,7 +72,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
     } finally {
       await term.kill();
-      await stopTimer(root);
+      await stopRollbackTimer(root);
       await nft('flush', 'ruleset');
       await cleanup();
     }
@@ -105,7 +95,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       await assert.rejects(fs.access(path.join(root, 'etc/nftables.conf')));
     } finally {
       await term.kill();
-      await stopTimer(root);
+      await stopRollbackTimer(root);
       await nft('flush', 'ruleset');
       await cleanup();
     }

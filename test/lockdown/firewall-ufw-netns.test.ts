@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { alive } from '../../src/firewall/rollback.js';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair } from './netns.js';
+import { CLIENT4, CLIENT6, assertReachability, bothFamilies, killAfterAction, listen, makeNetnsPair, probe, seedPolicyCases, SRV4, SRV6, whyNoNetns, type NetnsPair, stopRollbackTimer } from './netns.js';
 
 const STATE = 'var/lib/lockstep/firewall';
 const PORTS = [22, 80, 443, 6984, 9000];
@@ -57,14 +57,7 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
     await fs.writeFile(path.join(etcUfw(), 'ufw.conf'), (await fs.readFile(path.join(etcUfw(), 'ufw.conf'), 'utf8')).replace(/^ENABLED=.*$/m, 'ENABLED=no'));
   };
   const reset = async (root: string): Promise<void> => {
-    const pid = (await fs.readFile(path.join(root, STATE, 'rollback.pid'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9]+$/.test(pid)) {
-      try {
-        process.kill(-Number(pid), 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    await stopRollbackTimer(root);
     await inNs('nft', 'flush', 'ruleset');
     for (const tool of ['iptables', 'ip6tables']) await pair.exec(pair.srv, [tool, '-P', 'INPUT', 'ACCEPT']);
   };

@@ -2,6 +2,8 @@
 // (it never exists in the host's namespace). Firewall rules are only ever loaded in `srv`.
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 
 export const SRV4 = '10.203.1.1';
 export const SRV6 = 'fd00:203::1';
@@ -168,4 +170,15 @@ export async function killAfterAction(child: ReturnType<NetnsPair['exec']>, titl
   });
   const result = await child;
   assert.ok(killed && result.signal === 'SIGKILL', `lockstep was killed with -9 (exit ${result.exitCode} ${result.signal ?? ''})\n${String(result.stdout)}\n${String(result.stderr)}`);
+}
+
+/** Ends a rollback timer a test left running (it runs detached, outside the test's process tree). */
+export async function stopRollbackTimer(root: string): Promise<void> {
+  const pid = (await fs.readFile(path.join(root, 'var/lib/lockstep/firewall/rollback.pid'), 'utf8').catch(() => '')).trim();
+  if (!/^[0-9]+$/.test(pid)) return;
+  try {
+    process.kill(-Number(pid), 'SIGTERM');
+  } catch {
+    // already gone
+  }
 }

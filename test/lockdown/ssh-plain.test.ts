@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, tempRoot, waitFor } from '../helpers.js';
+import { tempRoot } from '../helpers.js';
+import { drivePlain } from '../plain/drive.js';
 
-const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 const haveSshd = (await execa('sh', ['-c', 'test -x /usr/sbin/sshd'], { reject: false })).exitCode === 0;
 
 test('plain mode: lockstep ssh asks user, root login, AllowUsers (re-asked after a bad name), AllowGroups, previews and applies', { skip: !haveSshd || process.getuid?.() !== 0 ? 'needs openssh-server and root' : false }, async (t) => {
@@ -27,16 +27,9 @@ test('plain mode: lockstep ssh asks user, root login, AllowUsers (re-asked after
   );
   await fs.mkdir('/run/sshd', { recursive: true }); // sshd -t's privilege separation folder
 
-  const child = execa('node', [BIN, '--root', root, '--plain', 'ssh'], { reject: false, stdin: 'pipe', all: true, env: { CI: 'true', NO_COLOR: '1', SUDO_USER: '' } });
+  const run = drivePlain(['--root', root, 'ssh'], { SUDO_USER: '' });
+  const { child, answer } = run;
   t.after(() => child.kill());
-  let screen = '';
-  child.all?.on('data', (d: Buffer) => (screen += d.toString()));
-  const at = { at: 0 };
-  const answer = async (text: string, keys: string): Promise<void> => {
-    await waitFor(() => strip(screen).indexOf(text, at.at) >= 0, `"${text}" on screen`, 15_000);
-    at.at = strip(screen).indexOf(text, at.at) + text.length;
-    child.stdin?.write(keys);
-  };
   await answer('Login user who must keep access with a key', '\u0015root\r');
   await answer('Root login over SSH', '\u001B[B\r'); // the second choice: no
   await answer('Only these users may log in over SSH', 'root,bad*name\r');
@@ -44,7 +37,7 @@ test('plain mode: lockstep ssh asks user, root login, AllowUsers (re-asked after
   await answer('Only members of these groups may log in over SSH', '\r'); // none
   await answer('Apply this plan', 'y\r');
   const result = await child;
-  const out = strip(screen);
+  const out = run.screen();
   assert.equal(result.exitCode, 0, out);
   assert.match(out, /The plan/);
   assert.match(out, /root: 1 valid key\(s\) in \/root\/\.ssh\/authorized_keys/);

@@ -12,6 +12,7 @@ import { dropinText, includesDropins } from '../../src/ssh/ssh-step.js';
 import { validKey } from '../../src/ssh/authorized-keys.js';
 import { System } from '../../src/core/system.js';
 import { lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+import { prepareSshd } from './sshd.js';
 
 const haveSshd = (await execa('sh', ['-c', 'command -v sshd || test -x /usr/sbin/sshd'], { reject: false })).exitCode === 0;
 const isRoot = process.getuid?.() === 0;
@@ -54,31 +55,7 @@ describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'need
   before(async () => {
     ({ root, cleanup } = await tempRoot('lockstep-ssh-'));
     port = await freePort();
-    await fs.mkdir(path.join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
-    await fs.mkdir(path.join(root, 'client'), { recursive: true });
-    await fs.mkdir(path.join(root, 'run'), { recursive: true });
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(root, 'etc/ssh/ssh_host_ed25519_key')]);
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key()]);
-    await fs.writeFile(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnokey:x:1001:1001::/home/nokey:/bin/sh\n');
-    await fs.mkdir(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
-    await fs.writeFile(path.join(root, 'root/.ssh/authorized_keys'), await fs.readFile(`${key()}.pub`), { mode: 0o600 });
-    // The test's own main config: everything under the sandbox, the drop-in folder included first.
-    await fs.writeFile(
-      path.join(root, 'etc/ssh/sshd_config'),
-      [
-        `Include ${root}/etc/ssh/sshd_config.d/*.conf`,
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${root}/etc/ssh/ssh_host_ed25519_key`,
-        `PidFile ${root}/run/sshd.pid`,
-        `AuthorizedKeysFile ${root}/%u/.ssh/authorized_keys`,
-        'StrictModes no',
-        'UsePAM no',
-        'PasswordAuthentication yes',
-        '',
-      ].join('\n'),
-    );
-    await fs.mkdir('/run/sshd', { recursive: true }); // the real sshd's privilege separation folder
+    await prepareSshd(root, { port, listen: '127.0.0.1', passwd: 'root:x:0:0:root:/root:/bin/sh\nnokey:x:1001:1001::/home/nokey:/bin/sh\n' });
     sshd = execa('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(root, 'etc/ssh/sshd_config')], { reject: false });
     sshd.stderr?.on('data', (d: Buffer) => (sshdLog += d.toString()));
     await waitFor(() => fs.readFile(path.join(root, 'run/sshd.pid'), 'utf8').then((t) => t.trim() !== '', () => false), 'sshd to start');

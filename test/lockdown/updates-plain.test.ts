@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BIN, tempRoot, waitFor } from '../helpers.js';
+import { tempRoot } from '../helpers.js';
+import { drivePlain } from '../plain/drive.js';
 import { makeAptWorld, updatesRoot } from './apt-repo.js';
 
-const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 const haveUu = (await execa('sh', ['-c', 'command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false })).exitCode === 0;
 
 test('plain mode: lockstep updates asks origins, mail, reboot time (re-asked after a bad one), previews and applies', { skip: haveUu ? false : 'needs unattended-upgrades and dpkg-dev' }, async (t) => {
@@ -21,23 +21,16 @@ test('plain mode: lockstep updates asks origins, mail, reboot time (re-asked aft
   t.after(world.cleanup);
   const apt = await makeAptWorld(world.root);
 
-  const child = execa('node', [BIN, '--root', root, '--plain', 'updates'], { reject: false, stdin: 'pipe', all: true, env: { CI: 'true', NO_COLOR: '1', APT_CONFIG: apt.config } });
+  const run = drivePlain(['--root', root, 'updates'], { APT_CONFIG: apt.config });
+  const { child, answer } = run;
   t.after(() => child.kill());
-  let screen = '';
-  child.all?.on('data', (d: Buffer) => (screen += d.toString()));
-  const at = { at: 0 };
-  const answer = async (text: string, keys: string): Promise<void> => {
-    await waitFor(() => strip(screen).indexOf(text, at.at) >= 0, `"${text}" on screen`, 15_000);
-    at.at = strip(screen).indexOf(text, at.at) + text.length;
-    child.stdin?.write(keys);
-  };
   await answer('Which updates install themselves', '\u001B[B\r'); // the second choice: security and stable updates
   await answer('Mail a report of each upgrade to', '\u0015ops@example.org\r');
   await answer('Reboot automatically when an upgrade needs it', '\u001525:00\r');
   await answer('"25:00" is not a time like 04:30', '\u001504:30\r');
   await answer('Apply this plan', 'y\r');
   const result = await child;
-  const out = strip(screen);
+  const out = run.screen();
   assert.equal(result.exitCode, 0, out);
 
   // The preview came before anything was written, and showed both files.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { FLOWS } from '../../src/flows/index.js';
 import { tempRoot } from '../helpers.js';
-import { KEY, cleanup, focusOn, startApp } from '../ui/harness.js';
+import { KEY, answerInternalSite, cleanup, focusOn, makeSelfSigned, startApp } from '../ui/harness.js';
 
 const roots: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -44,11 +44,7 @@ test('lockstep cert: an internal site, and a different pick than the recommendat
   roots.push(done);
   const cert = FLOWS.find((f) => f.command === 'cert')!;
   const app = startApp({ root, flows: FLOWS, start: cert });
-  await app.waitFor('Does the site have a public DNS name');
-  app.press('n');
-  await app.waitFor('require a certificate from a commercial CA?');
-  app.press('n');
-  const select = await app.waitFor('How will you get the certificate?');
+  const select = await answerInternalSite(app);
   assert.match(select, /❯ Your private CA/);
   app.press(KEY.down, KEY.enter); // self-signed
   const end = await app.waitFor('Next: lockstep cert self-signed');
@@ -67,24 +63,12 @@ test('lockstep cert goes on: the self-signed step asked, previewed, applied and 
   roots.push(done);
   const cert = FLOWS.find((f) => f.command === 'cert')!;
   const app = startApp({ root, flows: FLOWS, start: cert });
-  await app.waitFor('Does the site have a public DNS name');
-  app.press('n');
-  await app.waitFor('require a certificate from a commercial CA?');
-  app.press('n');
-  await app.waitFor('How will you get the certificate?');
+  await answerInternalSite(app);
   app.press(KEY.down, KEY.enter);
   const gate = await app.waitFor('Get the certificate now (Self-signed)?');
   assert.match(gate, /▸ Certificate {2}· HTTPS/, 'the certificate part is under way in the progress bar');
   app.press('y');
-  await app.waitFor('Host names the certificate is for');
-  app.stdin.write('intranet.example.org\r');
-  // Key type, days, folder and passphrase keep their defaults.
-  for (const q of ['Key type', 'Valid for how many days', 'Folder for privkey.pem', 'Passphrase for the private key']) {
-    await app.waitFor(q);
-    app.press(KEY.enter);
-  }
-  await app.waitFor('Apply this plan?');
-  app.press('y');
+  await makeSelfSigned(app, 'intranet.example.org');
   const served = await app.waitFor('Serve it with nginx now, HTTPS only, with HTTP redirected?');
   assert.match(served, /✓ the private key matches the certificate|key matches/i);
   app.press('n');

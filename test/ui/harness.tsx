@@ -115,3 +115,24 @@ export function tempRootsPerTest(): () => Promise<string> {
     return t.root;
   };
 }
+
+/** "Internal site, no vendor": answers the certificate choice's questions; returns the frame at the way to choose. */
+export async function answerInternalSite(app: ReturnType<typeof startApp>): Promise<string> {
+  await app.waitFor('Does the site have a public DNS name');
+  app.press('n');
+  await app.waitFor('require a certificate from a commercial CA?');
+  app.press('n');
+  return app.waitFor('How will you get the certificate?');
+}
+
+/** The self-signed step for one host, every other answer its default, the plan applied. */
+export async function makeSelfSigned(app: ReturnType<typeof startApp>, host: string): Promise<void> {
+  await app.waitFor('Host names the certificate is for');
+  app.press(...host, KEY.enter);
+  for (const q of ['Key type', 'Valid for how many days', 'Folder for privkey.pem', 'Passphrase for the private key']) {
+    await app.waitFor(q);
+    app.press(KEY.enter);
+  }
+  await app.waitFor('Apply this plan?');
+  app.press('y');
+}

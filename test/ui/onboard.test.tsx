@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FLOWS } from '../../src/flows/index.js';
-import { KEY, focusOn, startApp, tempRootsPerTest } from './harness.js';
+import { KEY, answerInternalSite, focusOn, makeSelfSigned, startApp, tempRootsPerTest } from './harness.js';
 
 const newRoot = tempRootsPerTest();
 
@@ -41,20 +41,10 @@ test('onboard from the home menu: parts chosen, the certificate made, the HTTPS 
   assert.match(bar, /part 1 of 2/);
   assert.match(bar, /^▸ Certificate {2}· HTTPS$/m, 'parts left out are not in the bar');
   assert.match(bar, /- Firewall: skipped \(not among the parts chosen for this run\)/);
-  app.press('n');
-  await app.waitFor('require a certificate from a commercial CA?');
-  app.press('n');
-  const select = await app.waitFor('How will you get the certificate?');
+  const select = await answerInternalSite(app);
   assert.match(select, /Recommended: Your private CA, because the site is internal/);
   app.press(KEY.down, KEY.enter); // self-signed
-  await app.waitFor('Host names the certificate is for');
-  app.press(...'intranet.example.org', KEY.enter);
-  for (const q of ['Key type', 'Valid for how many days', 'Folder for privkey.pem', 'Passphrase for the private key']) {
-    await app.waitFor(q);
-    app.press(KEY.enter);
-  }
-  await app.waitFor('Apply this plan?');
-  app.press('y');
+  await makeSelfSigned(app, 'intranet.example.org');
 
   // HTTPS: the names and folder come from the certificate; its first own question is the site file.
   const https = await app.waitFor('nginx site file to write');
