@@ -104,8 +104,9 @@ export const onboardSequence: Sequence = {
       chosen: wants('renewal'),
       when: (ctx: StageContext) => {
         const made = ['cert letsencrypt', 'cert install', 'cert self-signed', 'cert purchased'];
-        if (firstDone(ctx, made) !== undefined) return true;
-        return made.some((id) => ctx.status.get(id) === 'previewed') ? 'it follows the certificate, which a dry run does not make' : 'no certificate was made in this run: nothing to renew yet';
+        // A dry run previews the timer too: it needs no certificate to be planned, only to be useful.
+        if (firstDone(ctx, made) !== undefined || made.some((id) => ctx.status.get(id) === 'previewed')) return true;
+        return 'no certificate was made in this run: nothing to renew yet';
       },
     },
     { id: 'firewall', step: firewallStep, chosen: wants('firewall'), part: 'Firewall' },
