@@ -1,7 +1,8 @@
 // npm run bench: the figures an operator waiting at a prompt feels. Not a test: it prints.
 //   start-up of --version / --help, time to first frame in a real terminal (tmux) against a
 //   bare Ink hello-world, the self-signed flow per key type against raw openssl, and the live
-//   log pane with 100,000 lines (time and peak memory).
+//   log pane with 100,000 lines (time and peak memory), and what running a step inside a
+//   sequence (onboard) costs over running it alone.
 import { build } from 'esbuild';
 import { execa, execaSync } from 'execa';
 import fs from 'node:fs/promises';
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
       }
       console.log(`bare Ink hello-world (bundled): ${ms(median(frames))}`);
       console.log(`lockstep home menu:             ${ms(median(homes))}`);
+      const onboardFrames: number[] = [];
+      for (let i = 0; i < 5; i++) onboardFrames.push(await firstFrame(`node ${BIN} --root ${work} onboard`, 'Which parts should this run set up?'));
+      console.log(`lockstep onboard, first question: ${ms(median(onboardFrames))}`);
     } else {
       console.log('\n(tmux not installed: time to first frame skipped)');
     }
@@ -104,6 +108,19 @@ async function main(): Promise<void> {
       }, 3);
       console.log(`${type}: openssl genpkey ${ms(raw)}; whole flow (plan, key, certificate, journal, verify) ${ms(flow)}`);
     }
+
+    console.log('\n## sequences: onboard\'s certificate part (choice + self-signed ec-p256, unattended) against the step alone (median of 5)');
+    const answers = path.join(work, 'onboard.json');
+    await fs.writeFile(answers, JSON.stringify({ steps: ['cert'], cert: { public: false, vendorRequired: false, method: 'self-signed' }, 'cert self-signed': { host: ['bench.example.org'] } }));
+    let m = 0;
+    const fresh = async (): Promise<string> => {
+      const root = path.join(work, `seq-${m++}`);
+      await fs.mkdir(root);
+      return root;
+    };
+    const alone = await timeIt(async () => execa('node', [BIN, '--root', await fresh(), 'cert', 'self-signed', '--host', 'bench.example.org', '--yes']), 5);
+    const inOnboard = await timeIt(async () => execa('node', [BIN, '--root', await fresh(), '--answers', answers, '--yes', 'onboard']), 5);
+    console.log(`cert self-signed alone ${ms(alone)}; inside lockstep onboard ${ms(inOnboard)} (the sequence adds ${ms(inOnboard - alone)})`);
 
     const logBench = path.join(REPO, 'scripts/bench/log-pane.tsx');
     if (await fs.stat(logBench).catch(() => undefined)) {
