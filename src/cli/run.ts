@@ -32,9 +32,12 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
+/** An object in the answers file (not a list): one step's answers. */
+const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /** An object in the answers file holds one step's answers: only a sequence with sections reads them, and only under its steps' names. */
 async function checkSections(file: Readonly<Record<string, unknown>>, flow: Flow | undefined, root: string): Promise<void> {
-  const sections = Object.keys(file).filter((k) => file[k] !== null && typeof file[k] === 'object' && !Array.isArray(file[k]));
+  const sections = Object.keys(file).filter((k) => isSection(file[k]));
   if (sections.length === 0 || flow === undefined) return;
   if (flow.sequence?.answers !== 'sections') {
     throw new UserError(`The answers file's key "${sections[0]}" holds an object, but lockstep ${flow.command} reads plain answers.`, 'Objects keyed by a step name are for lockstep onboard; give this command its answers at the top level.');
@@ -52,7 +55,7 @@ export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue
   await checkSections(file, flow, g.root);
   const section = (id: string): PresetAnswers => {
     const part = file[id];
-    return new PresetAnswers(new Map(), part !== null && typeof part === 'object' && !Array.isArray(part) ? (part as Record<string, unknown>) : {}, process.env, id);
+    return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
   return new Session({ root: g.root, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
 }

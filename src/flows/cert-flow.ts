@@ -2,7 +2,7 @@
 // Let's Encrypt, a vendor's CSR, the private CA (init, sign, install into live/) or
 // self-signed — and the HTTPS site that serves it. `lockstep cert` asks before going on from
 // the advice; `lockstep onboard` goes on, since the operator chose its steps.
-import { caLayout, DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
+import { layoutOf } from '../ca/layout.js';
 import { caInitStep } from '../ca/ca-init.js';
 import { caSignStep } from '../ca/ca-sign.js';
 import type { AnswerValue, ConfirmQuestion } from '../core/questions.js';
@@ -46,8 +46,8 @@ export function certStages(ask: boolean): Stage[] {
   const gated = (stage: Stage): Stage => (ask ? { ...stage, gate: { question: (ctx) => goOn(labelOf(methodOf(ctx))), unattended } } : stage);
   const inPart = (stage: Stage): Stage => ({ ...stage, part: CERT_PART });
   const ca = (ctx: StageContext) => {
-    const a = answersOf(ctx, 'ca init');
-    return { caDir: (a.caDir as string | undefined) ?? DEFAULT_CA_DIR, caName: (a.caName as string | undefined) ?? DEFAULT_CA_NAME };
+    const layout = layoutOf(answersOf(ctx, 'ca init'));
+    return { caDir: layout.dir, caName: layout.name };
   };
   const stages: Stage[] = [
     gated({ id: 'ca init', step: caInitStep, chosen: (ctx) => chose(ctx, 'private-ca') }),
@@ -66,8 +66,7 @@ export function certStages(ask: boolean): Stage[] {
       chosen: (ctx) => chose(ctx, 'private-ca'),
       when: (ctx) => after(ctx, 'ca sign', 'the signed certificate'),
       given: (ctx) => {
-        const { caDir, caName } = ca(ctx);
-        const layout = caLayout(caDir, caName);
+        const layout = layoutOf(answersOf(ctx, 'ca init'));
         const host = listOf(answersOf(ctx, 'ca sign'), 'host')[0] ?? '';
         return { domain: [host], cert: layout.hostFile(host, 'crt'), key: layout.hostFile(host, 'key'), chain: '', trustStore: layout.cert };
       },

@@ -7,7 +7,6 @@ import { X509Certificate } from 'node:crypto';
 import { caLayout } from '../ca/layout.js';
 import { caRevokeStep } from '../ca/ca-revoke.js';
 import { caSignStep } from '../ca/ca-sign.js';
-import { HOST_MAX_DAYS } from '../ca/org-config.js';
 import type { AnswerValue } from '../core/questions.js';
 import { MASK } from '../core/secrets.js';
 import type { Sequence, Stage, StageContext } from '../core/sequence.js';
@@ -16,12 +15,12 @@ import type { System } from '../core/system.js';
 import { withAri, ariLine } from '../tls/ari-status.js';
 import { installStep } from '../tls/install.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
-import { archivePath, lastArchiveVersion } from '../tls/live-layout.js';
 import type { ManagedCert } from '../tls/managed.js';
 import { purchasedStep } from '../tls/purchased.js';
 import { foundAdvice } from '../tls/found-in-nginx.js';
 import { listForRenewal, statusLine } from '../tls/renew-list.js';
-import { extraSans, keyTypeOf } from '../tls/renew-private-ca.js';
+import { installAnswers, resignAnswers } from '../tls/renew-private-ca.js';
+import { reorderAnswers, waitingCsr } from '../tls/renew-purchased.js';
 import { nginxReloadStep } from '../web/nginx-reload.js';
 import { after } from './stage-rules.js';
 
@@ -84,8 +83,7 @@ async function privateCaStages(c: ManagedCert, sys: System, o: RenewWalkOptions)
   const layout = caLayout(o.caDir, o.caName);
   const pem = await sys.readText(layout.hostFile(c.name, 'crt'));
   if (pem === undefined) return [];
-  const old = new X509Certificate(pem);
-  const days = Math.min(HOST_MAX_DAYS, Math.max(1, Math.round((Date.parse(old.validTo) - Date.parse(old.validFrom)) / 86_400_000)));
+  const again = resignAnswers(new X509Certificate(pem), c.name);
   const ca = { caDir: o.caDir, caName: o.caName };
   const stages: Stage[] = [
     { id: `ca revoke ${c.name}`, step: caRevokeStep, part: c.name, title: `${c.name}: revoke the certificate in use (superseded)`, given: () => ({ ...ca, host: c.name, reason: 'superseded' }) },
@@ -95,19 +93,19 @@ async function privateCaStages(c: ManagedCert, sys: System, o: RenewWalkOptions)
       part: c.name,
       title: `${c.name}: sign a new certificate with the CA`,
       when: (ctx) => after(ctx, `ca revoke ${c.name}`, 'the revocation'),
-      given: () => ({ ...ca, host: [c.name], san: extraSans(old, c.name), keyType: keyTypeOf(old), days, passphrase: MASK }),
+      given: () => ({ ...ca, host: [c.name], ...again, passphrase: MASK }),
     },
   ];
   let last = `ca sign ${c.name}`;
   if (c.liveName !== undefined) {
-    const domains = (c.record.answers.domain as readonly string[] | undefined) ?? [c.liveName];
+    const install = installAnswers(c, layout, c.liveName);
     stages.push({
       id: `cert install ${c.name}`,
       step: installStep,
       part: c.name,
       title: `${c.name}: install it into live/${c.liveName}/`,
       when: (ctx) => after(ctx, `ca sign ${c.name}`, 'the new certificate'),
-      given: () => ({ domain: [...domains], cert: layout.hostFile(c.name, 'crt'), key: layout.hostFile(c.name, 'key'), chain: '', trustStore: layout.cert }),
+      given: () => ({ ...install, chain: '' }),
     });
     last = `cert install ${c.name}`;
   }
@@ -115,13 +113,10 @@ async function privateCaStages(c: ManagedCert, sys: System, o: RenewWalkOptions)
 }
 
 async function purchasedStages(c: ManagedCert, sys: System): Promise<Stage[] | string> {
-  const version = await lastArchiveVersion(sys, c.name);
-  if (version > 0 && (await sys.stat(archivePath(c.name, 'cert', version))) === undefined && (await sys.stat(archivePath(c.name, 'csr', version))) !== undefined) {
-    return `a CSR made earlier still waits for the vendor's certificate: ${archivePath(c.name, 'csr', version)}; then lockstep cert install --domain ${c.name} --cert THEIR-FILE`;
-  }
-  const recorded = c.record.answers as Record<string, AnswerValue>;
-  const domain = (recorded.domain as readonly string[] | undefined) ?? (c.names.length > 0 ? c.names : [c.name]);
-  return [{ id: `cert purchased ${c.name}`, step: purchasedStep, part: c.name, title: `${c.name}: a fresh key and CSR for your vendor`, given: () => ({ ...recorded, domain: [...domain] }) }];
+  const waiting = await waitingCsr(sys, c.name);
+  if (waiting !== undefined) return `a CSR made earlier still waits for the vendor's certificate: ${waiting.path}; then lockstep cert install --domain ${c.name} --cert THEIR-FILE`;
+  const answers = (await reorderAnswers(c, sys)) as Record<string, AnswerValue>;
+  return [{ id: `cert purchased ${c.name}`, step: purchasedStep, part: c.name, title: `${c.name}: a fresh key and CSR for your vendor`, given: () => answers }];
 }
 
 async function stagesFor(c: ManagedCert, sys: System, o: RenewWalkOptions): Promise<Stage[] | string> {

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import { PresetAnswers, type FlagValue } from '../core/answers.js';
 import { NonInteractivePrompter } from '../core/prompter.js';
-import { caLayout } from '../ca/layout.js';
+import { caLayout, type CaLayout } from '../ca/layout.js';
 import { HOST_MAX_DAYS } from '../ca/org-config.js';
 import { FLOWS } from '../flows/index.js';
 import { Session } from '../flows/session.js';
@@ -40,6 +40,18 @@ export function extraSans(cert: X509Certificate, host: string): string {
     .join(',');
 }
 
+/** What `ca sign` needs to sign `old` again: its other subjectAltNames, key type and lifetime (at most 825 days). */
+export function resignAnswers(old: X509Certificate, host: string): { san: string; keyType: KeyType; days: number } {
+  const days = Math.min(HOST_MAX_DAYS, Math.max(1, Math.round((Date.parse(old.validTo) - Date.parse(old.validFrom)) / 86_400_000)));
+  return { san: extraSans(old, host), keyType: keyTypeOf(old), days };
+}
+
+/** What `cert install` needs to put the CA's new certificate for `c` into live/<liveName>/. */
+export function installAnswers(c: ManagedCert, layout: CaLayout, liveName: string): { domain: string[]; cert: string; key: string; trustStore: string } {
+  const domains = (c.record.answers.domain as readonly string[] | undefined) ?? [liveName];
+  return { domain: [...domains], cert: layout.hostFile(c.name, 'crt'), key: layout.hostFile(c.name, 'key'), trustStore: layout.cert };
+}
+
 /** The same certificate again, from the CA's steps; returns what went wrong, if anything. */
 export async function resignHost(c: ManagedCert, o: PrivateCaRenewal, out: (line: string) => void): Promise<string | undefined> {
   const layout = caLayout(o.caDir, o.caName);
@@ -47,20 +59,13 @@ export async function resignHost(c: ManagedCert, o: PrivateCaRenewal, out: (line
   const session0 = new Session({ root: o.root, source: new PresetAnswers(new Map()), dryRun: true, yes: true });
   const pem = await session0.sys.readText(layout.hostFile(host, 'crt'));
   if (pem === undefined) return `${layout.hostFile(host, 'crt')} is missing`;
-  const old = new X509Certificate(pem);
-  const days = Math.min(HOST_MAX_DAYS, Math.max(1, Math.round((Date.parse(old.validTo) - Date.parse(old.validFrom)) / 86_400_000)));
+  const again = resignAnswers(new X509Certificate(pem), host);
   const common: [string, FlagValue][] = [['caDir', o.caDir], ['caName', o.caName], ...(o.passphraseFile !== undefined ? [['passphrase', o.passphraseFile] as [string, FlagValue]] : [])];
   const steps: { command: string; flags: [string, FlagValue][] }[] = [
     { command: 'ca revoke', flags: [...common, ['host', host], ['reason', 'superseded']] },
-    { command: 'ca sign', flags: [...common, ['host', host], ['san', extraSans(old, host)], ['keyType', keyTypeOf(old)], ['days', String(days)]] },
+    { command: 'ca sign', flags: [...common, ['host', host], ['san', again.san], ['keyType', again.keyType], ['days', String(again.days)]] },
   ];
-  if (c.liveName !== undefined) {
-    const domains = (c.record.answers.domain as readonly string[] | undefined) ?? [c.liveName];
-    steps.push({
-      command: 'cert install',
-      flags: [['domain', [...domains]], ['cert', layout.hostFile(host, 'crt')], ['key', layout.hostFile(host, 'key')], ['trustStore', layout.cert]],
-    });
-  }
+  if (c.liveName !== undefined) steps.push({ command: 'cert install', flags: Object.entries(installAnswers(c, layout, c.liveName)) });
   for (const s of steps) {
     const flow = FLOWS.find((f) => f.command === s.command);
     if (flow === undefined) return `this lockstep does not know "${s.command}"`;

@@ -32,22 +32,31 @@ function subjectAnswers(pem: string | undefined): Record<string, string> {
   return out;
 }
 
-export async function freshCsr(c: ManagedCert, root: string, json: boolean, out: (line: string) => void): Promise<FreshCsr> {
-  const sys = new System(root);
-  const version = await lastArchiveVersion(sys, c.name);
-  const csrPath = archivePath(c.name, 'csr', version);
-  if (version > 0 && (await sys.stat(archivePath(c.name, 'cert', version))) === undefined) {
-    const pem = await sys.readText(csrPath);
-    if (pem !== undefined) return { ok: true, csrPath, fingerprint: csrFingerprint(pem), waiting: true };
-  }
+/** A CSR made earlier whose certificate has not come back yet (the newest archive version has no cert). */
+export async function waitingCsr(sys: System, name: string): Promise<{ readonly path: string; readonly pem: string } | undefined> {
+  const version = await lastArchiveVersion(sys, name);
+  if (version === 0 || (await sys.stat(archivePath(name, 'cert', version))) !== undefined) return undefined;
+  const pem = await sys.readText(archivePath(name, 'csr', version));
+  return pem === undefined ? undefined : { path: archivePath(name, 'csr', version), pem };
+}
+
+/** cert purchased's answers for ordering `c` again: the record's, filled in from the certificate in use. */
+export async function reorderAnswers(c: ManagedCert, sys: System): Promise<Record<string, unknown>> {
   const livePem = await sys.readText(c.certPath);
   const recorded = c.record.answers as Record<string, unknown>;
-  const answers: Record<string, unknown> = {
+  return {
     ...subjectAnswers(livePem),
     ...(livePem !== undefined ? { keyType: keyTypeOf(new X509Certificate(livePem)) } : {}),
     ...recorded,
     domain: (recorded.domain as readonly string[] | undefined) ?? (c.names.length > 0 ? c.names : [c.name]),
   };
+}
+
+export async function freshCsr(c: ManagedCert, root: string, json: boolean, out: (line: string) => void): Promise<FreshCsr> {
+  const sys = new System(root);
+  const waiting = await waitingCsr(sys, c.name);
+  if (waiting !== undefined) return { ok: true, csrPath: waiting.path, fingerprint: csrFingerprint(waiting.pem), waiting: true };
+  const answers = await reorderAnswers(c, sys);
   for (const id of ['org', 'country'] as const) {
     if (typeof answers[id] !== 'string' || answers[id] === '') return { ok: false, missing: `--${id}`, message: `neither the renewal record nor the certificate names the ${id === 'org' ? 'organisation' : 'country'}` };
   }

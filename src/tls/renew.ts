@@ -9,7 +9,7 @@ import { PresetAnswers } from '../core/answers.js';
 import { NonInteractivePrompter } from '../core/prompter.js';
 import { FLOWS } from '../flows/index.js';
 import { Session } from '../flows/session.js';
-import type { System } from '../core/system.js';
+import { System } from '../core/system.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
 import { ariLine, withAri } from './ari-status.js';
@@ -51,7 +51,7 @@ type Out = (line: string) => void;
 async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<string | undefined> {
   const d = c.record.deploy;
   if (d === undefined) return undefined;
-  const sys = new Session({ root, source: new PresetAnswers(new Map()), dryRun: false, yes: true }).sys;
+  const sys = new System(root);
   const reload = await execa('nginx', ['-s', 'reload', '-c', sys.real(d.nginxConf)], { reject: false, stdin: 'ignore', all: true });
   if (reload.exitCode !== 0) return `nginx did not reload: ${reload.all ?? ''}`.trim();
   const pem = await sys.readText(c.certPath);
