@@ -83,26 +83,28 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
   const frontEnd = pickFrontEnd(g);
   const session = await makeSession(g, flags, work.flow);
   attachPrinters(session, g, frontEnd);
-  if (frontEnd === 'ink') {
-    const { runTui } = await import('../ui/ink/run-tui.js');
-    return runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
-  }
-  let prompter: Prompter = new NonInteractivePrompter();
-  if (frontEnd === 'plain') {
-    const { PlainPrompter } = await import('../ui/plain/plain-prompter.js');
-    prompter = new PlainPrompter();
-  }
+  // SIGINT/SIGTERM/SIGHUP (a closed terminal) stop the run: the running command's whole process group is ended (the
+  // children have groups of their own, so only lockstep gets the signal) and the journal says
+  // the action was interrupted. The TUI hears of it through the same abort signal.
   const onSignal = (): void => session.abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, onSignal);
   try {
+    if (frontEnd === 'ink') {
+      const { runTui } = await import('../ui/ink/run-tui.js');
+      return await runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+    }
+    let prompter: Prompter = new NonInteractivePrompter();
+    if (frontEnd === 'plain') {
+      const { PlainPrompter } = await import('../ui/plain/plain-prompter.js');
+      prompter = new PlainPrompter();
+    }
     const outcome = work.flow
       ? await session.run(work.flow, prompter)
       : await session.resume(prompter, typeof work.resume === 'string' ? work.resume : undefined);
     return outcome.ok ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of signals) process.off(s, onSignal);
   }
 }
 

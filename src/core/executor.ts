@@ -8,7 +8,7 @@ import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
 import type { EventBus } from './events.js';
 import { BACKUP_DIR, type Journal } from './journal.js';
-import { runCommand } from './run-command.js';
+import { InterruptedCommandError, runCommand } from './run-command.js';
 import type { SecretStore } from './secrets.js';
 import { isCode, type System } from './system.js';
 
@@ -50,7 +50,9 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
         break;
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
-        await ctx.journal.write({ t: 'action', index, status: 'failed', title: action.title, message: err.message });
+        // Stopped (SIGINT/SIGTERM, Ctrl+C in the TUI): the record says so, and resume runs it again.
+        const interrupted = err instanceof InterruptedCommandError || ctx.signal?.aborted === true;
+        await ctx.journal.write({ t: 'action', index, status: interrupted ? 'interrupted' : 'failed', title: action.title, message: err.message });
         ctx.bus.emit({
           type: 'action-failed',
           index,
@@ -58,7 +60,7 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
           message: err.message,
           stderrTail: err instanceof CommandFailedError ? err.stderrTail : [],
         });
-        if (ctx.signal?.aborted) throw new AbortedError();
+        if (interrupted) throw new AbortedError(`Stopped by the operator (a signal or Ctrl+C) during "${action.title}"; its commands were ended.`);
         const choice = await ctx.onFailure(index, err);
         if (choice === 'retry') continue;
         if (choice === 'skip') {

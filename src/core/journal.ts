@@ -14,7 +14,8 @@ export const JOURNAL_DIR = '/var/log/lockstep';
 export const JOURNAL_FILE = `${JOURNAL_DIR}/journal.jsonl`;
 export const BACKUP_DIR = '/var/backups/lockstep';
 
-export type ActionStatus = 'start' | 'done' | 'failed' | 'skipped';
+/** `interrupted`: the action was stopped by a signal (its process group ended); it did not finish. */
+export type ActionStatus = 'start' | 'done' | 'failed' | 'skipped' | 'interrupted';
 export type RunStatus = 'done' | 'failed' | 'aborted';
 
 export type JournalRecord =

@@ -1,8 +1,8 @@
-// Runs one command: argv without a shell, output streamed line by line, secrets on extra file
-// descriptors. Nothing here knows about plans or front ends.
-import { execa } from 'execa';
-import type { Readable, Writable } from 'node:stream';
+// Runs one plan command through the spawn path: output streamed line by line, secrets on extra
+// file descriptors, a failure as a CommandFailedError with the last lines of stderr. Nothing here
+// knows about plans or front ends.
 import { CommandFailedError } from './errors.js';
+import { spawnChild } from './spawn.js';
 
 export interface CommandSpec {
   readonly argv: readonly string[];
@@ -16,8 +16,15 @@ export interface CommandSpec {
 
 export type LineSink = (stream: 'stdout' | 'stderr', line: string) => void;
 
-const MAX_LINE = 8192;
 const TAIL = 20;
+
+/** The command was stopped by the abort signal (its whole process group ended). */
+export class InterruptedCommandError extends CommandFailedError {
+  constructor(argv: readonly string[], tail: readonly string[]) {
+    super(argv, undefined, tail, 'was interrupted (its process group was ended)');
+    this.name = 'InterruptedCommandError';
+  }
+}
 
 export async function runCommand(
   spec: CommandSpec,
@@ -25,86 +32,27 @@ export async function runCommand(
   signal?: AbortSignal,
   onSpawn?: (pid: number | undefined) => void,
 ): Promise<void> {
-  const [file, ...args] = spec.argv;
-  if (file === undefined) throw new Error('empty command');
-  const highestFd = Math.max(2, ...(spec.secretFds?.keys() ?? []));
-  const stdio: (string | number)[] = [
-    spec.stdin === undefined ? 'ignore' : 'pipe',
-    spec.stdoutFd ?? 'pipe',
-    'pipe',
-  ];
-  for (let fd = 3; fd <= highestFd; fd++) stdio.push(spec.secretFds?.has(fd) ? 'pipe' : 'ignore');
-
   const tail: string[] = [];
-  const sink: LineSink = (stream, line) => {
-    if (stream === 'stderr') {
-      tail.push(line);
-      if (tail.length > TAIL) tail.shift();
-    }
-    onLine(stream, line);
-  };
-
-  const child = execa(file, args, {
-    stdio: stdio as never,
-    input: spec.stdin,
-    buffer: false,
-    reject: false,
-    stripFinalNewline: false,
-    env: childEnv(spec.env),
-    extendEnv: false,
-    ...(signal ? { cancelSignal: signal } : {}),
+  const result = await spawnChild({
+    argv: spec.argv,
+    ...(spec.stdin !== undefined ? { input: spec.stdin } : {}),
+    ...(spec.secretFds !== undefined ? { secretFds: spec.secretFds } : {}),
+    ...(spec.stdoutFd !== undefined ? { stdoutFd: spec.stdoutFd } : {}),
+    ...(spec.env !== undefined ? { env: spec.env } : {}),
+    ...(signal !== undefined ? { signal } : {}),
+    ...(onSpawn !== undefined ? { onSpawn } : {}),
+    onLine: (stream, line) => {
+      if (stream === 'stderr') {
+        tail.push(line);
+        if (tail.length > TAIL) tail.shift();
+      }
+      onLine(stream, line);
+    },
   });
-  onSpawn?.(child.pid);
-  const pipes = child.stdio as unknown as (Readable | Writable | null)[];
-  for (const [fd, secret] of spec.secretFds ?? []) {
-    const w = pipes[fd] as Writable | null;
-    if (w === null || w === undefined) continue;
-    w.on('error', () => undefined); // the child may exit without reading it
-    w.end(`${secret}\n`);
-  }
-  if (spec.stdoutFd === undefined && child.stdout) splitLines(child.stdout, (l) => sink('stdout', l));
-  if (child.stderr) splitLines(child.stderr, (l) => sink('stderr', l));
-
-  const result = await child;
   const argv = spec.argv;
-  if (result.isCanceled) throw new CommandFailedError(argv, undefined, tail, 'was stopped');
-  if ((result as { code?: string }).code === 'ENOENT') {
-    throw new CommandFailedError(argv, undefined, tail, 'was not found: is it installed and on PATH?');
-  }
-  if (result.exitCode !== 0 || result.failed) {
+  if (result.interrupted) throw new InterruptedCommandError(argv, tail);
+  if (result.missing) throw new CommandFailedError(argv, undefined, tail, 'was not found: is it installed and on PATH?');
+  if (result.exitCode !== 0) {
     throw new CommandFailedError(argv, result.exitCode, tail, result.signal ? `was killed by ${result.signal}` : undefined);
   }
-}
-
-/**
- * lockstep's own variables carry secrets (LOCKSTEP_KEY_PASSPHRASE): a child never inherits them,
- * or any process of the same user could read them in /proc/<pid>/environ while it runs.
- */
-function childEnv(extra?: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('LOCKSTEP_')) env[name] = value;
-  }
-  return { ...env, LC_ALL: 'C', ...extra };
-}
-
-function splitLines(stream: Readable, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) !== -1) {
-      onLine(pending.slice(0, nl).replace(/\r$/, ''));
-      pending = pending.slice(nl + 1);
-    }
-    while (pending.length > MAX_LINE) {
-      onLine(pending.slice(0, MAX_LINE));
-      pending = pending.slice(MAX_LINE);
-    }
-  });
-  stream.on('end', () => {
-    if (pending.length > 0) onLine(pending);
-    pending = '';
-  });
 }

@@ -9,8 +9,8 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
 import { writeAtomic } from '../core/atomic-file.js';
+import { endChildrenOnSignal, spawnChild } from '../core/spawn.js';
 import { orderCertificate } from './acme-exchange.js';
 import { pemBlocks } from './live-layout.js';
 
@@ -108,12 +108,14 @@ async function standaloneListener(port: number): Promise<{ tokens: Map<string, s
 }
 
 async function runDnsHook(hook: string, action: 'set' | 'clear', name: string, value: string): Promise<void> {
-  const r = await execa('/bin/sh', ['-c', hook], {
-    reject: false,
-    stdin: 'ignore',
+  // Its own variables only: lockstep's (LOCKSTEP_PASSPHRASE...) are never handed on.
+  const r = await spawnChild({
+    argv: ['/bin/sh', '-c', hook],
     env: { LOCKSTEP_DNS_ACTION: action, LOCKSTEP_DNS_NAME: name, LOCKSTEP_DNS_VALUE: value },
+    onLine: (_stream, line) => {
+      if (line.trim() !== '') say(`  dns-hook: ${line}`);
+    },
   });
-  for (const line of `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() !== '')) say(`  dns-hook: ${line}`);
   if (r.exitCode !== 0) throw new Error(`--dns-hook exited with code ${r.exitCode ?? '?'} for ${action} ${name}`);
 }
 
@@ -193,6 +195,8 @@ export async function acmeOrder(o: AcmeOrderOptions): Promise<void> {
 /** Entry of `lockstep internal …`: returns the exit code. */
 export async function runInternal(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
+  // Stopped by lockstep (its process group is sent SIGTERM), the helper ends what it started.
+  const release = endChildrenOnSignal();
   try {
     if (command === 'acme-order') {
       await acmeOrder(parseAcmeOrderArgs(rest));
@@ -209,5 +213,7 @@ export async function runInternal(args: readonly string[]): Promise<number> {
     const e = error as Error & { response?: { data?: unknown } };
     process.stderr.write(`error: ${e.message}\n`);
     return 1;
+  } finally {
+    release();
   }
 }

@@ -1,13 +1,11 @@
 // Reads what a certificate vendor sends (PEM, DER or PKCS#7, one file or a certificate plus a
 // chain) and says exactly what is wrong with it before anything is installed.
-import { execFile } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { promisify } from 'node:util';
+import { spawnChild } from '../core/spawn.js';
 import { covers } from './live-checks.js';
 import { pemBlocks } from './live-layout.js';
 import { sanDnsNames } from './check-certificate.js';
 
-const run = promisify(execFile);
 
 /** Certificates in a file of any of the three formats vendors use; throws a readable message. */
 export interface Loaded {
@@ -19,10 +17,10 @@ export interface Loaded {
 export async function loadCertificates(data: Buffer, label: string): Promise<Loaded> {
   const text = data.toString('latin1');
   const pkcs7 = async (form: 'PEM' | 'DER'): Promise<X509Certificate[]> => {
-    const child = run('openssl', ['pkcs7', '-inform', form, '-print_certs'], { encoding: 'latin1' });
-    child.child.stdin?.end(data);
-    const { stdout } = await child;
-    return pemBlocks(stdout).map((b) => new X509Certificate(b));
+    // Reads the bundle, changes nothing: a probe of the data, not of the machine, so no System.
+    const r = await spawnChild({ argv: ['openssl', 'pkcs7', '-inform', form, '-print_certs'], input: data, capture: true, encoding: 'latin1', timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new Error(r.missing ? 'openssl is not installed' : r.stderr.trim() || `openssl pkcs7 exited ${r.exitCode ?? '?'}`);
+    return pemBlocks(r.stdout).map((b) => new X509Certificate(b));
   };
   try {
     if (text.includes('-----BEGIN PKCS7-----')) return { certs: await pkcs7('PEM'), unordered: true };

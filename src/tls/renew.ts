@@ -4,11 +4,11 @@
 // clear reminder. Exit 0 when nothing is due or everything due was renewed — a timer must not
 // report failure for a quiet day — and 1 when something due was not renewed.
 import { X509Certificate } from 'node:crypto';
-import { execa } from 'execa';
 import { PresetAnswers } from '../core/answers.js';
 import { NonInteractivePrompter } from '../core/prompter.js';
 import { FLOWS } from '../flows/index.js';
 import { Session } from '../flows/session.js';
+import { spawnChild } from '../core/spawn.js';
 import { System } from '../core/system.js';
 import { eventLines } from '../ui/text/format.js';
 import { waitForServed } from '../web/https-nginx.js';
@@ -52,8 +52,8 @@ async function reloadAndCheck(root: string, c: ManagedCert, out: Out): Promise<s
   const d = c.record.deploy;
   if (d === undefined) return undefined;
   const sys = new System(root);
-  const reload = await execa('nginx', ['-s', 'reload', '-c', sys.real(d.nginxConf)], { reject: false, stdin: 'ignore', all: true });
-  if (reload.exitCode !== 0) return `nginx did not reload: ${reload.all ?? ''}`.trim();
+  const reload = await spawnChild({ argv: ['nginx', '-s', 'reload', '-c', sys.real(d.nginxConf)], capture: true, timeoutMs: 60_000 });
+  if (reload.exitCode !== 0) return `nginx did not reload: ${reload.missing ? 'nginx is not installed' : `${reload.stdout}${reload.stderr}`}`.trim();
   const pem = await sys.readText(c.certPath);
   const want = pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
   const check = await waitForServed(d.host, d.httpsPort, d.serverName, want);

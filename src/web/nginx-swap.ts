@@ -2,10 +2,10 @@
 // a reload; if either fails the previous file is put back (and nginx reloaded with it when it
 // had been reloaded), so a bad edit never stays live. One helper because a plan is a straight
 // list of actions: it has no "on failure, undo" branch.
-import { execa } from 'execa';
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { writeAtomic } from '../core/atomic-file.js';
+import { spawnChild } from '../core/spawn.js';
 
 export interface NginxSwapOptions {
   readonly staged: string;
@@ -27,10 +27,18 @@ export function parseNginxSwapArgs(args: readonly string[]): NginxSwapOptions {
 }
 
 async function nginx(args: readonly string[]): Promise<{ ok: boolean; output: string }> {
-  const r = await execa('nginx', [...args], { reject: false, stdin: 'ignore', all: true });
-  const output = (r.all ?? '').trim();
-  for (const line of output.split('\n').filter((l) => l !== '')) say(`  nginx: ${line}`);
-  return { ok: r.exitCode === 0, output };
+  const lines: string[] = [];
+  const r = await spawnChild({
+    argv: ['nginx', ...args],
+    timeoutMs: 60_000,
+    onLine: (_stream, line) => {
+      if (line === '') return;
+      lines.push(line);
+      say(`  nginx: ${line}`);
+    },
+  });
+  if (r.missing) say('  nginx: not found (is it installed and on PATH?)');
+  return { ok: r.exitCode === 0, output: lines.join('\n') };
 }
 
 export async function nginxSwap(o: NginxSwapOptions): Promise<void> {

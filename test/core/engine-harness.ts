@@ -36,11 +36,15 @@ export async function runPlan(
   root: string,
   plan: readonly Action[],
   onFailure: (index: number, error: Error) => FailureChoice = () => 'abort',
+  options: { readonly signal?: AbortSignal; readonly onEvent?: (event: LockstepEvent) => void } = {},
 ): Promise<HarnessRun> {
   const secrets = new SecretStore();
   const bus = new EventBus(secrets);
   const events: LockstepEvent[] = [];
-  bus.subscribe((e) => events.push(e));
+  bus.subscribe((e) => {
+    events.push(e);
+    options.onEvent?.(e);
+  });
   const failures: { index: number; error: Error }[] = [];
   const prompter: Prompter = {
     interactive: false,
@@ -62,6 +66,7 @@ export async function runPlan(
       source: noAnswers,
       dryRun: false,
       yes: true,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });
     return { outcome, events, failures };
   } catch (error) {

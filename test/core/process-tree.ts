@@ -10,6 +10,8 @@ export interface ProcInfo {
   readonly ppid: number;
   readonly pgrp: number;
   readonly comm: string;
+  /** R, S, D, T, Z (zombie: dead, waiting for its parent to reap it)... */
+  readonly state: string;
 }
 
 /** Fields of /proc/<pid>/stat; undefined when the process is gone. */
@@ -23,8 +25,14 @@ export function procInfo(pid: number): ProcInfo | undefined {
   // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so cut at the last ')'.
   const close = stat.lastIndexOf(')');
   const comm = stat.slice(stat.indexOf('(') + 1, close);
-  const [, ppid, pgrp] = stat.slice(close + 2).split(' ');
-  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), comm };
+  const [state, ppid, pgrp] = stat.slice(close + 2).split(' ');
+  return { pid, ppid: Number(ppid), pgrp: Number(pgrp), comm, state: state ?? '?' };
+}
+
+/** Running (a zombie has ended: where init does not reap orphans, as in some containers, it lingers). */
+export function running(pid: number): boolean {
+  const info = procInfo(pid);
+  return info !== undefined && info.state !== 'Z' && info.state !== 'X';
 }
 
 export function allProcesses(): ProcInfo[] {
@@ -57,6 +65,33 @@ export function descendants(root: number): ProcInfo[] {
 
 export function groupMembers(pgrp: number): ProcInfo[] {
   return allProcesses().filter((p) => p.pgrp === pgrp);
+}
+
+/** Members of a process group that still run (zombies left out). */
+export function runningMembers(pgrp: number): ProcInfo[] {
+  return groupMembers(pgrp).filter((p) => p.state !== 'Z' && p.state !== 'X');
+}
+
+/**
+ * SIGKILL to a lockstep run and everything it started, all at once (as a power cut would): its
+ * children lead process groups of their own, so the run is frozen first (SIGSTOP: it starts
+ * nothing new), then every group of it and of its descendants is killed. False when it was gone.
+ */
+export function killTree(pid: number): boolean {
+  try {
+    process.kill(pid, 'SIGSTOP');
+  } catch {
+    return false;
+  }
+  const groups = new Set([procInfo(pid)?.pgrp ?? pid, ...descendants(pid).map((p) => p.pgrp)]);
+  for (const pgrp of groups) {
+    try {
+      process.kill(-pgrp, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return true;
 }
 
 /** argv and environment of a process as raw text (NUL-separated), or undefined when it is gone. */

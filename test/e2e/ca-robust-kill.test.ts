@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { lockstep, waitFor } from '../helpers.js';
-import { groupMembers, journalRecords, requireBuiltCli } from '../core/process-tree.js';
+import { groupMembers, journalRecords, killTree, requireBuiltCli } from '../core/process-tree.js';
 import {
   CA,
   dbView,
@@ -65,11 +65,7 @@ async function signAndKill(args: readonly string[], arm: (kill: () => void) => (
   let done = false;
   const kill = (): void => {
     if (done) return; // never signal a group that is gone (its id could be reused)
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    killTree(pid);
   };
   const disarm = arm(kill);
   try {

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { BIN, lockstep, snapshot, tempRoot, waitFor } from '../helpers.js';
+import { descendants, journalRecords, procInfo, readEnviron, running, runningMembers, type ProcInfo } from '../core/process-tree.js';
 import { startPebble, type RunningPebble } from './pebble.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
@@ -150,4 +151,49 @@ test('DNS-01 by hand: the TXT record is printed, and the order waits until the r
   const run = await child;
   assert.equal(run.exitCode, 0, `${out}\n${run.stderr}`);
   await verifyChain('manual.example.net', 'manual.example.net');
+});
+
+test('SIGTERM while the DNS hook\'s own child runs: every group of the run ends, the action is journaled as interrupted, and no child ever held LOCKSTEP_PASSPHRASE', async () => {
+  const { root, cleanup } = await tempRoot('lockstep-acme-term-');
+  const hook = path.join(root, 'slow-hook.sh');
+  await fs.writeFile(hook, '#!/bin/sh\nsleep 600 &\necho "$!" > "$0.sleep"\nwait\n', { mode: 0o755 });
+  await fs.mkdir(path.join(root, path.dirname(CA_FILE)), { recursive: true });
+  await fs.copyFile(path.join(sandbox.root, CA_FILE), path.join(root, CA_FILE));
+  const secret = 'passphrase-that-must-stay-home';
+  const cli = lockstep(['--root', root, '--yes', 'cert', 'letsencrypt', '--domain', 'slow.example.net', ...acmeArgs(), '--challenge', 'dns-01', '--dns-hook', hook, '--dns-resolver', pebble.dns], {
+    env: { CI: 'true', NO_COLOR: '1', LOCKSTEP_PASSPHRASE: secret },
+  });
+  const pid = cli.pid!;
+  let tree: ProcInfo[] = [];
+  try {
+    const sleeper = Number(await waitFor(() => fs.readFile(`${hook}.sleep`, 'utf8').catch(() => ''), 'the hook\'s sleep', 30_000));
+    await waitFor(() => running(sleeper), 'the sleep to run');
+    tree = descendants(pid);
+    assert.ok(tree.some((p) => p.pid === sleeper), 'the sleep is part of the run\'s tree');
+    assert.ok(tree.length >= 3, `the helper, the hook and its sleep: ${tree.map((p) => p.comm).join(', ')}`);
+    for (const p of tree) {
+      const env = readEnviron(p.pid) ?? '';
+      assert.ok(!env.includes('LOCKSTEP_PASSPHRASE') && !env.includes(secret), `${p.comm} (${p.pid}) inherited LOCKSTEP_PASSPHRASE`);
+    }
+    assert.match(readEnviron(sleeper) ?? '', /LOCKSTEP_DNS_NAME=_acme-challenge\.slow\.example\.net/, 'the hook gets its own variables');
+    const groups = new Set(tree.map((p) => p.pgrp));
+    assert.ok(!groups.has(procInfo(pid)!.pgrp), 'no child stays in lockstep\'s own process group');
+
+    process.kill(pid, 'SIGTERM');
+    const result = await cli;
+    assert.equal(result.signal, undefined, `lockstep died of ${result.signal} instead of stopping the run`);
+    assert.equal(result.exitCode, 1, String(result.stderr));
+    for (const pgrp of groups) assert.deepEqual(runningMembers(pgrp), [], `process group ${pgrp} is empty`);
+    assert.ok(!running(sleeper), 'the hook\'s sleep is gone');
+    const records = await journalRecords(root);
+    const interrupted = records.filter((r) => r.t === 'action' && r.status === 'interrupted');
+    assert.equal(interrupted.length, 1, 'the running action is journaled as interrupted');
+    assert.ok(!records.some((r) => r.t === 'action' && r.index === interrupted[0]!.index && r.status === 'done'));
+    assert.equal(records.at(-1)?.t, 'run-end');
+    assert.equal(records.at(-1)?.status, 'aborted');
+  } finally {
+    for (const p of tree) if (running(p.pid)) process.kill(p.pid, 'SIGKILL');
+    await cli.catch(() => undefined);
+    await cleanup();
+  }
 });

@@ -44,6 +44,12 @@ export function App({ session, flows, start, resume, onExit, color = true }: App
   useOutbox(state.outbox, session, prompter, dispatch);
   useResumeOffer(state.screen === 'home', session, dispatch);
   useEffect(() => {
+    const signal = session.abort.signal;
+    const onAbort = (): void => dispatch({ type: 'signal' });
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }, [session, dispatch]);
+  useEffect(() => {
     if (state.exitCode === undefined) return;
     onExit?.(state.exitCode);
     exit();

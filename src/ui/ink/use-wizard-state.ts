@@ -7,7 +7,7 @@ import type { Flow } from '../../flows/index.js';
 import { bannerFor, verificationBanner } from './error-banner.js';
 import type { Prompt } from './ink-prompter.js';
 import { emptyLine } from './line-edit.js';
-import { emit, onKey, startRun } from './wizard-keys.js';
+import { emit, onKey, onSignal, startRun } from './wizard-keys.js';
 import { onEvent } from './wizard-events.js';
 import type { PromptState, RunOutcomeAction, RunResult, WizardAction, WizardState } from './wizard-types.js';
 
@@ -89,6 +89,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return endRun(state, action.outcome);
     case 'outbox-taken':
       return { ...state, outbox: state.outbox.slice(action.count) };
+    case 'signal':
+      return onSignal(state);
   }
 }
 

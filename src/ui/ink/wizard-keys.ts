@@ -33,6 +33,12 @@ export function onKey(state: WizardState, input: string, key: KeyInfo): WizardSt
   return state.prompt ? onPromptKey(state, state.prompt, input, key) : state;
 }
 
+/** A signal to lockstep: like a first Ctrl+C (the run stops, then the app exits); a second changes nothing. */
+export function onSignal(state: WizardState): WizardState {
+  if (state.screen === 'home' || state.screen === 'result') return { ...state, exitCode: state.result?.code ?? 1 };
+  return state.interrupted ? state : onCtrlC(state);
+}
+
 function onCtrlC(state: WizardState): WizardState {
   if (state.screen === 'home') return { ...state, exitCode: 0 };
   if (state.screen === 'result') return { ...state, exitCode: state.result?.code ?? 0 };

@@ -127,7 +127,9 @@ export type WizardAction =
   | { readonly type: 'log'; readonly log: LiveLog }
   | { readonly type: 'prompt'; readonly prompt: Prompt }
   | { readonly type: 'run-end'; readonly outcome: RunOutcomeAction }
-  | { readonly type: 'outbox-taken'; readonly count: number };
+  | { readonly type: 'outbox-taken'; readonly count: number }
+  /** SIGINT/SIGTERM reached lockstep (the session was aborted): stop as a first Ctrl+C does, then exit. */
+  | { readonly type: 'signal' };
 
 export const FAILURE_CHOICES = [
   { value: 'retry', label: 'Retry it' },
