@@ -1,5 +1,4 @@
 // Reads a CRL with the openssl CLI (node:crypto has no CRL parser): next update, revoked serials.
-import { execa } from 'execa';
 import type { Check } from '../core/events.js';
 import type { System } from '../core/system.js';
 import type { CaLayout } from './layout.js';
@@ -11,7 +10,7 @@ export interface CrlInfo {
 
 export async function readCrl(sys: System, ca: CaLayout): Promise<CrlInfo | undefined> {
   if ((await sys.stat(ca.crl)) === undefined) return undefined;
-  const r = await execa('openssl', ['crl', '-in', sys.real(ca.crl), '-noout', '-text', '-CAfile', sys.real(ca.cert)], { reject: false, env: { LC_ALL: 'C' } });
+  const r = await sys.probe(['openssl', 'crl', '-in', sys.real(ca.crl), '-noout', '-text', '-CAfile', sys.real(ca.cert)]);
   if (r.exitCode !== 0) return undefined;
   const next = /Next Update: (.+)/.exec(r.stdout)?.[1];
   const revokedSerials = [...r.stdout.matchAll(/Serial Number: ([0-9A-Fa-f]+)/g)].map((m) => (m[1] ?? '').toUpperCase());

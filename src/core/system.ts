@@ -3,12 +3,31 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { spawnProber, type Prober, type ProbeOptions, type ProbeResult } from './probe.js';
+
+export interface SystemOptions {
+  /** Who answers `probe` (default: the real machine, through the spawn path). */
+  readonly prober?: Prober;
+  /** The session's: aborting it ends a running probe's process group. */
+  readonly signal?: AbortSignal;
+}
 
 export class System {
   readonly root: string;
+  readonly #prober: Prober;
 
-  constructor(root = '/') {
+  constructor(root = '/', options: SystemOptions = {}) {
     this.root = path.resolve(root);
+    this.#prober = options.prober ?? spawnProber(options.signal);
+  }
+
+  /**
+   * Runs a read-only command (facts, checks) and returns what it printed; never throws for a
+   * non-zero exit, and a missing tool is `missing` (exit 127). Paths in argv are as given: map
+   * them with `real()`.
+   */
+  probe(argv: readonly string[], options?: ProbeOptions): Promise<ProbeResult> {
+    return this.#prober(argv, options);
   }
 
   /** The real path of a target-system path. */

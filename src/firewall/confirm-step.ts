@@ -1,6 +1,5 @@
 // `lockstep firewall confirm`: the operator could still connect, so the ruleset stays: the
 // rollback timer is stopped and the ruleset is persisted in /etc/nftables.conf.
-import { execa } from 'execa';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -68,12 +67,12 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
       { name: 'no rollback is pending', ok: !state.pending && state.pid === undefined, evidence: state.pid !== undefined ? `timer pid ${state.pid} still runs` : 'timer stopped, marker withdrawn' },
     ];
     if (state.backend === 'iptables' || state.backend === 'ufw') {
-      const rules = await execa('iptables', ['-S', 'INPUT'], { reject: false });
+      const rules = await sys.probe(['iptables', '-S', 'INPUT']);
       checks.push(
         { name: 'the INPUT policy is still DROP', ok: /^-P INPUT DROP$/m.test(rules.stdout), evidence: rules.stdout.split('\n')[0] ?? rules.stderr },
       );
       if (state.backend === 'ufw') {
-        const conf = await execa('grep', ['-x', 'ENABLED=yes', '/etc/ufw/ufw.conf'], { reject: false });
+        const conf = await sys.probe(['grep', '-x', 'ENABLED=yes', '/etc/ufw/ufw.conf']);
         checks.push({ name: 'ufw stays enabled at boot', ok: conf.exitCode === 0, evidence: '/etc/ufw/ufw.conf' });
         return checks;
       }
@@ -82,7 +81,7 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
       );
       return checks;
     }
-    const table = await execa('nft', ['list', 'table', 'inet', TABLE], { reject: false });
+    const table = await sys.probe(['nft', 'list', 'table', 'inet', TABLE]);
     const persisted = await sys.readText(NFTABLES_CONF);
     checks.push(
       { name: `table inet ${TABLE} is still loaded`, ok: table.exitCode === 0, evidence: table.exitCode === 0 ? 'nft list table succeeded' : table.stderr },

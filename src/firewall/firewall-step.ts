@@ -1,7 +1,6 @@
 // `lockstep firewall`: the seed's policy with nftables, iptables or ufw, applied with a rollback
 // that restores the previous rules unless the operator confirms (`lockstep firewall confirm`)
 // in time. The backends' plans are backend-plans.ts and ufw-commands.ts.
-import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -109,8 +108,8 @@ async function readKey(file: string, key: string): Promise<string | undefined> {
   return text?.match(new RegExp(`^${key}=["']?([^"'\\s]*)`, 'm'))?.[1];
 }
 
-async function capture(argv: readonly string[]): Promise<string | undefined> {
-  const r = await execa(argv[0]!, argv.slice(1), { reject: false, env: { LC_ALL: 'C' } });
+async function capture(sys: System, argv: readonly string[]): Promise<string | undefined> {
+  const r = await sys.probe(argv);
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
@@ -128,11 +127,11 @@ export const firewallStep: Step<FirewallFacts> = {
 
   async facts(_answers: Answers, sys: System): Promise<FirewallFacts> {
     const client = parseSshConnection(process.env.SSH_CONNECTION);
-    const ss = await capture(['ss', '-Hltn']);
-    const ruleset = await capture(['nft', 'list', 'ruleset']);
-    const iptables = await capture(['iptables-save']);
+    const ss = await capture(sys, ['ss', '-Hltn']);
+    const ruleset = await capture(sys, ['nft', 'list', 'ruleset']);
+    const iptables = await capture(sys, ['iptables-save']);
     // ufw reads the real /etc/ufw whatever --root says; so does this.
-    const haveUfw = (await capture(['sh', '-c', 'command -v ufw'])) !== undefined;
+    const haveUfw = (await capture(sys, ['sh', '-c', 'command -v ufw'])) !== undefined;
     const ufwEnabled = haveUfw ? (await readKey(UFW_CONF, 'ENABLED')) === 'yes' : undefined;
     const ufwIpv6 = haveUfw ? (await readKey(UFW_DEFAULTS, 'IPV6')) === 'yes' : undefined;
     const docker = dockerEvidence(iptables, ruleset, (await sys.stat('/var/run/docker.sock')) !== undefined);
@@ -184,20 +183,20 @@ export const firewallStep: Step<FirewallFacts> = {
     const checks: Check[] = [];
     const backend = answers.backend === 'auto' || answers.backend === undefined ? (await readPending(sys)).backend : answers.backend;
     if (backend === 'ufw') {
-      const status = await capture(['ufw', 'status']);
+      const status = await capture(sys, ['ufw', 'status']);
       checks.push({ name: 'ufw is active', ok: status !== undefined && /^Status: active/m.test(status), evidence: status?.split('\n')[0] ?? 'ufw status failed' });
     }
     if (backend === 'iptables' || backend === 'ufw') {
       for (const tool of ['iptables', 'ip6tables']) {
-        const rules = await capture([tool, '-S', 'INPUT']);
-        const user = await capture([tool, '-S', 'DOCKER-USER']);
+        const rules = await capture(sys, [tool, '-S', 'INPUT']);
+        const user = await capture(sys, [tool, '-S', 'DOCKER-USER']);
         if (user !== undefined && /lockstep|--ctorigdstport/.test(user)) {
           checks.push({ name: `${tool}: DOCKER-USER drops published ports the policy does not open`, ok: /--ctstate DNAT .*-j DROP/.test(user), evidence: `${user.split('\n').length} lines` });
         }
         checks.push({ name: `${tool}: INPUT policy is DROP`, ok: rules !== undefined && /^-P INPUT DROP$/m.test(rules), evidence: rules === undefined ? `${tool} -S failed` : `${rules.split('\n').length} lines` });
       }
     } else {
-      const table = await capture(['nft', 'list', 'table', 'inet', TABLE]);
+      const table = await capture(sys, ['nft', 'list', 'table', 'inet', TABLE]);
       checks.push({
         name: `table inet ${TABLE} is loaded with an input policy of drop`,
         ok: table !== undefined && /policy drop/.test(table),

@@ -28,7 +28,7 @@ export class Session {
   onSpawn?: (pid: number | undefined) => void;
 
   constructor(readonly options: SessionOptions) {
-    this.sys = new System(options.root);
+    this.sys = new System(options.root, { signal: this.abort.signal });
     this.bus = new EventBus(this.secrets);
   }
 

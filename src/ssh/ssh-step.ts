@@ -1,7 +1,6 @@
 // `lockstep ssh`: key-only SSH as the seed assumes. sshd keeps the first value it reads, so the
 // drop-in is named to be read first (00-), checked with `sshd -t` before sshd reloads, and the
 // effective settings are read back with `sshd -T`, not from the file.
-import { execa } from 'execa';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -114,8 +113,13 @@ export const EXPECTED = (answers: Answers): Record<string, string> => ({
   pubkeyauthentication: 'yes',
 });
 
+/** `sshd -T` for a connection of `user` from localhost: the settings sshd would apply. */
+export function sshdTArgv(sys: System, user: string): string[] {
+  return ['sshd', '-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`];
+}
+
 export async function effectiveSettings(sys: System, user: string): Promise<Record<string, string> | string> {
-  const r = await execa('sshd', ['-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`], { reject: false, env: { LC_ALL: 'C' } });
+  const r = await sys.probe(sshdTArgv(sys, user));
   if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
   const out: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
@@ -127,7 +131,7 @@ export async function effectiveSettings(sys: System, user: string): Promise<Reco
 
 /** Every value of a key sshd -T prints once per entry (allowusers, allowgroups). */
 export async function effectiveList(sys: System, user: string, key: string): Promise<string[]> {
-  const r = await execa('sshd', ['-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`], { reject: false, env: { LC_ALL: 'C' } });
+  const r = await sys.probe(sshdTArgv(sys, user));
   return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w[0] === key).map((w) => w.slice(1).join(' '));
 }
 

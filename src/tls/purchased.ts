@@ -2,8 +2,6 @@
 // (DigiCert, Sectigo...) asks for; the CSR's fingerprint is shown so the operator can check
 // what the vendor received. `lockstep cert install` takes the vendor's answer.
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
@@ -11,8 +9,6 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from './key-types.js';
 import { LOCKSTEP_DIR, archiveDir, archivePath, lastArchiveVersion, renewalFile } from './live-layout.js';
-
-const run = promisify(execFile);
 
 export interface PurchasedFacts {
   readonly version: number;
@@ -102,7 +98,7 @@ export const purchasedStep: Step<PurchasedFacts> = {
     const pem = await sys.readText(csrPath);
     if (pem === undefined) return [{ name: 'CSR written', ok: false, evidence: `${csrPath} is missing` }];
     const fingerprint = csrFingerprint(pem);
-    const verified = await run('openssl', ['req', '-in', sys.real(csrPath), '-noout', '-verify']).then(() => true, () => false);
+    const verified = (await sys.probe(['openssl', 'req', '-in', sys.real(csrPath), '-noout', '-verify'])).exitCode === 0;
     const keyMode = (await sys.stat(archivePath(name, 'privkey', n)))?.mode;
     return [
       { name: 'CSR signed by its key', ok: verified, evidence: `${csrPath}, SHA-256 fingerprint ${fingerprint}` },

@@ -3,16 +3,12 @@
 // Twice a day at a random minute, as Let's Encrypt asks of clients, so a failed attempt is
 // retried long before the certificate is in danger. With --mail the run also mails the expiry
 // report (renew --mail --smtp), since nobody reads a timer's journal every day.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Action } from '../core/actions.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { selfCommand } from './self-command.js';
 import { checkMailAddress, parseSmtpAddress } from './smtp.js';
-
-const run = promisify(execFile);
 
 export interface RenewTimerFacts {
   readonly root: string;
@@ -166,10 +162,8 @@ export const renewTimerStep: Step<RenewTimerFacts> = {
       const line = text.split('\n').find((l) => /^[0-9]+ \*\/12 \* \* \* root /.test(l));
       return [{ name: 'cron file has the renewal line', ok: line !== undefined, evidence: line ?? `${CRON}: no schedule line` }];
     }
-    const result = await run('systemd-analyze', ['verify', sys.real(SERVICE), sys.real(TIMER)]).then(
-      (r) => ({ ok: true, out: `${r.stdout}${r.stderr}`.trim() }),
-      (e: { code?: string; stderr?: string; message: string }) => ({ ok: e.code === 'ENOENT', out: e.code === 'ENOENT' ? 'systemd-analyze is not installed: not checked' : (e.stderr ?? e.message).trim() }),
-    );
+    const r = await sys.probe(['systemd-analyze', 'verify', sys.real(SERVICE), sys.real(TIMER)]);
+    const result = r.missing ? { ok: true, out: 'systemd-analyze is not installed: not checked' } : { ok: r.exitCode === 0, out: `${r.stdout}${r.stderr}`.trim() };
     return [{ name: 'systemd-analyze verify accepts the units', ok: result.ok, evidence: result.out || 'no complaints' }];
   },
 

@@ -1,7 +1,6 @@
 // `lockstep updates`: unattended security upgrades as the seed asks. The origins go in a file of
 // our own that clears the package's lists (`#clear`) instead of editing 50unattended-upgrades,
 // a dpkg conffile that upgrades would then ask about.
-import { execa } from 'execa';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,7 +129,7 @@ export const updatesStep: Step<UpdatesFacts> = {
   async verify(answers, sys) {
     const { env, done } = await aptEnv(sys);
     try {
-      const dump = await execa('apt-config', ['dump'], { reject: false, env: { ...env, LC_ALL: 'C' } });
+      const dump = await sys.probe(['apt-config', 'dump'], { env });
       const text = dump.stdout;
       const facts = await updatesStep.facts(answers, sys);
       const want = originPatterns(facts.distro ?? 'debian', answers.origins as string);
@@ -139,7 +138,7 @@ export const updatesStep: Step<UpdatesFacts> = {
         { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
         { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
       ];
-      const dry = await execa('unattended-upgrade', ['--dry-run', '-v'], { reject: false, env: { ...env, LC_ALL: 'C' }, timeout: 180_000 });
+      const dry = await sys.probe(['unattended-upgrade', '--dry-run', '-v'], { env, timeoutMs: 180_000 });
       const allowed = /Allowed origins are: (.*)/.exec(`${dry.stdout}\n${dry.stderr}`)?.[1];
       checks.push({ name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.split('\n').slice(-2).join(' ') });
       return checks;
