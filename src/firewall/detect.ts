@@ -1,5 +1,7 @@
 // Which firewall the server already uses, from what the facts read: lockstep works with it
 // rather than loading a second one beside it.
+import { defaultFirewall } from '../platform/conventions.js';
+import type { Platform } from '../platform/distribution.js';
 import type { Backend } from './rollback.js';
 
 export interface DetectFacts {
@@ -11,6 +13,8 @@ export interface DetectFacts {
   readonly ufwEnabled?: boolean;
   /** Why Docker is thought present (its chains, its socket), undefined when it is not. */
   readonly docker?: string;
+  /** The target's distribution: with nothing loaded, its own front end is preferred. */
+  readonly platform?: Platform;
 }
 
 export interface Detected {
@@ -30,6 +34,8 @@ export function detectBackend(facts: DetectFacts): Detected {
   if (iptablesInUse(facts.iptables)) return { backend: 'iptables', why: 'iptables rules are loaded (iptables-save lists rules or a DROP policy)' };
   const tables = [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]);
   if (tables.length > 0) return { backend: 'nft', why: `an nftables ruleset is loaded (${tables.join(', ')})` };
+  const native = facts.platform !== undefined ? defaultFirewall(facts.platform) : undefined;
+  if (native?.frontEnd === 'ufw' && facts.ufwEnabled !== undefined) return { backend: 'ufw', why: `no firewall is loaded; ${native.why}, and it is installed` };
   if (facts.ruleset !== undefined) return { backend: 'nft', why: 'no firewall is loaded; nftables is the default on Debian 10+ and Ubuntu 20.04+' };
   if (facts.iptables !== undefined) return { backend: 'iptables', why: 'no firewall is loaded and nft is not installed; iptables is' };
   if (facts.ufwEnabled !== undefined) return { backend: 'ufw', why: 'ufw is installed (disabled); nft and iptables are not usable' };

@@ -7,6 +7,7 @@ import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { readPlatform, type Platform } from '../platform/distribution.js';
 import { TABLE } from './nft-ruleset.js';
 import {
   allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
@@ -31,6 +32,7 @@ export interface FirewallFacts {
   readonly ufwIpv6?: boolean;
   /** Why Docker is thought present, undefined when it is not. */
   readonly docker?: string;
+  readonly platform: Platform;
 }
 
 export const firewallQuestions: readonly Question[] = [
@@ -144,6 +146,7 @@ export const firewallStep: Step<FirewallFacts> = {
       listeners: parseSsListeners(ss ?? ''),
       ...(ruleset !== undefined ? { ruleset } : {}),
       pending: await readPending(sys),
+      platform: await readPlatform(sys),
     };
   },
 

@@ -10,13 +10,15 @@ import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { updateOrigins, originPatternText } from '../platform/conventions.js';
+import { readPlatform, type Platform } from '../platform/distribution.js';
+import { releaseWarning, supportStatus } from '../platform/lifecycle.js';
 
 export const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
 export const ORIGINS_FILE = '/etc/apt/apt.conf.d/52lockstep-unattended-upgrades';
 
 export interface UpdatesFacts {
-  readonly distro?: 'debian' | 'ubuntu';
-  readonly codename?: string;
+  readonly platform: Platform;
   readonly installed: boolean;
 }
 
@@ -50,16 +52,9 @@ export const updatesQuestions: readonly Question[] = [
   },
 ];
 
+/** The Origins-Pattern lines for the distribution: platform's patterns, as the security classifier reads them too. */
 export function originPatterns(distro: 'debian' | 'ubuntu', origins: string): string[] {
-  const withUpdates = origins === 'security-and-updates';
-  if (distro === 'ubuntu') {
-    return ['origin=Ubuntu,archive=${distro_codename}-security,label=Ubuntu', ...(withUpdates ? ['origin=Ubuntu,archive=${distro_codename}-updates,label=Ubuntu'] : [])];
-  }
-  return [
-    'origin=Debian,codename=${distro_codename}-security,label=Debian-Security',
-    'origin=Debian,codename=${distro_codename},label=Debian-Security',
-    ...(withUpdates ? ['origin=Debian,codename=${distro_codename}-updates', 'origin=Debian,codename=${distro_codename},label=Debian'] : []),
-  ];
+  return updateOrigins(distro, origins === 'security-and-updates' ? 'security-and-updates' : 'security').map(originPatternText);
 }
 
 export function originsText(answers: Answers, distro: 'debian' | 'ubuntu'): string {
@@ -99,20 +94,16 @@ export const updatesStep: Step<UpdatesFacts> = {
   questions: updatesQuestions,
 
   async facts(_answers, sys) {
-    const release = (await sys.readText('/etc/os-release')) ?? '';
-    const id = /^ID=("?)([a-z]+)\1$/m.exec(release)?.[2];
-    const codename = /^VERSION_CODENAME=("?)([a-z]+)\1$/m.exec(release)?.[2];
-    const installed = (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined;
-    return {
-      ...(id === 'debian' || id === 'ubuntu' ? { distro: id } : {}),
-      ...(codename !== undefined ? { codename } : {}),
-      installed,
-    };
+    return { platform: await readPlatform(sys), installed: (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined };
   },
 
   plan(answers, facts) {
-    if (facts.distro === undefined) {
-      throw new UserError('This is not Debian or Ubuntu (by /etc/os-release): lockstep updates configures unattended-upgrades, which is theirs.');
+    const distro = facts.platform.distro;
+    if (distro === 'other') {
+      throw new UserError(
+        `This is ${facts.platform.prettyName}, not Debian or Ubuntu (by /etc/os-release): lockstep updates configures unattended-upgrades, which is theirs.`,
+        facts.platform.like.includes('debian') || facts.platform.like.includes('ubuntu') ? `It says it is like ${facts.platform.like.join(' ')}; its own security archive is not one lockstep knows.` : undefined,
+      );
     }
     const actions: Action[] = [];
     if (!facts.installed) {
@@ -121,7 +112,7 @@ export const updatesStep: Step<UpdatesFacts> = {
     actions.push(
       { kind: 'mkdir', title: 'Create /etc/apt/apt.conf.d', path: '/etc/apt/apt.conf.d', mode: 0o755 },
       { kind: 'write', title: 'Turn on the daily list update and unattended upgrade', path: AUTO_UPGRADES, content: AUTO_UPGRADES_TEXT, mode: 0o644 },
-      { kind: 'write', title: 'Choose the origins that upgrade themselves', path: ORIGINS_FILE, content: originsText(answers, facts.distro), mode: 0o644 },
+      { kind: 'write', title: 'Choose the origins that upgrade themselves', path: ORIGINS_FILE, content: originsText(answers, distro), mode: 0o644 },
     );
     return actions;
   },
@@ -132,7 +123,7 @@ export const updatesStep: Step<UpdatesFacts> = {
       const dump = await sys.probe(['apt-config', 'dump'], { env });
       const text = dump.stdout;
       const facts = await updatesStep.facts(answers, sys);
-      const want = originPatterns(facts.distro ?? 'debian', answers.origins as string);
+      const want = originPatterns(facts.platform.distro === 'ubuntu' ? 'ubuntu' : 'debian', answers.origins as string);
       const got = [...text.matchAll(/^Unattended-Upgrade::Origins-Pattern:: "(.*)";$/gm)].map((m) => m[1]);
       const checks: Check[] = [
         { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
@@ -145,6 +136,11 @@ export const updatesStep: Step<UpdatesFacts> = {
     } finally {
       await done();
     }
+  },
+
+  notes(_answers, facts) {
+    // Unattended upgrades install only what the archive still publishes: an old release gets nothing.
+    return [releaseWarning(facts.platform) ?? supportStatus(facts.platform).sentence];
   },
 
   summary(answers) {

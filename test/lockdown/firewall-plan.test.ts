@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UserError } from '../../src/core/errors.js';
 import { firewallStep, type FirewallFacts } from '../../src/firewall/firewall-step.js';
+import { platformOf } from '../../src/platform/distribution.js';
+import { parseOsRelease } from '../../src/platform/os-release.js';
 import { nftRuleset } from '../../src/firewall/nft-ruleset.js';
 import { allows, buildPolicy, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose } from '../../src/firewall/policy.js';
 
@@ -18,6 +20,7 @@ const facts = (over: Partial<FirewallFacts> = {}): FirewallFacts => ({
   listeners: parseSsListeners(SS),
   ruleset: '',
   pending: { pending: false },
+  platform: platformOf(parseOsRelease('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')),
   ...over,
 });
 const answers = { backend: 'nft', sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: 'none', allow: 'none', confirmTimeout: 120 };
