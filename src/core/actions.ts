@@ -5,6 +5,8 @@
 /** An argument that is a path on the target system, mapped through --root when run. */
 export interface PathArg {
   readonly path: string;
+  /** Text before the mapped path in the same word: `-o Dir=` + path, `--root=` + path. */
+  readonly prefix?: string;
 }
 export type Arg = string | PathArg;
 
@@ -14,6 +16,8 @@ export interface RunAction {
   readonly argv: readonly Arg[];
   /** Non-secret text fed to the command's standard input (shown in the preview). */
   readonly stdin?: string;
+  /** Non-secret variables for the command (APT_CONFIG under --root), shown before it in the preview. */
+  readonly env?: Readonly<Record<string, Arg>>;
   /** Secrets handed to the child on extra file descriptors (e.g. `-pass fd:3`), never argv. */
   readonly secretFds?: readonly { readonly fd: number; readonly secret: string }[];
   /**
@@ -75,7 +79,7 @@ export interface MoveAction {
 
 export type Action = RunAction | WriteFileAction | EditFileAction | MkdirAction | ChmodAction | MoveAction;
 
-export const p = (path: string): PathArg => ({ path });
+export const p = (path: string, prefix?: string): PathArg => (prefix === undefined ? { path } : { path, prefix });
 
 export function octal(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;

@@ -16,7 +16,7 @@ export interface ActionPreview {
 }
 
 export function argText(arg: Arg, sys: System): string {
-  return typeof arg === 'string' ? arg : sys.real(arg.path);
+  return typeof arg === 'string' ? arg : `${arg.prefix ?? ''}${sys.real(arg.path)}`;
 }
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
@@ -34,7 +34,8 @@ export function describe(action: Action, index: number, sys: System, current?: s
   const base = { index, kind: action.kind, title: action.title };
   switch (action.kind) {
     case 'run': {
-      let command = commandLine(action.argv, sys);
+      const env = Object.entries(action.env ?? {}).map(([k, v]) => `${k}=${shellQuote(argText(v, sys))} `).join('');
+      let command = env + commandLine(action.argv, sys);
       const details: string[] = [];
       for (const s of action.secretFds ?? []) {
         command += ` ${s.fd}<(secret: ${s.secret})`;

@@ -131,20 +131,21 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
   const { sys } = ctx;
   const argv = action.argv.map((a) => argText(a, sys));
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
+  const env = action.env === undefined ? undefined : Object.fromEntries(Object.entries(action.env).map(([k, v]) => [k, argText(v, sys)]));
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
     ctx.bus.emit({ type: 'log', index, stream, line });
     ctx.journal.log(`[${index}] ${stream}: ${line}`);
   };
-  ctx.journal.log(`[${index}] $ ${argv.join(' ')}`);
+  ctx.journal.log(`[${index}] $ ${Object.entries(env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${argv.join(' ')}`);
   if (action.stdoutTo === undefined) {
-    await runCommand({ argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), secretFds }, onLine, ctx.signal, ctx.onSpawn);
+    await runCommand({ argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), ...(env !== undefined ? { env } : {}), secretFds }, onLine, ctx.signal, ctx.onSpawn);
     return undefined;
   }
   const target = sys.real(action.stdoutTo.path);
   const temp = await openTemp(target, action.stdoutTo.mode);
   try {
     await runCommand(
-      { argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), secretFds, stdoutFd: temp.handle.fd },
+      { argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), ...(env !== undefined ? { env } : {}), secretFds, stdoutFd: temp.handle.fd },
       onLine,
       ctx.signal,
       ctx.onSpawn,
