@@ -69,6 +69,8 @@ export function aptRootConfig(root: string, callerConfig: string | undefined = p
     `Dir::State::status "${path.join(root, DPKG_STATUS)}";`,
     `Dir::Etc::parts "${path.join(root, 'etc/apt/apt.conf.d')}/";`,
     `Dir::Etc::main "${path.join(root, 'etc/apt/apt.conf')}";`,
+    // unattended-upgrade reads apt's configuration too; its log would go to the host's /var/log.
+    `Unattended-Upgrade::LogDir "${path.join(root, 'var/log/unattended-upgrades')}/";`,
     '',
   ].join('\n');
 }
@@ -102,10 +104,16 @@ export function dpkgCommand(t: AptTarget, args: readonly Arg[], title: string): 
  * Runs a read-only apt tool on the target (apt-get -s, apt-cache policy, apt-config dump): in a
  * sandbox with a temporary APT_CONFIG outside the root, so reading changes nothing under it.
  */
-export async function probeApt(sys: System, tool: AptTool, args: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult> {
-  const t = aptTarget(sys);
-  const argv = [tool, ...aptArgs(t).map((a) => argText(a, sys)), ...args];
-  if (!t.sandbox) return sys.probe(argv, options);
+export function probeApt(sys: System, tool: AptTool, args: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult> {
+  return probeWithAptRoot(sys, [tool, ...aptArgs(aptTarget(sys)).map((a) => argText(a, sys)), ...args], options);
+}
+
+/**
+ * Runs any read-only tool that reads apt's configuration (unattended-upgrade, apt-show-versions)
+ * with a temporary APT_CONFIG for the sandbox root; argv is as given (no -o options added).
+ */
+export async function probeWithAptRoot(sys: System, argv: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult> {
+  if (!aptTarget(sys).sandbox) return sys.probe(argv, options);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-apt-'));
   try {
     const config = path.join(dir, 'apt.conf');

@@ -1,15 +1,12 @@
 // `lockstep updates`: unattended security upgrades as the seed asks. The origins go in a file of
 // our own that clears the package's lists (`#clear`) instead of editing 50unattended-upgrades,
 // a dpkg conffile that upgrades would then ask about.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { aptCommand, aptPrepareActions, aptTarget, probeApt, probeWithAptRoot, type AptTarget } from '../apt/apt-root.js';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
-import type { System } from '../core/system.js';
 import { updateOrigins, originPatternText } from '../platform/conventions.js';
 import { readPlatform, type Platform } from '../platform/distribution.js';
 import { releaseWarning, supportStatus } from '../platform/lifecycle.js';
@@ -20,6 +17,8 @@ export const ORIGINS_FILE = '/etc/apt/apt.conf.d/52lockstep-unattended-upgrades'
 export interface UpdatesFacts {
   readonly platform: Platform;
   readonly installed: boolean;
+  /** How apt is driven on the target (the --root options in a sandbox). */
+  readonly apt?: AptTarget;
 }
 
 const none = (v: string | undefined): boolean => v === undefined || v === '' || v.toLowerCase() === 'none';
@@ -77,16 +76,6 @@ export function originsText(answers: Answers, distro: 'debian' | 'ubuntu'): stri
 
 export const AUTO_UPGRADES_TEXT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n';
 
-/** An APT_CONFIG that makes apt read the --root's configuration (the caller's own, if set, comes first). */
-async function aptEnv(sys: System): Promise<{ env: Record<string, string>; done: () => Promise<void> }> {
-  if (sys.root === '/') return { env: {}, done: async () => undefined };
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-apt-'));
-  const file = path.join(dir, 'apt.conf');
-  const base = process.env.APT_CONFIG ? `#include "${process.env.APT_CONFIG}";\n` : '';
-  await fs.writeFile(file, `${base}Dir::Etc::parts "${sys.real('/etc/apt/apt.conf.d')}";\n`);
-  return { env: { APT_CONFIG: file }, done: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
 export const updatesStep: Step<UpdatesFacts> = {
   id: 'updates',
   title: 'Automatic security updates',
@@ -94,7 +83,7 @@ export const updatesStep: Step<UpdatesFacts> = {
   questions: updatesQuestions,
 
   async facts(_answers, sys) {
-    return { platform: await readPlatform(sys), installed: (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined };
+    return { platform: await readPlatform(sys), installed: (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined, apt: aptTarget(sys) };
   },
 
   plan(answers, facts) {
@@ -107,7 +96,8 @@ export const updatesStep: Step<UpdatesFacts> = {
     }
     const actions: Action[] = [];
     if (!facts.installed) {
-      actions.push({ kind: 'run', title: 'Install unattended-upgrades', argv: ['apt-get', 'install', '-y', '--no-install-recommends', 'unattended-upgrades'] });
+      const apt = facts.apt ?? { root: '/', sandbox: false, asRoot: true };
+      actions.push(...aptPrepareActions(apt), aptCommand(apt, 'apt-get', ['install', '-y', '--no-install-recommends', 'unattended-upgrades'], 'Install unattended-upgrades'));
     }
     actions.push(
       { kind: 'mkdir', title: 'Create /etc/apt/apt.conf.d', path: '/etc/apt/apt.conf.d', mode: 0o755 },
@@ -118,24 +108,19 @@ export const updatesStep: Step<UpdatesFacts> = {
   },
 
   async verify(answers, sys) {
-    const { env, done } = await aptEnv(sys);
-    try {
-      const dump = await sys.probe(['apt-config', 'dump'], { env });
-      const text = dump.stdout;
-      const facts = await updatesStep.facts(answers, sys);
-      const want = originPatterns(facts.platform.distro === 'ubuntu' ? 'ubuntu' : 'debian', answers.origins as string);
-      const got = [...text.matchAll(/^Unattended-Upgrade::Origins-Pattern:: "(.*)";$/gm)].map((m) => m[1]);
-      const checks: Check[] = [
-        { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
-        { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
-      ];
-      const dry = await sys.probe(['unattended-upgrade', '--dry-run', '-v'], { env, timeoutMs: 180_000 });
-      const allowed = /Allowed origins are: (.*)/.exec(`${dry.stdout}\n${dry.stderr}`)?.[1];
-      checks.push({ name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.split('\n').slice(-2).join(' ') });
-      return checks;
-    } finally {
-      await done();
-    }
+    const dump = await probeApt(sys, 'apt-config', ['dump']);
+    const text = dump.stdout;
+    const facts = await updatesStep.facts(answers, sys);
+    const want = originPatterns(facts.platform.distro === 'ubuntu' ? 'ubuntu' : 'debian', answers.origins as string);
+    const got = [...text.matchAll(/^Unattended-Upgrade::Origins-Pattern:: "(.*)";$/gm)].map((m) => m[1]);
+    const checks: Check[] = [
+      { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
+      { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
+    ];
+    const dry = await probeWithAptRoot(sys, ['unattended-upgrade', '--dry-run', '-v'], { timeoutMs: 180_000 });
+    const allowed = /Allowed origins are: (.*)/.exec(`${dry.stdout}\n${dry.stderr}`)?.[1];
+    checks.push({ name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.split('\n').slice(-2).join(' ') });
+    return checks;
   },
 
   notes(_answers, facts) {

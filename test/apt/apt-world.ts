@@ -41,7 +41,10 @@ export interface TestRepo {
 export interface AptWorld {
   /** The --root: its etc/apt points at the repositories, its dpkg database holds `installed`. */
   readonly root: string;
+  /** The world's own folder (repositories, keys); not under the root. */
   readonly dir: string;
+  /** An APT_CONFIG for the root (lockstep's aptRootConfig), for tools a test runs itself (unattended-upgrade). */
+  readonly aptConfig: string;
   readonly codename: string;
   /** The throwaway key's keyring (binary), when a repository is signed. */
   readonly keyring?: string;
@@ -51,6 +54,15 @@ export interface AptWorld {
   publish(repo: string, pkg: TestPackage): Promise<void>;
   cleanup(): Promise<void>;
 }
+
+/** unattended-upgrades shown as installed under the root (it is, on this machine): `updates` plans no apt-get install. */
+export async function markUnattendedUpgrades(root: string): Promise<void> {
+  await fs.mkdir(path.join(root, 'usr/bin'), { recursive: true });
+  await fs.writeFile(path.join(root, 'usr/bin/unattended-upgrade'), '');
+  await fs.mkdir(path.join(root, 'var/log/unattended-upgrades'), { recursive: true }); // the package ships it
+}
+
+const exists = (file: string): Promise<boolean> => fs.access(file).then(() => true, () => false);
 
 export const hostCodename = async (): Promise<string> =>
   /^VERSION_CODENAME=("?)([a-z]+)\1$/m.exec(await fs.readFile('/etc/os-release', 'utf8'))?.[2] ?? 'bookworm';
@@ -133,10 +145,20 @@ export const DEFAULT_INSTALLED: readonly TestPackage[] = [
   { name: 'lockstep-mixed', version: '1.0', files: { '/usr/share/lockstep-test/lockstep-mixed.txt': 'lockstep-mixed 1.0\n' } },
 ];
 
-export async function makeAptWorld(options: { readonly repos?: readonly TestRepo[]; readonly installed?: readonly TestPackage[]; readonly shell?: boolean } = {}): Promise<AptWorld> {
+export interface AptWorldOptions {
+  readonly repos?: readonly TestRepo[];
+  /** Installed with the real dpkg before the lists are fetched (default DEFAULT_INSTALLED; [] for none). */
+  readonly installed?: readonly TestPackage[];
+  /** Copy /bin/sh into the root, for packages with maintainer scripts. */
+  readonly shell?: boolean;
+  /** Build into this existing --root (the test owns it) instead of a new one. */
+  readonly root?: string;
+}
+
+export async function makeAptWorld(options: AptWorldOptions = {}): Promise<AptWorld> {
   const t = await tempRoot('lockstep-aptworld-');
   const dir = t.root;
-  const root = path.join(dir, 'root');
+  const root = options.root ?? path.join(dir, 'root');
   const codename = await hostCodename();
   const repos = options.repos ?? (await defaultRepos(codename));
   let gnupghome: string | undefined;
@@ -148,11 +170,11 @@ export async function makeAptWorld(options: { readonly repos?: readonly TestRepo
     keyring = path.join(dir, 'lockstep-test-archive.gpg');
     await fs.writeFile(keyring, (await execa('gpg', ['--batch', '--export'], { env: { GNUPGHOME: gnupghome }, encoding: 'buffer' })).stdout);
   }
-  for (const d of ['etc/apt/sources.list.d', 'etc/apt/apt.conf.d', 'etc/apt/preferences.d', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/log/apt', 'var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers']) {
+  for (const d of ['etc/apt/sources.list.d', 'etc/apt/apt.conf.d', 'etc/apt/preferences.d', 'var/lib/apt/lists/partial', 'var/cache/apt/archives/partial', 'var/log/apt', 'var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers', 'var/run']) {
     await fs.mkdir(path.join(root, d), { recursive: true });
   }
-  await fs.writeFile(path.join(root, 'var/lib/dpkg/status'), '');
-  await fs.writeFile(path.join(root, 'etc/os-release'), await fs.readFile('/etc/os-release'));
+  if (!(await exists(path.join(root, 'var/lib/dpkg/status')))) await fs.writeFile(path.join(root, 'var/lib/dpkg/status'), '');
+  if (!(await exists(path.join(root, 'etc/os-release')))) await fs.writeFile(path.join(root, 'etc/os-release'), await fs.readFile('/etc/os-release'));
   // The repositories live under a 0700 temp folder apt's _apt user cannot read: fetch as root.
   await fs.writeFile(path.join(root, 'etc/apt/apt.conf.d/00lockstep-test'), 'APT::Sandbox::User "root";\nAcquire::Languages "none";\n');
   const lines: string[] = [];
@@ -197,6 +219,7 @@ export async function makeAptWorld(options: { readonly repos?: readonly TestRepo
   return {
     root,
     dir,
+    aptConfig: rootConfig,
     codename,
     ...(keyring !== undefined ? { keyring } : {}),
     apt,

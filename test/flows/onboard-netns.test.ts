@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BIN, tempRoot, waitFor } from '../helpers.js';
-import { makeAptWorld } from '../lockdown/apt-repo.js';
+import { makeAptWorld, markUnattendedUpgrades } from '../apt/apt-world.js';
 import { CLIENT4, CLIENT6, makeNetnsPair, probe, SRV4, SRV6, stopRollbackTimer, whyNoNetns, type NetnsPair } from '../lockdown/netns.js';
 import { startSiteNginx, type SiteNginx } from '../tls/site-nginx.js';
 import { prepareSshd } from '../lockdown/sshd.js';
@@ -23,8 +23,7 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
   let pair: NetnsPair;
   let root: string;
   let cleanupRoot: () => Promise<void>;
-  let world: { root: string; cleanup: () => Promise<void> };
-  let aptConfig: string;
+  let world: { dir: string; cleanup: () => Promise<void> };
   let nginx: SiteNginx | undefined;
   let sshd: ReturnType<typeof execa> | undefined;
   const key = (): string => path.join(root, 'client/id_ed25519');
@@ -33,13 +32,12 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
     pair = await makeNetnsPair('onb');
     ({ root, cleanup: cleanupRoot } = await tempRoot('lockstep-onboard-'));
     await fs.chmod(root, 0o755); // nginx workers (nobody) read the document root from it
-    world = await tempRoot('lockstep-onboard-apt-');
-    aptConfig = (await makeAptWorld(world.root)).config;
-    // The server's own files, as a fresh Debian would have them (under the sandbox).
-    await fs.mkdir(path.join(root, 'usr/bin'), { recursive: true });
+    // The server's own files, as a fresh Debian would have them (under the sandbox): its apt
+    // sources are the test's repositories, its dpkg database the old versions.
     await fs.mkdir(path.join(root, 'etc'), { recursive: true });
     await fs.copyFile('/etc/os-release', path.join(root, 'etc/os-release'));
-    await fs.writeFile(path.join(root, 'usr/bin/unattended-upgrade'), ''); // installed: no apt-get install in the plan
+    world = await makeAptWorld({ root });
+    await markUnattendedUpgrades(root); // installed: no apt-get install in the plan
     await prepareSshd(root, { port: 22 });
     sshd = execa('ip', ['netns', 'exec', pair.srv, '/usr/sbin/sshd', '-D', '-e', '-f', path.join(root, 'etc/ssh/sshd_config')], { reject: false });
     await waitFor(() => fs.readFile(path.join(root, 'run/sshd.pid'), 'utf8').then((t) => t.trim() !== '', () => false), 'sshd to start');
@@ -67,10 +65,9 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
       ssh: { user: 'root' },
       updates: { rebootTime: '04:30' },
     };
-    const file = path.join(world.root, 'onboard.json');
+    const file = path.join(world.dir, 'onboard.json');
     await fs.writeFile(file, JSON.stringify(answers));
     const run = await pair.exec(pair.srv, ['node', BIN, '--root', root, '--answers', file, '--yes', 'onboard'], {
-      APT_CONFIG: aptConfig,
       SUDO_USER: '',
       SSH_CONNECTION: `${CLIENT4.admin} 50022 ${SRV4} 22`,
     });

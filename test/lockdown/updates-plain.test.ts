@@ -1,27 +1,25 @@
 // `lockstep --plain updates` driven through its standard input, as a screen-reader user's
 // keystrokes arrive: which origins (a select, moved with the arrow key), the mail address, the
 // reboot time (a bad one re-asked), the preview, then the files written and checked by the real
-// apt-config and unattended-upgrade --dry-run against the test's own file repositories
-// (APT_CONFIG; never the network sources).
+// apt-config and unattended-upgrade --dry-run on a root whose sources are the test's own file
+// repositories (test/apt/apt-world.ts; never the network sources).
 import { execa } from 'execa';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { tempRoot } from '../helpers.js';
+import { makeAptWorld, markUnattendedUpgrades } from '../apt/apt-world.js';
 import { drivePlain } from '../plain/drive.js';
-import { makeAptWorld, updatesRoot } from './apt-repo.js';
 
 const haveUu = (await execa('sh', ['-c', 'command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false })).exitCode === 0;
 
 test('plain mode: lockstep updates asks origins, mail, reboot time (re-asked after a bad one), previews and applies', { skip: haveUu ? false : 'needs unattended-upgrades and dpkg-dev' }, async (t) => {
-  const { root, cleanup } = await updatesRoot();
-  t.after(cleanup);
-  const world = await tempRoot('lockstep-aptworld-');
-  t.after(world.cleanup);
-  const apt = await makeAptWorld(world.root);
+  const apt = await makeAptWorld();
+  t.after(apt.cleanup);
+  const root = apt.root;
+  await markUnattendedUpgrades(root);
 
-  const run = drivePlain(['--root', root, 'updates'], { APT_CONFIG: apt.config });
+  const run = drivePlain(['--root', root, 'updates'], {});
   const { child, answer } = run;
   t.after(() => child.kill());
   await answer('Which updates install themselves', '\u001B[B\r'); // the second choice: security and stable updates

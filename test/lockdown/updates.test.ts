@@ -1,14 +1,21 @@
 // `lockstep updates`: the written apt configuration as data, then read by the real apt-config
-// and a real `unattended-upgrade --dry-run` whose APT_CONFIG points at two local file
-// repositories this test builds (never the network sources).
+// and a real `unattended-upgrade --dry-run` on a --root whose sources are two local file
+// repositories this test builds and whose dpkg database has their old versions (never the
+// network sources, never the host's apt state).
 import { execa } from 'execa';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { originsText } from '../../src/updates/updates-step.js';
+import { makeAptWorld, markUnattendedUpgrades, type AptWorld } from '../apt/apt-world.js';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
-import { makeAptWorld, updatesRoot } from './apt-repo.js';
+
+async function updatesWorld(): Promise<AptWorld> {
+  const world = await makeAptWorld();
+  await markUnattendedUpgrades(world.root);
+  return world;
+}
 
 const haveUu = (await execa('sh', ['-c', 'command -v unattended-upgrade && command -v dpkg-scanpackages'], { reject: false })).exitCode === 0;
 
@@ -26,14 +33,13 @@ test('origins file: security only by default, clears the package lists, mail and
 });
 
 describe('lockstep updates with the real apt and unattended-upgrade', { skip: haveUu ? false : 'needs unattended-upgrades and dpkg-dev' }, () => {
-  const sandbox = updatesRoot;
-
   test('writes 20auto-upgrades and the origins; apt-config and unattended-upgrade --dry-run accept them; only the security origin is allowed', async () => {
-    const { root, cleanup } = await sandbox();
-    const world = await tempRoot('lockstep-aptworld-');
+    const world = await updatesWorld();
+    const { root } = world;
+    const hostStatus = await fs.readFile('/var/lib/dpkg/status', 'utf8').catch(() => '');
     try {
-      const apt = await makeAptWorld(world.root);
-      const run = await lockstep(['--root', root, 'updates', '--mail', 'ops@example.org', '--reboot-time', '04:30', '--yes'], { env: { CI: 'true', APT_CONFIG: apt.config } });
+      const apt = world;
+      const run = await lockstep(['--root', root, 'updates', '--mail', 'ops@example.org', '--reboot-time', '04:30', '--yes']);
       assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
       assert.match(run.stdout, /✓ apt reads the periodic settings/);
       assert.match(run.stdout, /✓ the origins are exactly lockstep's/);
@@ -43,25 +49,27 @@ describe('lockstep updates with the real apt and unattended-upgrade', { skip: ha
         'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
       );
 
-      // The same configuration, read by unattended-upgrade in debug mode: the regular updates
-      // repository is pinned out, the security one is not.
-      const parts = path.join(root, 'etc/apt/apt.conf.d');
-      const conf = path.join(world.root, 'with-root.conf');
-      await fs.writeFile(conf, `#include "${apt.config}";\nDir::Etc::parts "${parts}";\n`);
-      const dry = await execa('unattended-upgrade', ['--dry-run', '-d'], { env: { APT_CONFIG: conf, LC_ALL: 'C' }, reject: false });
+      // The same configuration, read by unattended-upgrade in debug mode on the root: the
+      // regular updates repository is pinned out, the security one is not, and what it would
+      // upgrade is what lockstep's classifier calls security (mixed: its security fix 1.1, not 1.2).
+      const dry = await execa('unattended-upgrade', ['--dry-run', '-d'], { env: { APT_CONFIG: world.aptConfig, LC_ALL: 'C' }, reject: false });
       const out = `${dry.stdout}\n${dry.stderr}`;
       assert.equal(dry.exitCode, 0, out);
       assert.match(out, /Marking not allowed .*updates_\._Packages.*l=Debian\b/);
       assert.doesNotMatch(out, /Marking not allowed .*security_\._Packages/);
+      assert.match(out, /Packages that will be upgraded: lockstep-libsec lockstep-mixed lockstep-secpkg\n/);
+      assert.equal(await fs.readFile('/var/lib/dpkg/status', 'utf8').catch(() => ''), hostStatus, 'the host\'s dpkg database is untouched');
     } finally {
       await world.cleanup();
-      await cleanup();
     }
   });
 
   test('bad input names the flag, exits 2 and changes nothing', async () => {
-    const { root, cleanup } = await sandbox();
+    const { root, cleanup } = await tempRoot('lockstep-updates-');
     try {
+      await fs.mkdir(path.join(root, 'etc'), { recursive: true });
+      await fs.copyFile('/etc/os-release', path.join(root, 'etc/os-release'));
+      await markUnattendedUpgrades(root);
       const snap = await snapshot(root);
       for (const [args, message] of [
         [['--reboot-time', '25:00'], /--reboot-time.*"25:00" is not a time/],
