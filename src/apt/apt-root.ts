@@ -58,19 +58,26 @@ export function dpkgQueryArgs(t: AptTarget): Arg[] {
   return t.sandbox ? [p(DPKG_ADMINDIR, '--admindir=')] : [];
 }
 
-/** The APT_CONFIG that makes apt read R's configuration (and nothing of the host's /etc/apt). */
+/**
+ * The APT_CONFIG that makes apt read R's configuration (and nothing of the host's /etc/apt).
+ * Every folder is absolute, so a tool that resets Dir (python-apt does) still finds R's state.
+ */
 export function aptRootConfig(root: string, callerConfig: string | undefined = process.env.APT_CONFIG): string {
-  const dir = root.endsWith('/') ? root : `${root}/`;
+  const at = (sub: string): string => `${path.join(root, sub)}/`;
   return [
     '// Written by lockstep: apt reads this root, not the host (APT_CONFIG).',
     // The caller's own first: what follows (the root) wins over it.
     ...(callerConfig !== undefined && callerConfig !== '' ? [`#include "${callerConfig}";`] : []),
-    `Dir "${dir}";`,
+    `Dir "${at('')}";`,
+    `Dir::State "${at('var/lib/apt')}";`,
     `Dir::State::status "${path.join(root, DPKG_STATUS)}";`,
-    `Dir::Etc::parts "${path.join(root, 'etc/apt/apt.conf.d')}/";`,
+    `Dir::Cache "${at('var/cache/apt')}";`,
+    `Dir::Etc "${at('etc/apt')}";`,
+    `Dir::Etc::parts "${at('etc/apt/apt.conf.d')}";`,
     `Dir::Etc::main "${path.join(root, 'etc/apt/apt.conf')}";`,
+    `Dir::Log "${at('var/log/apt')}";`,
     // unattended-upgrade reads apt's configuration too; its log would go to the host's /var/log.
-    `Unattended-Upgrade::LogDir "${path.join(root, 'var/log/unattended-upgrades')}/";`,
+    `Unattended-Upgrade::LogDir "${at('var/log/unattended-upgrades')}";`,
     '',
   ].join('\n');
 }
@@ -109,8 +116,9 @@ export function probeApt(sys: System, tool: AptTool, args: readonly string[], op
 }
 
 /**
- * Runs any read-only tool that reads apt's configuration (unattended-upgrade, apt-show-versions)
- * with a temporary APT_CONFIG for the sandbox root; argv is as given (no -o options added).
+ * Runs a read-only tool that reads apt's configuration (apt-show-versions...) with a temporary
+ * APT_CONFIG for the sandbox root; argv is as given (no -o options added). Not for python-apt
+ * tools: they reset Dir and the dpkg status to the host's (use probeInRootMounts).
  */
 export async function probeWithAptRoot(sys: System, argv: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult> {
   if (!aptTarget(sys).sandbox) return sys.probe(argv, options);
@@ -127,4 +135,29 @@ export async function probeWithAptRoot(sys: System, argv: readonly string[], opt
 /** `dpkg-query [--admindir=R/var/lib/dpkg] ARGS` on the target. */
 export function probeDpkgQuery(sys: System, args: readonly string[], options?: ProbeOptions): Promise<ProbeResult> {
   return sys.probe(['dpkg-query', ...dpkgQueryArgs(aptTarget(sys)).map((a) => argText(a, sys)), ...args], options);
+}
+
+/** The target's folders a python-apt tool is shown at their host paths (probeInRootMounts). */
+export const ROOT_MOUNTS = ['/etc/apt', '/var/lib/apt', '/var/lib/dpkg', '/var/cache/apt', '/var/log'] as const;
+
+const MOUNT_SCRIPT = [
+  'r=$1; shift',
+  `for d in ${ROOT_MOUNTS.join(' ')}; do if [ -d "$r$d" ]; then mount --bind "$r$d" "$d" || exit 125; fi; done`,
+  // ${distro_codename} comes from lsb_release, which reads os-release: the root's.
+  'if [ -f "$r/etc/os-release" ]; then mount --bind "$r/etc/os-release" /etc/os-release || exit 125; fi',
+  'exec "$@"',
+].join('\n');
+
+/**
+ * Runs a read-only tool built on python-apt (unattended-upgrade), which resets apt's Dir to /
+ * and reads the host's dpkg status whatever APT_CONFIG says: in a private mount namespace
+ * (unshare -m) where the root's apt and dpkg folders are bind-mounted over the host paths, so it
+ * reads the root and nothing of the host, and the mounts vanish with it. Needs root; without it
+ * (or without unshare) the result says so (exit 125 or 127) instead of reading the host.
+ */
+export async function probeInRootMounts(sys: System, argv: readonly string[], options: ProbeOptions = {}): Promise<ProbeResult & { readonly isolated: boolean }> {
+  if (!aptTarget(sys).sandbox) return { ...(await sys.probe(argv, options)), isolated: true };
+  const r = await sys.probe(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', MOUNT_SCRIPT, 'lockstep-root-mounts', sys.root, ...argv], options);
+  const refused = r.missing || (r.exitCode === 1 && /unshare failed|Operation not permitted/.test(r.stderr)) || r.exitCode === 125;
+  return { ...r, isolated: !refused };
 }

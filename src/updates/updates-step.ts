@@ -1,7 +1,8 @@
 // `lockstep updates`: unattended security upgrades as the seed asks. The origins go in a file of
 // our own that clears the package's lists (`#clear`) instead of editing 50unattended-upgrades,
 // a dpkg conffile that upgrades would then ask about.
-import { aptCommand, aptPrepareActions, aptTarget, probeApt, probeWithAptRoot, type AptTarget } from '../apt/apt-root.js';
+import { aptCommand, aptPrepareActions, aptTarget, probeApt, probeInRootMounts, type AptTarget } from '../apt/apt-root.js';
+import { lastLine } from '../core/probe.js';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -117,9 +118,15 @@ export const updatesStep: Step<UpdatesFacts> = {
       { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
       { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
     ];
-    const dry = await probeWithAptRoot(sys, ['unattended-upgrade', '--dry-run', '-v'], { timeoutMs: 180_000 });
+    // python-apt reads the host's dpkg status whatever APT_CONFIG says: under --root the dry run
+    // sees the root's apt and dpkg folders mounted over the host's, in a namespace of its own.
+    const dry = await probeInRootMounts(sys, ['unattended-upgrade', '--dry-run', '-v'], { timeoutMs: 180_000 });
     const allowed = /Allowed origins are: (.*)/.exec(`${dry.stdout}\n${dry.stderr}`)?.[1];
-    checks.push({ name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.split('\n').slice(-2).join(' ') });
+    checks.push(
+      dry.isolated
+        ? { name: 'unattended-upgrade --dry-run accepts the configuration', ok: dry.exitCode === 0, evidence: allowed ? `allowed origins: ${allowed}` : dry.stderr.trim().split('\n').slice(-2).join(' ') }
+        : { name: 'unattended-upgrade --dry-run accepts the configuration', ok: false, evidence: `not run: under --root it needs a private mount namespace (unshare -m, as root): ${lastLine(dry)}` },
+    );
     return checks;
   },
 

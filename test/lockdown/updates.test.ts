@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { probeInRootMounts } from '../../src/apt/apt-root.js';
+import { System } from '../../src/core/system.js';
 import { originsText } from '../../src/updates/updates-step.js';
 import { makeAptWorld, markUnattendedUpgrades, type AptWorld } from '../apt/apt-world.js';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
@@ -49,11 +51,13 @@ describe('lockstep updates with the real apt and unattended-upgrade', { skip: ha
         'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
       );
 
-      // The same configuration, read by unattended-upgrade in debug mode on the root: the
-      // regular updates repository is pinned out, the security one is not, and what it would
+      // The same configuration, read by unattended-upgrade in debug mode on the root (its apt and
+      // dpkg folders mounted over the host's in a namespace of its own, as lockstep's check does):
+      // the regular updates repository is pinned out, the security one is not, and what it would
       // upgrade is what lockstep's classifier calls security (mixed: its security fix 1.1, not 1.2).
-      const dry = await execa('unattended-upgrade', ['--dry-run', '-d'], { env: { APT_CONFIG: world.aptConfig, LC_ALL: 'C' }, reject: false });
+      const dry = await probeInRootMounts(new System(root), ['unattended-upgrade', '--dry-run', '-d'], { timeoutMs: 180_000 });
       const out = `${dry.stdout}\n${dry.stderr}`;
+      assert.ok(dry.isolated, out);
       assert.equal(dry.exitCode, 0, out);
       assert.match(out, /Marking not allowed .*updates_\._Packages.*l=Debian\b/);
       assert.doesNotMatch(out, /Marking not allowed .*security_\._Packages/);
