@@ -116,7 +116,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
         return;
       }
       const { renew } = await import('./tls/renew.js');
-      const { checkMailAddress, parseSmtpAddress } = await import('./tls/smtp.js');
+      const { checkMailAddress, parseSmtpAddress } = await import('./mail/smtp.js');
       const smtp = parseSmtpAddress(opts.smtp);
       if (smtp === undefined) throw new UserError(`Invalid --smtp: "${opts.smtp}" is not HOST:PORT.`);
       const badMail = opts.mail === undefined ? undefined : checkMailAddress(opts.mail);

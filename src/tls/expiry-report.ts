@@ -8,7 +8,7 @@ import path from 'node:path';
 import { JOURNAL_DIR } from '../core/journal.js';
 import type { System } from '../core/system.js';
 import type { RenewResult } from './renew.js';
-import { sendMail } from './smtp.js';
+import { sendMail } from '../mail/smtp.js';
 
 export const EXPIRY_REPORT = `${JOURNAL_DIR}/expiry-report.log`;
 

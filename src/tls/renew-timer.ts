@@ -8,7 +8,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { selfCommand } from './self-command.js';
-import { checkMailAddress, parseSmtpAddress } from './smtp.js';
+import { mailQuestion, smtpQuestion } from '../mail/questions.js';
 
 export interface RenewTimerFacts {
   readonly root: string;
@@ -101,23 +101,11 @@ export const renewTimerQuestions: readonly Question[] = [
     default: true,
     when: (a) => a.scheduler === 'systemd',
   },
-  {
-    kind: 'text',
-    id: 'mail',
+  mailQuestion({
     message: 'Mail the expiry report to (an address, or "none")',
     help: 'Each run that finds a due certificate it could not renew mails the report, as lockstep renew --mail does.',
-    default: 'none',
-    validate: (v) => (v === 'none' ? undefined : checkMailAddress(v)),
-  },
-  {
-    kind: 'text',
-    id: 'smtp',
-    message: 'Mail server for the report (HOST:PORT)',
-    help: 'Plain SMTP to the local MTA, which relays it; lockstep renew --smtp.',
-    default: 'localhost:25',
-    when: (a) => typeof a.mail === 'string' && a.mail !== 'none',
-    validate: (v) => (parseSmtpAddress(v) === undefined ? `"${v}" is not HOST:PORT` : undefined),
-  },
+  }),
+  smtpQuestion({ message: 'Mail server for the report (HOST:PORT)', help: 'Plain SMTP to the local MTA, which relays it; lockstep renew --smtp.' }),
 ];
 
 const reportOf = (a: Answers): ReportMail | undefined =>

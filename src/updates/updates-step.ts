@@ -3,6 +3,7 @@
 // a dpkg conffile that upgrades would then ask about.
 import { aptCommand, aptPrepareActions, aptTarget, probeApt, probeInRootMounts, type AptTarget } from '../apt/apt-root.js';
 import { lastLine } from '../core/probe.js';
+import { mailQuestion } from '../mail/questions.js';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
@@ -35,14 +36,7 @@ export const updatesQuestions: readonly Question[] = [
       { value: 'security-and-updates', label: 'security and stable updates', hint: 'also the -updates pocket (bug fixes)' },
     ],
   },
-  {
-    kind: 'text',
-    id: 'mail',
-    message: 'Mail a report of each upgrade to (none for no mail)',
-    help: 'Needs a working local mailer (mailx / sendmail).',
-    default: 'none',
-    validate: (v) => (none(v) || /^[^\s@,;"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(v) ? undefined : `"${v}" is not a mail address`),
-  },
+  mailQuestion({ message: 'Mail a report of each upgrade to (none for no mail)', help: 'unattended-upgrades mails through the local mailer (mailx / sendmail).' }),
   {
     kind: 'text',
     id: 'rebootTime',

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { lockstep, tempRoot } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { makeVendorPki, type VendorPki } from './pki.js';
-import { startSmtpSink } from './smtp-sink.js';
+import { startSmtpSink } from '../smtp-sink.js';
 
 const DAY = 86_400_000;
 const utc = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';

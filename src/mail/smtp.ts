@@ -20,16 +20,22 @@ export function parseSmtpAddress(text: string): { host: string; port: number } |
   return { host, port };
 }
 
-const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
-export const checkMailAddress = (a: string): string | undefined => (ADDRESS.test(a) ? undefined : `"${a}" is not a mail address`);
+// user@host. No quotes, backslashes, commas or semicolons: they would end a value in apt's
+// configuration (unattended-upgrades' Mail) or split a recipient list, and no MTA needs them.
+// eslint-disable-next-line no-control-regex
+const ADDRESS = /^[^\s<>@",;\\\x00-\x1f]+@[^\s<>@",;\\\x00-\x1f]+$/;
+export const checkMailAddress = (a: string): string | undefined => (ADDRESS.test(a) ? undefined : `"${a}" is not a mail address (user@host)`);
 
 function encodeHeader(text: string): string {
   // eslint-disable-next-line no-control-regex
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
-export function formatMessage(m: MailMessage, from: string, now = new Date()): string {
-  const body = m.body.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+/** The message with its headers; for SMTP (default) CRLF line ends and dot-stuffed, else LF as written (sendmail -oi). */
+export function formatMessage(m: MailMessage, from: string, now = new Date(), forSmtp = true): string {
+  const eol = forSmtp ? '\r\n' : '\n';
+  const lines = m.body.replace(/\r?\n/g, eol);
+  const body = forSmtp ? lines.replace(/^\./gm, '..') : lines;
   return [
     `From: ${from}`,
     `To: ${m.to}`,
@@ -40,7 +46,7 @@ export function formatMessage(m: MailMessage, from: string, now = new Date()): s
     'Content-Transfer-Encoding: 8bit',
     '',
     body,
-  ].join('\r\n');
+  ].join(eol);
 }
 
 export async function sendMail(server: { host: string; port: number }, m: MailMessage, timeoutMs = 10_000): Promise<void> {
