@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
 import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
-import { pickFrontEnd, reportError, runWith, type GlobalOptions } from './cli/run.js';
+import { pickFrontEnd, refuseAnswersFile, reportError, runWith, type GlobalOptions } from './cli/run.js';
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
@@ -80,6 +80,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--ca-name <name>', 'name of the CA', DEFAULT_CA_NAME)
     .action(async (opts: { caDir: string; caName: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
+      refuseAnswersFile(g, 'ca list');
       const listing = await listCa(new System(g.root), opts.caDir, opts.caName);
       process.stdout.write(g.json ? `${JSON.stringify(listing)}\n` : `${listingLines(listing).join('\n')}\n`);
       setCode(0);
@@ -93,6 +94,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--domain <name>', 'the certificate lockstep keeps for NAME in /etc/lockstep/live/')
     .action(async (file: string | undefined, opts: { domain?: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
+      refuseAnswersFile(g, 'cert inspect');
       const { inspect } = await import('./tls/inspect.js');
       process.stdout.write(`${await inspect(g.root, file, opts.domain, g.json === true)}\n`);
       setCode(0);
@@ -115,6 +117,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
         setCode(await runWith(g, flags, { flow: renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName }) }));
         return;
       }
+      refuseAnswersFile(g, 'renew');
       const { renew } = await import('./tls/renew.js');
       const { checkMailAddress, parseSmtpAddress } = await import('./tls/smtp.js');
       const smtp = parseSmtpAddress(opts.smtp);

@@ -2,6 +2,7 @@
 // sees when it fails. The Ink TUI is imported only when it will be drawn.
 import fs from 'node:fs';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
+import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import { FLOWS, type Flow } from '../flows/index.js';
@@ -32,27 +33,28 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
-/** An object in the answers file (not a list): one step's answers. */
-const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** An object in the answers file holds one step's answers: only a sequence with sections reads them, and only under its steps' names. */
-async function checkSections(file: Readonly<Record<string, unknown>>, flow: Flow | undefined, root: string): Promise<void> {
-  const sections = Object.keys(file).filter((k) => isSection(file[k]));
-  if (sections.length === 0 || flow === undefined) return;
-  if (flow.sequence?.answers !== 'sections') {
-    throw new UserError(`The answers file's key "${sections[0]}" holds an object, but lockstep ${flow.command} reads plain answers.`, 'Objects keyed by a step name are for lockstep onboard; give this command its answers at the top level.');
+/** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
+export async function answersShape(flow: Flow | undefined, root: string): Promise<AnswersShape> {
+  if (flow === undefined) {
+    return { command: 'resume', top: keysOf(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
-  const ids = (await flow.sequence.stages(new System(root))).map((s) => s.id).slice(1);
-  const unknown = sections.find((k) => !ids.includes(k));
-  if (unknown !== undefined) {
-    throw new UserError(`The answers file names a step "${unknown}" that lockstep ${flow.command} does not have.`, `Its steps: ${ids.join(', ')}.`);
-  }
+  if (flow.sequence === undefined) return { command: flow.command, top: keysOf(flow.step.questions) };
+  const stages = await flow.sequence.stages(new System(root));
+  if (flow.sequence.answers === 'flat') return { command: flow.command, top: keysOf(stages.flatMap((s) => s.step.questions)) };
+  const [first, ...rest] = stages;
+  return {
+    command: flow.command,
+    top: keysOf(first?.step.questions ?? []),
+    sections: new Map(rest.map((s) => [s.id, keysOf(s.step.questions)])),
+  };
 }
+
+const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
-  await checkSections(file, flow, g.root);
+  checkAnswersData(file, await answersShape(flow, g.root));
   const section = (id: string): PresetAnswers => {
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
@@ -104,6 +106,12 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** For the commands written by hand that read no answers file (`ca list`, `cert inspect`, `renew` unattended). */
+export function refuseAnswersFile(g: GlobalOptions, command: string): void {
+  if (g.answers === undefined) return;
+  throw new UserError(`lockstep ${command} does not read an answers file (--answers ${g.answers}).`, `Give its options as flags: lockstep ${command} --help lists them.`);
 }
 
 export function reportError(error: unknown, g: GlobalOptions): number {
