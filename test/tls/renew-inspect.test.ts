@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isDue, renewAt } from '../../src/tls/renewal-window.js';
+import { isDue, renewAt } from '../../src/pki/renewal-window.js';
 import { lockstep, tempRoot } from '../helpers.js';
 import { makeVendorPki } from './pki.js';
 

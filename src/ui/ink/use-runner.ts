@@ -4,7 +4,7 @@ import { useEffect, useMemo, type Dispatch } from 'react';
 import { AbortedError } from '../../core/errors.js';
 import { lastUnfinishedRun } from '../../core/journal.js';
 import type { RunOutcome } from '../../core/runner.js';
-import type { Session } from '../../flows/session.js';
+import type { Session } from '../../core/session.js';
 import type { InkPrompter } from './ink-prompter.js';
 import type { Effect, WizardAction } from './use-wizard-state.js';
 
