@@ -128,7 +128,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
       const passphrase = opts.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
       const flow = renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName, passphrase, ...(opts.mail !== undefined ? { mail: opts.mail, smtp: opts.smtp } : {}) });
-      setCode(await runWith(g, flags, { flow, after: expiryWarnings }));
+      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined) }));
     });
 
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every

@@ -15,7 +15,7 @@ interface Listed {
   readonly message: string;
 }
 
-export function expiryWarnings(outcome: RunOutcome, frontEnd: FrontEnd, err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
+export function expiryWarnings(outcome: RunOutcome, frontEnd: FrontEnd, mail?: { readonly to: string; readonly smtp: string }, err: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): void {
   if (frontEnd === 'json' || frontEnd === 'ink') return;
   const certs = (outcome.result?.certificates ?? []) as readonly Listed[];
   for (const c of certs) {
@@ -23,5 +23,5 @@ export function expiryWarnings(outcome: RunOutcome, frontEnd: FrontEnd, err: (li
     if (warn) err(`EXPIRY WARNING: ${c.name} expires ${c.notAfter ?? '(unknown)'}${c.daysLeft !== undefined ? `, in ${c.daysLeft} days` : ''}: ${c.message}`);
   }
   const failed = outcome.result?.reportFailed;
-  if (typeof failed === 'string') err(`The expiry report could not be kept or mailed: ${failed}`);
+  if (typeof failed === 'string') err(`The expiry report could not be ${mail !== undefined ? `written or mailed to ${mail.to} through ${mail.smtp}` : 'written'}: ${failed}`);
 }

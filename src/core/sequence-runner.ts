@@ -2,7 +2,7 @@
 // answers earlier stages settled. A stage whose plan the operator declines changed nothing, so
 // the next one goes on; a failing stage stops the sequence, and the closing list says what ran.
 import type { AnswerSource } from './answers.js';
-import { AbortedError, DeclinedError, UserError } from './errors.js';
+import { DeclinedError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
 import { runStep, type RunOptions, type RunOutcome } from './runner.js';
@@ -98,7 +98,8 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
           refused ??= error;
           continue;
         }
-        if (!(error instanceof AbortedError) && partFailed(stage)) continue;
+        // An interruption (Ctrl+C, SIGTERM) stops the whole run; a failing action ends its part.
+        if (opts.signal?.aborted !== true && partFailed(stage)) continue;
         throw error;
       }
       if (outcome.answers !== undefined) answers.set(stage.id, outcome.answers);

@@ -85,7 +85,7 @@ export function renewSequence(o: RenewOptions): Sequence {
           run.closing = { plans, outcomes: await outcomes(ctx, ctx.stages), interactive: ctx.interactive };
           if (!ctx.interactive && !ctx.yes && !ctx.dryRun) return 'without --yes nothing is written';
           if (closingActions(run.closing, o, undefined).length > 0) return true;
-          return ctx.interactive ? 'the table below is the report' : 'every certificate due was renewed: nothing to report';
+          return ctx.interactive ? 'the table below is the report' : 'nothing to report: no certificate due was left unrenewed';
         },
       };
       // A quiet day (nothing inside its window, no ACME answer to keep) has nothing to close.

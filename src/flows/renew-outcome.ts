@@ -29,7 +29,7 @@ const WORD: Record<Verdict, string> = { 'not-due': 'not due', renewed: 'renewed'
 
 export const daysText = (p: CertPlan): string => (p.cert.daysLeft === undefined ? '?' : `${p.cert.daysLeft} of ${p.cert.lifetimeDays ?? '?'}`);
 export const dueText = (p: CertPlan): string =>
-  p.cert.due ? (p.cert.ari?.due === true ? 'due (ARI)' : p.cert.problem !== undefined ? 'due (unreadable)' : 'due') : p.acts ? 'not due (--force)' : `renew from ${p.cert.renewFrom?.slice(0, 10) ?? '?'}`;
+  p.cert.due ? (p.cert.ari?.due === true ? 'due (ARI)' : p.cert.problem !== undefined ? 'due (unreadable)' : 'due') : p.acts ? 'no (--force)' : 'no';
 
 export function planTable(plans: readonly CertPlan[], mode: RunMode): Table {
   return {

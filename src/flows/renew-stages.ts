@@ -49,8 +49,10 @@ export interface CertPlan {
   advice?(mode: RunMode): string | undefined;
 }
 
-const KIND: Record<ManagedCert['record']['method'], string> = { letsencrypt: 'ACME', 'private-ca': 'private CA', purchased: 'purchased', 'self-signed': 'self-signed', found: 'not lockstep\'s' };
+const KIND: Record<ManagedCert['record']['method'], string> = { letsencrypt: 'ACME', 'private-ca': 'private CA', purchased: 'purchased', 'self-signed': 'self-signed', found: 'found in nginx' };
 const day = (iso: string | undefined): string => iso?.slice(0, 10) ?? '?';
+/** A certificate outside its window: when it will be renewed. */
+const notYet = (c: ManagedCert): string => `nothing now; renew from ${day(c.renewFrom)}`;
 const namesOf = (c: ManagedCert): string => (c.names.length > 0 ? c.names.join(',') : c.name);
 const NEEDS_YES = 'nobody to ask: lockstep renew --yes renews without a person (--dry-run shows the plan)';
 const yesOrDry = (m: RunMode): true | string => (m.yes || m.dryRun ? true : NEEDS_YES);
@@ -119,14 +121,14 @@ export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Pro
   const none = (advice: (m: RunMode) => string, quiet?: string): CertPlan => ({
     ...base,
     stages: [],
-    what: (m) => (acts ? advice(m) : (quiet ?? `nothing before ${day(c.renewFrom)}`)),
+    what: (m) => (acts ? advice(m) : (quiet ?? notYet(c))),
     advice: (m) => (acts ? advice(m) : undefined),
   });
   if (c.problem !== undefined) return none(() => `look at it: ${c.problem}`);
   if (!acts) {
     const later =
       c.record.method === 'self-signed' ? `; then lockstep cert self-signed --host ${namesOf(c)} --overwrite` : c.record.method === 'found' ? `; then ${foundAdvice(c)}` : '';
-    return { ...base, stages: [], what: () => `nothing before ${day(c.renewFrom)}${later}` };
+    return { ...base, stages: [], what: () => `${notYet(c)}${later}` };
   }
   switch (c.record.method) {
     case 'letsencrypt': {
