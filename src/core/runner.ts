@@ -31,6 +31,8 @@ export interface RunOutcome {
   readonly answers?: Answers;
   /** What the command reports besides its checks (a sequence's `result`): --json's result document carries it. */
   readonly result?: Readonly<Record<string, unknown>>;
+  /** Why the outcome is not ok, when a sequence's own verdict says so (renewal: what was not renewed). */
+  readonly failure?: { readonly title: string; readonly lines: readonly string[] };
 }
 
 /**

@@ -120,5 +120,6 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
   }
   if (refused !== undefined && seq.partsIndependent !== true) throw refused;
-  return { ok: ok && (result?.ok ?? true) && refused === undefined, checks, ...(result !== undefined ? { result: result.data } : {}) };
+  const whole = ok && (result?.ok ?? true) && refused === undefined;
+  return { ok: whole, checks, ...(result !== undefined ? { result: result.data } : {}), ...(!whole && ok && result?.failure !== undefined ? { failure: result.failure } : {}) };
 }

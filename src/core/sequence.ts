@@ -88,6 +88,8 @@ export interface SequenceResult {
   readonly ok: boolean;
   readonly table?: Table;
   readonly data: Readonly<Record<string, unknown>>;
+  /** When not ok: what a front end says instead of "did not pass verification". */
+  readonly failure?: { readonly title: string; readonly lines: readonly string[] };
 }
 
 export interface StageSummary {

@@ -11,7 +11,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { ariLine } from '../tls/ari-status.js';
 import { renewalFacts } from '../tls/renew-list.js';
-import { allWell, outcomesOf, outcomeTable, planTable, type CertOutcome } from './renew-outcome.js';
+import { allWell, outcomesOf, outcomeTable, planTable, reportable, type CertOutcome } from './renew-outcome.js';
 import { closingActions, closingStep, type Closing } from './renew-report.js';
 import { planFor, type CertPlan, type RenewOptions, type RunMode } from './renew-stages.js';
 
@@ -81,11 +81,13 @@ export function renewSequence(o: RenewOptions): Sequence {
         id: 'renew report',
         step: closingStep(() => run.closing, o) as Step,
         part: 'report',
+        // On a terminal the closing table is the report: nothing to write unless --mail asks.
+        chosen: (ctx) => (ctx.interactive && o.mail === undefined ? 'on a terminal the closing table is the report' : true),
         async when(ctx) {
           run.closing = { plans, outcomes: await outcomes(ctx, ctx.stages), interactive: ctx.interactive };
           if (!ctx.interactive && !ctx.yes && !ctx.dryRun) return 'without --yes nothing is written';
           if (closingActions(run.closing, o, undefined).length > 0) return true;
-          return ctx.interactive ? 'the table below is the report' : 'nothing to report: no certificate due was left unrenewed';
+          return 'nothing to report: no certificate due was left unrenewed';
         },
       };
       // A quiet day (nothing inside its window, no ACME answer to keep) has nothing to close.
@@ -96,8 +98,12 @@ export function renewSequence(o: RenewOptions): Sequence {
       const list = await outcomes(ctx, stages);
       const plans = current?.plans ?? [];
       const report = stages.find((s) => s.id === 'renew report');
+      const left = reportable(list);
       return {
         ok: allWell(list),
+        ...(left.length > 0
+          ? { failure: { title: `Not renewed: ${left.map((r) => `${r.name} (${r.outcome === 'failed' ? 'failed' : r.outcome === 'needs-you' ? 'needs you' : 'not renewed'})`).join(', ')}.`, lines: ['The table above says what each one needs; renew exits 1 until it is renewed.'] } }
+          : {}),
         // The first table said it all when nothing was to be done.
         ...(plans.some((p) => p.acts) ? { table: outcomeTable(plans, list) } : {}),
         data: {

@@ -35,6 +35,14 @@ test('renew: the expiry report goes to the log and, with --mail, through the SMT
     await dated(root, pki, 'plain.example.net', { method: 'self-signed', command: 'cert self-signed', answers: {} }, 25, 5);
     await dated(root, pki, 'fine.example.org', { method: 'purchased', command: 'cert purchased', answers: { domain: ['fine.example.org'] } }, 1, 89);
 
+    // The report and the mail are actions of the closing step's plan: a dry run shows them, sends nothing.
+    const dry = await lockstep(['--root', root, '--dry-run', 'renew', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${sink.port}`]);
+    assert.equal(dry.exitCode, 1, dry.stdout);
+    assert.match(dry.stdout, /Add the expiry report to \/var\/log\/lockstep\/expiry-report\.log/);
+    assert.match(dry.stdout, new RegExp(`Mail the expiry report to ops@example\\.org through 127\\.0\\.0\\.1:${sink.port}\\n +\\$ \\S+node \\S+lockstep\\.js internal mail --to ops@example\\.org --smtp 127\\.0\\.0\\.1:${sink.port} --subject `));
+    assert.equal(sink.messages.length, 0, 'a dry run mails nothing');
+    await assert.rejects(fs.stat(path.join(root, 'var/log/lockstep/expiry-report.log')));
+
     const run = await lockstep(['--root', root, '--yes', 'renew', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${sink.port}`]);
     assert.equal(run.exitCode, 1, run.stdout);
     assert.match(run.stdout, new RegExp(`Expiry report mailed to ops@example\\.org through 127\\.0\\.0\\.1:${sink.port}`));

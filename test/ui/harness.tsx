@@ -65,7 +65,7 @@ export function startApp(options: {
   dryRun?: boolean;
 }) {
   const source = new PresetAnswers(options.flags ?? new Map(), {}, {});
-  const session = new Session({ root: options.root, source, dryRun: options.dryRun === true, yes: false, stepById: (id) => options.flows.find((f) => f.step.id === id)?.step ?? stepById(id) });
+  const session = new Session({ root: options.root, source, dryRun: options.dryRun === true, yes: false, stepById });
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const ui = render(

@@ -12,7 +12,7 @@ export function useOutbox(outbox: readonly Effect[], session: Session, prompter:
   const perform = useMemo(() => {
     const launch = (work: () => Promise<RunOutcome>): void => {
       work().then(
-        (outcome) => dispatch({ type: 'run-end', outcome: { ok: outcome.ok } }),
+        (outcome) => dispatch({ type: 'run-end', outcome: { ok: outcome.ok, ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}) } }),
         (error: unknown) => dispatch({ type: 'run-end', outcome: { error } }),
       );
     };

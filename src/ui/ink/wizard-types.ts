@@ -106,7 +106,7 @@ export interface WizardState {
   readonly exitCode?: number;
 }
 
-export type RunOutcomeAction = { readonly ok: boolean } | { readonly error: unknown };
+export type RunOutcomeAction = { readonly ok: boolean; readonly failure?: { readonly title: string; readonly lines: readonly string[] } } | { readonly error: unknown };
 
 /** The subset of Ink's Key the wizard reads. */
 export type KeyInfo = EditKey & { readonly return: boolean };
