@@ -2,10 +2,12 @@
 // sees when it fails. The Ink TUI is imported only when it will be drawn.
 import fs from 'node:fs';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
+import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
-import { FLOWS, type Flow } from '../flows/index.js';
-import { Session } from '../flows/session.js';
+import type { RunOutcome } from '../core/runner.js';
+import { FLOWS, stepById, type Flow } from '../flows/index.js';
+import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { eventLines } from '../ui/text/format.js';
@@ -32,32 +34,36 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
 }
 
-/** An object in the answers file (not a list): one step's answers. */
-const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** An object in the answers file holds one step's answers: only a sequence with sections reads them, and only under its steps' names. */
-async function checkSections(file: Readonly<Record<string, unknown>>, flow: Flow | undefined, root: string): Promise<void> {
-  const sections = Object.keys(file).filter((k) => isSection(file[k]));
-  if (sections.length === 0 || flow === undefined) return;
-  if (flow.sequence?.answers !== 'sections') {
-    throw new UserError(`The answers file's key "${sections[0]}" holds an object, but lockstep ${flow.command} reads plain answers.`, 'Objects keyed by a step name are for lockstep onboard; give this command its answers at the top level.');
+/** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
+export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
+  if (flow === undefined) {
+    return { command: 'resume', top: keysOf(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
-  const ids = (await flow.sequence.stages(new System(root))).map((s) => s.id).slice(1);
-  const unknown = sections.find((k) => !ids.includes(k));
-  if (unknown !== undefined) {
-    throw new UserError(`The answers file names a step "${unknown}" that lockstep ${flow.command} does not have.`, `Its steps: ${ids.join(', ')}.`);
-  }
+  if (flow.sequence === undefined) return { command: flow.command, top: keysOf(flow.step.questions) };
+  const stages = await flow.sequence.stages(sys);
+  if (flow.sequence.answers === 'flat') return { command: flow.command, top: keysOf(stages.flatMap((s) => s.step.questions)) };
+  const [first, ...rest] = stages;
+  return {
+    command: flow.command,
+    top: keysOf(first?.step.questions ?? []),
+    sections: new Map(rest.map((s) => [s.id, keysOf(s.step.questions)])),
+  };
 }
+
+const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
-  await checkSections(file, flow, g.root);
+  // Without an answers file there is nothing to check its shape against: a sequence that reads
+  // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
+  const sys = new System(g.root);
+  if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
   const section = (id: string): PresetAnswers => {
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
+  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
@@ -79,7 +85,30 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
   }
 }
 
-export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { flow?: Flow; resume?: string | true }): Promise<number> {
+export interface Work {
+  readonly flow?: Flow;
+  readonly resume?: string | true;
+  /** After the run, before the result document: what the command prints of its outcome (renew's warnings). */
+  readonly after?: (outcome: RunOutcome, frontEnd: FrontEnd) => void;
+}
+
+/**
+ * --json's last line: one document with the command, the exit code and what the run reports
+ * (its checks; a sequence's result, such as renew's certificates). Every command ends with one.
+ */
+export function resultDocument(command: string, exitCode: number, outcome?: RunOutcome, error?: unknown): Record<string, unknown> {
+  const e = error as Error | undefined;
+  return {
+    type: 'result',
+    command,
+    ok: exitCode === 0,
+    exitCode,
+    ...(outcome !== undefined ? { checks: outcome.checks, ...outcome.result } : {}),
+    ...(e !== undefined ? { error: { name: e.name, message: e.message } } : {}),
+  };
+}
+
+export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: Work): Promise<number> {
   const frontEnd = pickFrontEnd(g);
   const session = await makeSession(g, flags, work.flow);
   attachPrinters(session, g, frontEnd);
@@ -102,18 +131,27 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
     const outcome = work.flow
       ? await session.run(work.flow, prompter)
       : await session.resume(prompter, typeof work.resume === 'string' ? work.resume : undefined);
-    return outcome.ok ? 0 : 1;
+    const code = outcome.ok ? 0 : 1;
+    work.after?.(outcome, frontEnd);
+    if (frontEnd === 'json') process.stdout.write(`${JSON.stringify(resultDocument(work.flow?.command ?? 'resume', code, outcome))}\n`);
+    return code;
   } finally {
     for (const s of signals) process.off(s, onSignal);
   }
 }
 
-export function reportError(error: unknown, g: GlobalOptions): number {
+/** For the commands written by hand that read no answers file (`ca list`, `cert inspect`, `renew` unattended). */
+export function refuseAnswersFile(g: GlobalOptions, command: string): void {
+  if (g.answers === undefined) return;
+  throw new UserError(`lockstep ${command} does not read an answers file (--answers ${g.answers}).`, `Give its options as flags: lockstep ${command} --help lists them.`);
+}
+
+export function reportError(error: unknown, g: GlobalOptions, command?: string): number {
   const c = palette(colorWanted(process.stderr));
   const err = error instanceof Error ? error : new Error(String(error));
   const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
   if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
-  if (g.json) process.stdout.write(`${JSON.stringify({ type: 'error', name: (error as Error).name, message: (error as Error).message })}\n`);
+  if (g.json) process.stdout.write(`${JSON.stringify(resultDocument(command ?? '', exitCodeOf(error), undefined, error))}\n`);
   if (error instanceof UserError) {
     process.stderr.write(`${c.red('error:')} ${error.message}\n`);
     if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);

@@ -3,6 +3,7 @@
 // flag and the answers-file key.
 import fs from 'node:fs/promises';
 import { z } from 'zod';
+import { answerSchemaOf, expectedOf, fileKeyOf } from './answers-check.js';
 import { UserError } from './errors.js';
 import {
   envOf,
@@ -22,9 +23,12 @@ export interface AnswerSource {
   lookup(q: Question, answers: Answers): Promise<AnswerValue | undefined>;
 }
 
-const answerSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
-/** Answers by question id; an object holds one step's answers in a sequence (`"firewall": {...}` for lockstep onboard). */
-export const answersFileSchema = z.record(z.string(), z.union([answerSchema, z.record(z.string(), answerSchema)]));
+/**
+ * Answers by question id; an object holds one step's answers in a sequence (`"firewall": {...}`
+ * for lockstep onboard). Each key and its type are checked against the command's questions by
+ * checkAnswersData (answers-check.ts) before anything is asked.
+ */
+export const answersFileSchema = z.record(z.string(), z.unknown());
 
 export async function loadAnswersFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
@@ -41,10 +45,8 @@ export async function loadAnswersFile(file: string): Promise<Record<string, unkn
   }
   const parsed = answersFileSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `key "${issue.path.join('.')}"` : 'top level';
     throw new UserError(
-      `The answers file ${file} is not usable (${where}): ${issue?.message ?? 'invalid'}.`,
+      `The answers file ${file} is not usable: it holds ${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}, not an object.`,
       'It must be a JSON object of answers, such as {"host": ["example.org"], "days": 90}.',
     );
   }
@@ -63,19 +65,7 @@ export async function readSecretFile(file: string, what: string): Promise<string
   return line;
 }
 
-const fileKey = (q: Question): string => (q.kind === 'secret' ? `${q.id}File` : q.id);
-
-const kindSchema: Record<Question['kind'], z.ZodType> = {
-  text: z.string(),
-  path: z.string(),
-  secret: z.string(),
-  select: z.string(),
-  confirm: z.boolean(),
-  integer: z.number(),
-  hostname: z.union([z.string(), z.array(z.string())]),
-  cidrs: z.union([z.string(), z.array(z.string())]),
-  multiselect: z.union([z.string(), z.array(z.string())]),
-};
+const fileKey = fileKeyOf;
 
 export class PresetAnswers implements AnswerSource {
   constructor(
@@ -100,9 +90,8 @@ export class PresetAnswers implements AnswerSource {
     if (flag !== undefined) return this.fromText(q, flag, answers, where);
     if (!(fileKey(q) in this.file)) return undefined;
     const raw = this.file[fileKey(q)];
-    const typed = kindSchema[q.kind].safeParse(raw);
-    if (!typed.success) {
-      throw new UserError(`Answers file key "${key}" has the wrong type: ${typed.error.issues[0]?.message ?? 'invalid'}.`);
+    if (!answerSchemaOf(q).safeParse(raw).success) {
+      throw new UserError(`Answers file key "${key}" has the wrong type: it must be ${expectedOf(q)}.`);
     }
     return this.fromText(q, raw as FlagValue, answers, where);
   }

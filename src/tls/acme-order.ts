@@ -10,7 +10,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeAtomic } from '../core/atomic-file.js';
-import { endChildrenOnSignal, spawnChild } from '../core/spawn.js';
+import { spawnChild } from '../core/spawn.js';
 import { orderCertificate } from './acme-exchange.js';
 import { pemBlocks } from './live-layout.js';
 
@@ -189,31 +189,5 @@ export async function acmeOrder(o: AcmeOrderOptions): Promise<void> {
     say(`Issued: ${o.certOut} with ${chain.length} chain certificate(s).`);
   } finally {
     await standalone?.close();
-  }
-}
-
-/** Entry of `lockstep internal …`: returns the exit code. */
-export async function runInternal(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  // Stopped by lockstep (its process group is sent SIGTERM), the helper ends what it started.
-  const release = endChildrenOnSignal();
-  try {
-    if (command === 'acme-order') {
-      await acmeOrder(parseAcmeOrderArgs(rest));
-      return 0;
-    }
-    if (command === 'nginx-swap') {
-      const { nginxSwap, parseNginxSwapArgs } = await import('../web/nginx-swap.js');
-      await nginxSwap(parseNginxSwapArgs(rest));
-      return 0;
-    }
-    process.stderr.write(`lockstep internal: unknown helper "${command ?? ''}"\n`);
-    return 2;
-  } catch (error) {
-    const e = error as Error & { response?: { data?: unknown } };
-    process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  } finally {
-    release();
   }
 }

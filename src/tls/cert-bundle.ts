@@ -4,7 +4,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { spawnChild } from '../core/spawn.js';
 import { covers } from './live-checks.js';
 import { pemBlocks } from './live-layout.js';
-import { sanDnsNames } from './check-certificate.js';
+import { sanDnsNames } from '../pki/x509.js';
 
 
 /** Certificates in a file of any of the three formats vendors use; throws a readable message. */

@@ -71,7 +71,7 @@ describe('answers file', () => {
   test('a value of the wrong type names its key', () =>
     withRoot(async (root) => {
       const r = await refused(root, ['cert', 'self-signed', '--answers', path.join(ANSWERS, 'self-signed-bad-type.json'), '--yes']);
-      assert.match(r.stderr, /Answers file key "days" has the wrong type/);
+      assert.match(r.stderr, /key "days" must be a whole number from 1 to 825; it is text \("thirty"\)/);
     }));
 
   test('a bad value in the file names the flag and the key', () =>
