@@ -133,8 +133,11 @@ test('Ctrl+C while a command runs stops it and the run (exit 1)', async () => {
   app.press(KEY.ctrlC);
   assert.equal(await app.exited, 1);
   assert.ok(Date.now() - started < 10_000, 'the child was stopped, not waited for');
-  assert.match(app.frame(), /Stopped by the operator\./);
+  assert.match(app.frame(), /Stopped by the operator \(a signal or Ctrl\+C\) during "Wait a long time"/);
+  assert.match(app.frame(), /sh was interrupted \(its process group was ended\)/);
   assert.match(app.frame(), /"lockstep resume" continues/);
+  const journal = await fs.readFile(path.join(dir, 'var/log/lockstep/journal.jsonl'), 'utf8');
+  assert.match(journal, /"status":"interrupted"/, 'the action is journaled as interrupted');
 });
 
 test('--dry-run: the preview, then the end, with apply and verify marked as not done and nothing changed', async () => {
