@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { octal, type Action, type Arg, type RunAction } from '../core/actions.js';
 import type { ExportedPlans, ExportedStep, Precondition } from './collect.js';
-import { checkPath, isReload, lineEdits, onTarget, secretOf, secretsOf, secretVar, writtenFiles } from './common.js';
+import { checkPath, isReload, lineEdits, secretOf, secretsOf, secretVar, TARGET_LOCKSTEP, writtenFiles } from './common.js';
 import { toYaml, unsafe, type Yaml } from './yaml.js';
 
 type Task = { readonly [key: string]: Yaml | undefined };
@@ -24,7 +24,7 @@ const ON_FD3 = ['sh', '-c', 'exec "$@" 3<&0 0</dev/null', 'lockstep-secret'];
 const STDOUT_TO = ['sh', '-c', 'out=$1 mode=$2; shift 2; tmp="$out.lockstep-new"; rm -f "$tmp"; (umask 077; : > "$tmp") && chmod "$mode" "$tmp" && "$@" > "$tmp" && mv -f "$tmp" "$out" && exit 0; rc=$?; rm -f "$tmp"; exit $rc', 'lockstep-stdout'];
 
 function runTask(a: RunAction, n: number): Task {
-  const { argv } = onTarget(a.argv);
+  const { argv } = a;
   const secret = secretOf(a);
   let words: Yaml[] = argv.map(arg);
   if (a.stdoutTo !== undefined) words = [...STDOUT_TO.map(unsafe), at(a.stdoutTo.path), octal(a.stdoutTo.mode), ...words];
@@ -84,7 +84,7 @@ export function stepRole(step: ExportedStep): { tasks: Task[]; handlers: Task[] 
     const n = i + 1;
     if (a.kind === 'run' && isReload(a) && secretOf(a) === undefined && a.stdoutTo === undefined) {
       const handler = `${step.command}: ${n}. ${a.title}`;
-      handlers.push({ name: unsafe(handler), 'ansible.builtin.command': { argv: onTarget(a.argv).argv.map(arg) } });
+      handlers.push({ name: unsafe(handler), 'ansible.builtin.command': { argv: a.argv.map(arg) } });
       // Every change of the role so far needs it; a role that changed nothing reloads nothing.
       for (let j = 0; j < tasks.length; j++) {
         const t = tasks[j]!;
@@ -131,9 +131,9 @@ export function preconditionRole(plans: ExportedPlans): Task[] {
       { name: unsafe(`${p.path} is ${model}`), 'ansible.builtin.assert': { that, fail_msg: unsafe(`${p.path} differs from the model machine the plans were made on (${model}): nothing was changed. Export again from a model like this server, or run lockstep on it.`), quiet: true } },
     ];
   });
-  if (plans.steps.some((s) => s.plan.some((a) => a.kind === 'run' && onTarget(a.argv).self))) {
+  if (plans.needsLockstep) {
     tasks.push(
-      { name: 'lockstep itself is installed (some steps run "lockstep internal …")', 'ansible.builtin.command': { argv: ['lockstep', '--version'] }, register: 'lockstep_version', changed_when: false, check_mode: false },
+      { name: `${TARGET_LOCKSTEP} is installed (the .deb puts it there): some steps run lockstep`, 'ansible.builtin.command': { argv: [TARGET_LOCKSTEP, '--version'] }, register: 'lockstep_version', changed_when: false, check_mode: false },
     );
   }
   return tasks;

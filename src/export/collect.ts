@@ -3,6 +3,7 @@
 // taken as data, and every file the steps' facts read on the model machine (--root) noted, so
 // that the export can require a target to hold the same before it changes anything.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Action } from '../core/actions.js';
 import type { AnswerSource } from '../core/answers.js';
 import { UserError } from '../core/errors.js';
@@ -13,6 +14,7 @@ import type { StageSummary } from '../core/sequence.js';
 import { SecretStore } from '../core/secrets.js';
 import { System } from '../core/system.js';
 import { onboardSequence } from '../flows/onboard.js';
+import { planOnTarget } from './common.js';
 
 export interface ExportedStep {
   /** The stage id, which is the step's command ("cert self-signed"). */
@@ -39,6 +41,8 @@ export interface ExportedPlans {
   readonly preconditions: readonly Precondition[];
   /** The model machine the facts were read on. */
   readonly root: string;
+  /** Some step runs lockstep itself (`lockstep internal …`, the renewal timer): it must be on the target. */
+  readonly needsLockstep: boolean;
 }
 
 /** The machine as the steps read it, remembering each file looked at before any plan exists. */
@@ -79,6 +83,7 @@ export async function collectPlans(o: { readonly root: string; readonly source: 
   const secrets = new SecretStore();
   const bus = new EventBus(secrets);
   const steps: ExportedStep[] = [];
+  let needsLockstep = false;
   let stages: readonly StageSummary[] = [];
   bus.subscribe((e) => {
     if (e.type === 'sequence-done') stages = e.stages;
@@ -86,7 +91,10 @@ export async function collectPlans(o: { readonly root: string; readonly source: 
   });
   const onPlan = (step: { readonly title: string }, command: string, plan: readonly Action[]): void => {
     sys.recording = false;
-    if (plan.length > 0) steps.push({ command, title: step.title, plan });
+    // lockstep is named as on the targets, in commands and in the files that run it.
+    const onTarget = planOnTarget(plan);
+    needsLockstep ||= onTarget.self;
+    if (plan.length > 0) steps.push({ command, title: step.title, plan: onTarget.plan });
   };
   try {
     await runSequence(onboardSequence, 'Export', { sys, bus, secrets, prompter: new NonInteractivePrompter(), source: o.source, dryRun: true, yes: true, onPlan }, { flat: o.source, section: o.section });
@@ -109,15 +117,22 @@ export async function collectPlans(o: { readonly root: string; readonly source: 
     if (a.kind === 'write') planned.set(a.path, sha256(a.content));
     if (a.kind === 'edit') planned.set(a.path, sha256(a.after));
   }
-  // A folder a plan makes is made whether or not it is there (mkdir keeps an existing one as it is).
-  const made = new Set(steps.flatMap((s) => s.plan).flatMap((a) => (a.kind === 'mkdir' ? [a.path] : [])));
+  // A folder a plan makes, or makes something in, is made whether or not it is there (mkdir keeps
+  // an existing one as it is; parents are made as needed): its absence on the model is no fact to hold.
+  const made = new Set<string>();
+  for (const a of steps.flatMap((s) => s.plan)) {
+    const created = a.kind === 'mkdir' ? a.path : a.kind === 'write' ? a.path : a.kind === 'move' ? a.to : a.kind === 'run' ? a.stdoutTo?.path : undefined;
+    if (created === undefined) continue;
+    if (a.kind === 'mkdir') made.add(created);
+    for (let d = path.dirname(created); d !== '/'; d = path.dirname(d)) made.add(d);
+  }
   const preconditions = [...sys.seen.entries()]
-    .filter(([path]) => !made.has(path))
+    .filter(([p, seen]) => !(made.has(p) && seen === ABSENT))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([path, seen]): Precondition => ({
       path,
       ...(seen === ABSENT ? { absent: true } : seen === EXISTS ? { exists: true } : { sha256: seen }),
       ...(planned.has(path) && seen !== EXISTS ? { orSha256: planned.get(path)! } : {}),
     }));
-  return { steps, skipped, preconditions, root: sys.root };
+  return { steps, skipped, preconditions, root: sys.root, needsLockstep };
 }

@@ -6,11 +6,39 @@ import { UserError } from '../core/errors.js';
 import { selfCommand } from '../tls/self-command.js';
 import type { ExportedPlans } from './collect.js';
 
-/** The argv with lockstep's own command (node + script, or the executable) as `lockstep`, the name it has on a target's PATH. */
+/** lockstep on a target: where the .deb installs it (the playbook and the script check it is there when a step runs it). */
+export const TARGET_LOCKSTEP = '/usr/bin/lockstep';
+
+/** The argv with lockstep's own command (node + script, or the executable) as it is named on a target. */
 export function onTarget(argv: readonly Arg[]): { readonly argv: readonly Arg[]; readonly self: boolean } {
   const self = selfCommand();
   const starts = self.every((w, i) => argv[i] === w);
-  return starts ? { argv: ['lockstep', ...argv.slice(self.length)], self: true } : { argv, self: false };
+  return starts ? { argv: [TARGET_LOCKSTEP, ...argv.slice(self.length)], self: true } : { argv, self: false };
+}
+
+/** A file that runs lockstep (the renewal timer's unit, its cron line) names it as on a target. */
+export function contentOnTarget(content: string): { readonly content: string; readonly self: boolean } {
+  const self = selfCommand().join(' ');
+  return content.includes(self) ? { content: content.split(self).join(TARGET_LOCKSTEP), self: true } : { content, self: false };
+}
+
+/** The plan with lockstep's own name as on a target, in commands and in the files it writes. */
+export function planOnTarget(plan: readonly Action[]): { readonly plan: readonly Action[]; readonly self: boolean } {
+  let self = false;
+  const out = plan.map((a): Action => {
+    if (a.kind === 'run') {
+      const t = onTarget(a.argv);
+      self ||= t.self;
+      return { ...a, argv: t.argv };
+    }
+    if (a.kind === 'write') {
+      const t = contentOnTarget(a.content);
+      self ||= t.self;
+      return { ...a, content: t.content };
+    }
+    return a;
+  });
+  return { plan: out, self };
 }
 
 /** A reload or restart of a service (an Ansible handler: run once, after the changes that need it). */

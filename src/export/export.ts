@@ -59,3 +59,4 @@ export async function runExport(r: ExportRequest): Promise<string[]> {
 }
 
 const skippedLines = (plans: ExportedPlans): string[] => plans.skipped.map((s) => `  skipped ${s.title}: ${s.reason}`);
+

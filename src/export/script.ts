@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { octal, type Action, type Arg, type RunAction } from '../core/actions.js';
 import { shellQuote } from '../core/describe.js';
 import type { ExportedPlans, ExportedStep } from './collect.js';
-import { checkPath, onTarget, secretEnv, secretOf, secretsOf, writtenFiles } from './common.js';
+import { checkPath, secretEnv, secretOf, secretsOf, writtenFiles } from './common.js';
 
 const at = (path: string): string => `"$ROOT"${shellQuote(checkPath(path))}`;
 const word = (a: Arg): string => (typeof a === 'string' ? shellQuote(a) : at(a.path));
@@ -54,7 +54,7 @@ lockstep_stdout_to() {
 }`;
 
 function runLine(a: RunAction): string {
-  const { argv } = onTarget(a.argv);
+  const { argv } = a;
   let line = argv.map(word).join(' ');
   if (a.stdoutTo !== undefined) line = `lockstep_stdout_to ${at(a.stdoutTo.path)} ${octal(a.stdoutTo.mode)} ${line}`;
   const secret = secretOf(a);
@@ -96,8 +96,8 @@ export function renderScript(plans: ExportedPlans, header: readonly string[]): s
   const secrets = secretsOf(plans);
   const lines = ['#!/bin/sh', ...header.map((h) => `# ${h}`.trimEnd()), ...plans.skipped.map((s) => `#   skipped: ${s.title}: ${s.reason}`), PRELUDE, '', '# ── Preconditions: the files the plans were made from, as the model held them ──'];
   for (const id of secrets) lines.push(`[ -r "\${${secretEnv(id)}:-}" ] || lockstep_fail 'set ${secretEnv(id)} to a file holding the ${id} (its first line; never in this script)'`);
-  if (plans.steps.some((s) => s.plan.some((a) => a.kind === 'run' && onTarget(a.argv).self))) {
-    lines.push(`command -v lockstep >/dev/null || lockstep_fail 'lockstep is not installed: some steps run "lockstep internal …"'`);
+  if (plans.needsLockstep) {
+    lines.push(`[ -x /usr/bin/lockstep ] || lockstep_fail '/usr/bin/lockstep is not installed (the .deb puts it there): some steps run lockstep'`);
   }
   for (const p of plans.preconditions) {
     if (p.exists === true) {
