@@ -5,13 +5,14 @@ import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
 import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
-import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, runWith, type GlobalOptions } from './cli/run.js';
+import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
+import { expiryWarnings } from './cli/renew-warnings.js';
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
 import { FLOWS, renewFlow } from './flows/index.js';
 import { ONBOARD_HELP } from './flows/onboard.js';
-import { EXPORT_HELP } from './export/help.js';
+import { EXPORT_HELP } from './flows/export/help.js';
 
 declare const LOCKSTEP_VERSION: string;
 const VERSION = typeof LOCKSTEP_VERSION === 'string' ? LOCKSTEP_VERSION : '0.0.0-dev';
@@ -83,7 +84,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const g = command.optsWithGlobals() as GlobalOptions;
       refuseAnswersFile(g, 'ca list');
       const listing = await listCa(new System(g.root), opts.caDir, opts.caName);
-      process.stdout.write(g.json ? `${JSON.stringify(listing)}\n` : `${listingLines(listing).join('\n')}\n`);
+      process.stdout.write(g.json ? `${JSON.stringify({ ...resultDocument('ca list', 0), ...listing })}\n` : `${listingLines(listing).join('\n')}\n`);
       setCode(0);
     });
 
@@ -97,7 +98,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const g = command.optsWithGlobals() as GlobalOptions;
       refuseAnswersFile(g, 'cert inspect');
       const { inspect } = await import('./tls/inspect.js');
-      process.stdout.write(`${await inspect(g.root, file, opts.domain, g.json === true)}\n`);
+      const shown = await inspect(g.root, file, opts.domain, g.json === true);
+      process.stdout.write(`${g.json === true ? JSON.stringify({ ...resultDocument('cert inspect', 0), ...(JSON.parse(shown) as object) }) : shown}\n`);
       setCode(0);
     });
 
@@ -110,24 +112,24 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--passphrase-file <file>', "the CA root key's passphrase (first line of FILE; or set LOCKSTEP_PASSPHRASE): due private-CA certificates are revoked and signed again; never stored")
     .option('--mail <address>', 'mail the expiry report (certificates inside their window that were not renewed) to ADDRESS')
     .option('--smtp <host:port>', 'the mail server for --mail', 'localhost:25')
+    .addHelpText(
+      'after',
+      '\nOn a terminal (the TUI, or --plain) a walk: the table of certificates, then each one due asked\n' +
+        'about, its steps previewed and confirmed. With --yes (the timer) the same steps unattended;\n' +
+        'with --dry-run their plans. Exit 0: nothing due, or everything due renewed; 1: something due\n' +
+        'was not renewed (EXPIRY WARNING on stderr, the expiry report); 2: bad input.',
+    )
     .action(async (opts: { force?: boolean; caDir: string; caName: string; passphraseFile?: string; mail?: string; smtp: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
-      if (pickFrontEnd(g) === 'ink' && opts.mail === undefined) {
-        // A person at a terminal: a walk through each certificate, each renewal previewed and confirmed.
-        const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
-        setCode(await runWith(g, flags, { flow: renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName }) }));
-        return;
-      }
       refuseAnswersFile(g, 'renew');
-      const { renew } = await import('./tls/renew.js');
       const { checkMailAddress, parseSmtpAddress } = await import('./tls/smtp.js');
-      const smtp = parseSmtpAddress(opts.smtp);
-      if (smtp === undefined) throw new UserError(`Invalid --smtp: "${opts.smtp}" is not HOST:PORT.`);
+      if (parseSmtpAddress(opts.smtp) === undefined) throw new UserError(`Invalid --smtp: "${opts.smtp}" is not HOST:PORT.`);
       const badMail = opts.mail === undefined ? undefined : checkMailAddress(opts.mail);
       if (badMail !== undefined) throw new UserError(`Invalid --mail: ${badMail}.`);
-      const out = (line: string): boolean => process.stdout.write(`${line}\n`);
-      const err = (line: string): boolean => process.stderr.write(`${line}\n`);
-      setCode(await renew({ root: g.root, force: opts.force === true, yes: g.yes === true, dryRun: g.dryRun === true, json: g.json === true, caDir: opts.caDir, caName: opts.caName, ...(opts.passphraseFile !== undefined ? { passphraseFile: opts.passphraseFile } : {}), ...(opts.mail !== undefined ? { mail: opts.mail, smtp } : {}) }, out, err));
+      const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
+      const passphrase = opts.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
+      const flow = renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName, passphrase, ...(opts.mail !== undefined ? { mail: opts.mail, smtp: opts.smtp } : {}) });
+      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined) }));
     });
 
   const exporter = program
@@ -147,7 +149,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
         const onboard = FLOWS.find((f) => f.command === 'onboard');
         if (onboard === undefined) throw new Error('the onboard flow is missing');
         const session = await makeSession(g, new Map(), onboard);
-        const { runExport } = await import('./export/export.js');
+        const { runExport } = await import('./flows/export/export.js');
         const none = session.options.source;
         const said = await runExport({ format, root: g.root, answersFile: g.answers, source: session.options.source, section: session.options.section ?? (() => none), version: VERSION, ...(opts.out !== undefined ? { out: opts.out } : {}) });
         for (const line of said) process.stderr.write(`${line}\n`);
@@ -183,7 +185,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Helpers that plans run as commands (the ACME exchange): not for people, so not in --help.
-  if (argv[2] === 'internal') return (await import('./tls/acme-order.js')).runInternal(argv.slice(3));
+  if (argv[2] === 'internal') return (await import('./cli/internal.js')).runInternal(argv.slice(3));
   let code = 0;
   const program = buildProgram((c) => (code = c));
   try {

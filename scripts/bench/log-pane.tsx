@@ -9,7 +9,7 @@ import React from 'react';
 import { PresetAnswers } from '../../src/core/answers.js';
 import type { Step } from '../../src/core/step.js';
 import type { Flow } from '../../src/flows/index.js';
-import { Session } from '../../src/flows/session.js';
+import { Session } from '../../src/core/session.js';
 import { App } from '../../src/ui/ink/run-tui.js';
 
 const LINES = Number(process.env.LINES ?? 100_000);

@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { SecretReader, Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../tls/key-types.js';
+import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js';
 import { caChecks } from './ca-checks.js';
 import { digestQuestion } from './digest.js';
 import { caDirQuestion, caNameQuestion } from './ca-questions.js';

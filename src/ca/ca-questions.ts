@@ -1,6 +1,6 @@
 // Questions every `ca` command shares.
 import type { Question } from '../core/questions.js';
-import { KEY_TYPE_CHOICES } from '../tls/key-types.js';
+import { KEY_TYPE_CHOICES } from '../pki/key-types.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME, checkCaName } from './layout.js';
 
 export const caDirQuestion: Question = { kind: 'path', id: 'caDir', message: 'Folder of the certificate authority', default: DEFAULT_CA_DIR };

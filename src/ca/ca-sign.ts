@@ -8,7 +8,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { SecretReader, Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { checkCertificateFiles } from '../tls/check-certificate.js';
-import { genpkeyArgs, type KeyType } from '../tls/key-types.js';
+import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
 import { caChecks } from './ca-checks.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
 import { repairActions, type DbState, readDbState } from './db-repair.js';

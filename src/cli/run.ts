@@ -5,8 +5,9 @@ import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.
 import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
-import { FLOWS, type Flow } from '../flows/index.js';
-import { Session } from '../flows/session.js';
+import type { RunOutcome } from '../core/runner.js';
+import { FLOWS, stepById, type Flow } from '../flows/index.js';
+import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { eventLines } from '../ui/text/format.js';
@@ -34,12 +35,12 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
 }
 
 /** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
-export async function answersShape(flow: Flow | undefined, root: string): Promise<AnswersShape> {
+export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
   if (flow === undefined) {
     return { command: 'resume', top: keysOf(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
   if (flow.sequence === undefined) return { command: flow.command, top: keysOf(flow.step.questions) };
-  const stages = await flow.sequence.stages(new System(root));
+  const stages = await flow.sequence.stages(sys);
   if (flow.sequence.answers === 'flat') return { command: flow.command, top: keysOf(stages.flatMap((s) => s.step.questions)) };
   const [first, ...rest] = stages;
   return {
@@ -54,12 +55,15 @@ const isSection = (v: unknown): v is Record<string, unknown> => v !== null && ty
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
-  checkAnswersData(file, await answersShape(flow, g.root));
+  // Without an answers file there is nothing to check its shape against: a sequence that reads
+  // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
+  const sys = new System(g.root);
+  if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
   const section = (id: string): PresetAnswers => {
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
+  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
@@ -81,7 +85,30 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
   }
 }
 
-export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: { flow?: Flow; resume?: string | true }): Promise<number> {
+export interface Work {
+  readonly flow?: Flow;
+  readonly resume?: string | true;
+  /** After the run, before the result document: what the command prints of its outcome (renew's warnings). */
+  readonly after?: (outcome: RunOutcome, frontEnd: FrontEnd) => void;
+}
+
+/**
+ * --json's last line: one document with the command, the exit code and what the run reports
+ * (its checks; a sequence's result, such as renew's certificates). Every command ends with one.
+ */
+export function resultDocument(command: string, exitCode: number, outcome?: RunOutcome, error?: unknown): Record<string, unknown> {
+  const e = error as Error | undefined;
+  return {
+    type: 'result',
+    command,
+    ok: exitCode === 0,
+    exitCode,
+    ...(outcome !== undefined ? { checks: outcome.checks, ...outcome.result } : {}),
+    ...(e !== undefined ? { error: { name: e.name, message: e.message } } : {}),
+  };
+}
+
+export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: Work): Promise<number> {
   const frontEnd = pickFrontEnd(g);
   const session = await makeSession(g, flags, work.flow);
   attachPrinters(session, g, frontEnd);
@@ -101,7 +128,10 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
     const outcome = work.flow
       ? await session.run(work.flow, prompter)
       : await session.resume(prompter, typeof work.resume === 'string' ? work.resume : undefined);
-    return outcome.ok ? 0 : 1;
+    const code = outcome.ok ? 0 : 1;
+    work.after?.(outcome, frontEnd);
+    if (frontEnd === 'json') process.stdout.write(`${JSON.stringify(resultDocument(work.flow?.command ?? 'resume', code, outcome))}\n`);
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -114,12 +144,12 @@ export function refuseAnswersFile(g: GlobalOptions, command: string): void {
   throw new UserError(`lockstep ${command} does not read an answers file (--answers ${g.answers}).`, `Give its options as flags: lockstep ${command} --help lists them.`);
 }
 
-export function reportError(error: unknown, g: GlobalOptions): number {
+export function reportError(error: unknown, g: GlobalOptions, command?: string): number {
   const c = palette(colorWanted(process.stderr));
   const err = error instanceof Error ? error : new Error(String(error));
   const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
   if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
-  if (g.json) process.stdout.write(`${JSON.stringify({ type: 'error', name: (error as Error).name, message: (error as Error).message })}\n`);
+  if (g.json) process.stdout.write(`${JSON.stringify(resultDocument(command ?? '', exitCodeOf(error), undefined, error))}\n`);
   if (error instanceof UserError) {
     process.stderr.write(`${c.red('error:')} ${error.message}\n`);
     if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);

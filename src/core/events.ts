@@ -10,6 +10,13 @@ export interface Check {
   readonly evidence: string;
 }
 
+/** Rows under named columns: renewal's certificates (certificate, kind, days left, due, what happens). */
+export interface Table {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
 export type LockstepEvent =
   /** Several steps in a row (onboard): the list, then each stage's fate, then the list again. */
   | { readonly type: 'sequence-start'; readonly title: string; readonly stages: readonly Omit<StageSummary, 'status'>[] }
@@ -17,6 +24,7 @@ export type LockstepEvent =
   | { readonly type: 'sequence-done'; readonly title: string; readonly stages: readonly StageSummary[]; readonly next?: string }
   | { readonly type: 'step-start'; readonly step: string; readonly title: string }
   | { readonly type: 'info'; readonly message: string }
+  | ({ readonly type: 'table' } & Table)
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'plan'; readonly step: string; readonly actions: readonly ActionPreview[]; readonly recap?: readonly string[] }
   | { readonly type: 'apply-start'; readonly run: string; readonly total: number; readonly logFile?: string }

@@ -31,13 +31,31 @@ export interface RunOutcome {
   readonly checks: readonly Check[];
   /** What the step was answered (secrets as the mask): later stages of a sequence draw on it. */
   readonly answers?: Answers;
+  /** What the command reports besides its checks (a sequence's `result`): --json's result document carries it. */
+  readonly result?: Readonly<Record<string, unknown>>;
+  /** Why the outcome is not ok, when a sequence's own verdict says so (renewal: what was not renewed). */
+  readonly failure?: { readonly title: string; readonly lines: readonly string[] };
 }
 
-export async function collectAnswers(step: Step, opts: RunOptions): Promise<Answers> {
+/**
+ * The step's facts for these answers, read again only when the answers changed since the last
+ * read: the machine does not change while questions are asked, so one set of answers is one
+ * read of it (a step with eight questions given in full reads its facts once, not eight times).
+ */
+function factsReader(step: Step, opts: RunOptions): (answers: Answers) => Promise<unknown> {
+  let last: { key: string; facts: Promise<unknown> } | undefined;
+  return (answers) => {
+    const key = `${JSON.stringify(answers)}\u0000${opts.secrets.version}`;
+    if (last?.key !== key) last = { key, facts: step.facts(answers, opts.sys, opts.secrets) };
+    return last.facts;
+  };
+}
+
+export async function collectAnswers(step: Step, opts: RunOptions, readFacts = factsReader(step, opts)): Promise<Answers> {
   const answers: Record<string, AnswerValue> = {};
   for (const q of step.questions) {
     const needsFacts = q.when !== undefined || typeof q.default === 'function';
-    const facts = needsFacts ? await step.facts(answers, opts.sys, opts.secrets) : undefined;
+    const facts = needsFacts ? await readFacts({ ...answers }) : undefined;
     if (q.when !== undefined && !q.when(answers, facts)) continue;
     let value = await opts.source.lookup(q, answers);
     if (value === undefined && q.unasked === true) continue;
@@ -84,9 +102,12 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
         `${unfinished.plan.length} actions. "lockstep resume" continues it; this run plans again from what is on disk now.`,
     });
   }
-  const answers = await collectAnswers(step, opts);
-  const facts = await step.facts(answers, opts.sys, opts.secrets);
+  const readFacts = factsReader(step, opts);
+  const answers = await collectAnswers(step, opts, readFacts);
+  const facts = await readFacts(answers);
   const plan = step.plan(answers, facts);
+  const table = step.table?.(answers, facts);
+  if (table !== undefined) opts.bus.emit({ type: 'table', ...table });
   for (const note of step.notes?.(answers, facts) ?? []) opts.bus.emit({ type: 'info', message: note });
   return applyAndVerify(step, command, answers, plan, opts, undefined, step.recap?.(answers, facts));
 }

@@ -6,9 +6,16 @@ export const MASK = '********';
 
 export class SecretStore {
   readonly #values = new Map<string, string>();
+  #version = 0;
 
   set(name: string, value: string): void {
     this.#values.set(name, value);
+    this.#version += 1;
+  }
+
+  /** Grows with every secret set: what was read with the secrets of one version is still true. */
+  get version(): number {
+    return this.#version;
   }
 
   get(name: string): string {

@@ -6,7 +6,7 @@ import { DeclinedError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
 import { runStep, type RunOptions, type RunOutcome } from './runner.js';
-import { GivenAnswers, givenText, withProposals, type Sequence, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
+import { GivenAnswers, givenText, withProposals, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
   /** The command's flags and the top level of the answers file. */
@@ -21,7 +21,8 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const summaries: StageSummary[] = stages.map((s) => ({ id: s.id, title: s.title ?? s.step.title, ...(s.part !== undefined ? { part: s.part } : {}), status: 'not-run' }));
   const answers = new Map<string, Answers>();
   const status = new Map<string, StageStatus>();
-  const ctx: StageContext = { answers, status, interactive: opts.prompter.interactive, sys: opts.sys };
+  const ctx: StageContext = { answers, status, stages: summaries, interactive: opts.prompter.interactive, yes: opts.yes, dryRun: opts.dryRun, sys: opts.sys };
+  const failedIn = new Map<string, string>(); // part → title of its failed stage (partsIndependent)
   const mark = (i: number, st: StageStatus, reason?: string): void => {
     const s = summaries[i]!;
     const { reason: _old, ...base } = s;
@@ -32,6 +33,14 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const checks: Check[] = [];
   let ok = true;
   let refused: UserError | undefined;
+  let result: SequenceResult | undefined;
+  /** Under partsIndependent, a failure ends its part only: true to go on with the next stage. */
+  const partFailed = (stage: Stage): boolean => {
+    if (seq.partsIndependent !== true || stage.part === undefined || stage.part === '') return false;
+    failedIn.set(stage.part, stage.title ?? stage.step.title);
+    ok = false;
+    return true;
+  };
   bus.emit({ type: 'sequence-start', title, stages: summaries.map(({ status: _s, ...rest }) => rest) });
   const leaveOut = (): void => {
     for (const [j, later] of stages.entries()) {
@@ -44,16 +53,22 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     for (const [i, stage] of stages.entries()) {
       leaveOut();
       if (status.get(stage.id) === 'skipped') continue;
+      const stoppedAt = stage.part !== undefined ? failedIn.get(stage.part) : undefined;
+      if (stoppedAt !== undefined) {
+        mark(i, 'skipped', `${stage.part} stopped at "${stoppedAt}"`);
+        continue;
+      }
       const applies = (await stage.when?.(ctx)) ?? true;
       if (applies !== true) {
         mark(i, 'skipped', applies);
         continue;
       }
-      if (stage.gate !== undefined) {
-        if (!ctx.interactive) {
-          mark(i, 'skipped', stage.gate.unattended);
-          continue;
-        }
+      const unattended = stage.gate === undefined || ctx.interactive ? undefined : typeof stage.gate.unattended === 'function' ? stage.gate.unattended(ctx) : stage.gate.unattended;
+      if (typeof unattended === 'string') {
+        mark(i, 'skipped', unattended);
+        continue;
+      }
+      if (stage.gate !== undefined && unattended === undefined) {
         const q = typeof stage.gate.question === 'function' ? stage.gate.question(ctx) : stage.gate.question;
         mark(i, 'running'); // its part is the one being asked about
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
@@ -83,22 +98,28 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
           refused ??= error;
           continue;
         }
+        // An interruption (Ctrl+C, SIGTERM) stops the whole run; a failing action ends its part.
+        if (opts.signal?.aborted !== true && partFailed(stage)) continue;
         throw error;
       }
       if (outcome.answers !== undefined) answers.set(stage.id, outcome.answers);
       checks.push(...outcome.checks);
       if (!outcome.ok) {
         mark(i, 'failed', 'its result did not pass verification');
+        if (partFailed(stage)) continue;
         ok = false;
         break;
       }
       mark(i, opts.dryRun && stage.step.advisory !== true ? 'previewed' : 'done');
     }
+    result = await seq.result?.(ctx, summaries);
+    if (result?.table !== undefined) bus.emit({ type: 'table', ...result.table });
   } finally {
     const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
     const next = stopped ? seq.next?.(summaries) : undefined;
     bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
   }
-  if (refused !== undefined) throw refused;
-  return { ok, checks };
+  if (refused !== undefined && seq.partsIndependent !== true) throw refused;
+  const whole = ok && (result?.ok ?? true) && refused === undefined;
+  return { ok: whole, checks, ...(result !== undefined ? { result: result.data } : {}), ...(!whole && ok && result?.failure !== undefined ? { failure: result.failure } : {}) };
 }

@@ -3,6 +3,7 @@
 // preview, confirmation, journal run and verification — and what earlier stages answered can
 // fix or propose later answers, so the operator says the site's name once.
 import type { AnswerSource } from './answers.js';
+import type { Table } from './events.js';
 import type { ConfirmQuestion, AnswerValue, Answers, Question } from './questions.js';
 import type { Step } from './step.js';
 import type { System } from './system.js';
@@ -15,8 +16,13 @@ export interface StageContext {
   readonly answers: ReadonlyMap<string, Answers>;
   /** How each stage seen so far ended. */
   readonly status: ReadonlyMap<string, StageStatus>;
+  /** Every stage with its title, status and reason, as the closing list will show them. */
+  readonly stages: readonly StageSummary[];
   /** A person answers the prompts (TUI or plain mode), not a script. */
   readonly interactive: boolean;
+  /** The run's --yes and --dry-run: what a gate does when nobody is asked. */
+  readonly yes: boolean;
+  readonly dryRun: boolean;
   readonly sys: System;
 }
 
@@ -44,11 +50,12 @@ export interface Stage {
   proposed?(ctx: StageContext): Readonly<Record<string, AnswerValue>>;
   /**
    * Asked before the stage, only of a person: "no" skips it. Without a person the stage is
-   * skipped with `unattended` as the reason (keeping firewall rules is never decided by --yes).
+   * skipped with `unattended` as the reason (keeping firewall rules is never decided by --yes);
+   * as a function, `true` lets it run unasked (renewal under --yes: the timer is the yes).
    */
   readonly gate?: {
     readonly question: ConfirmQuestion | ((ctx: StageContext) => ConfirmQuestion);
-    readonly unattended: string;
+    readonly unattended: string | ((ctx: StageContext) => true | string);
     /** What a "no" means, for the summary (default: "you chose not to"). */
     readonly declined?: string;
     /** The yes is also the yes to the stage's plan (shown, not asked again): keeping the firewall rules. */
@@ -67,6 +74,22 @@ export interface Sequence {
   readonly answers: 'flat' | 'sections';
   /** After a stage failed or was stopped: how to go on with what did not run. */
   next?(stages: readonly StageSummary[]): string | undefined;
+  /**
+   * A failing stage ends only its part: the part's later stages are skipped and the other parts
+   * go on (renewal: one certificate's failed order must not keep the others from renewing).
+   */
+  readonly partsIndependent?: boolean;
+  /** After the last stage: the sequence's own verdict, a closing table and the data of --json's result. */
+  result?(ctx: StageContext, stages: readonly StageSummary[]): SequenceResult | Promise<SequenceResult>;
+}
+
+export interface SequenceResult {
+  /** False makes the run's outcome false (exit 1) though every stage passed. */
+  readonly ok: boolean;
+  readonly table?: Table;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** When not ok: what a front end says instead of "did not pass verification". */
+  readonly failure?: { readonly title: string; readonly lines: readonly string[] };
 }
 
 export interface StageSummary {

@@ -1,7 +1,7 @@
 // A step is a few pure functions around what it reads of the machine (certbot's
 // perform/config_test split, np's commands as data): questions, facts, plan, verify.
 import type { Action } from './actions.js';
-import type { Check } from './events.js';
+import type { Check, Table } from './events.js';
 import type { Answers, Question } from './questions.js';
 import type { System } from './system.js';
 
@@ -29,6 +29,8 @@ export interface Step<F = unknown> {
   summary(answers: Answers): readonly string[];
   /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */
   notes?(answers: Answers, facts: F): readonly string[];
+  /** A table shown with the notes (renewal's list of certificates). */
+  table?(answers: Answers, facts: F): Table | undefined;
   /**
    * The few lines that matter most, repeated right above "Apply this plan?" once a long plan has
    * scrolled the notes away (the firewall's "port — open to — why").

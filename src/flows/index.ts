@@ -1,6 +1,7 @@
 // What lockstep can do today, in the order the home menu offers it. A flow is one step, or a
 // sequence of steps whose first stage is the command's own step (its flags).
 import type { Sequence } from '../core/sequence.js';
+import type { Runnable } from '../core/session.js';
 import type { Step } from '../core/step.js';
 import { caDistributeStep } from '../ca/ca-distribute.js';
 import { caInitStep } from '../ca/ca-init.js';
@@ -20,19 +21,12 @@ import { certChooseStep } from '../tls/cert-choose.js';
 import { certSequence } from './cert-flow.js';
 import { firewallSequence } from './firewall-flow.js';
 import { onboardSequence, onboardStep } from './onboard.js';
-import { renewOverview, renewSequence, type RenewWalkOptions } from './renew-flow.js';
+import { renewOverview, renewSequence, type RenewOptions } from './renew-flow.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { nginxReloadStep } from '../web/nginx-reload.js';
 
-export interface Flow {
-  /** The command path, e.g. "cert self-signed". */
-  readonly command: string;
-  readonly title: string;
+export interface Flow extends Runnable {
   readonly description: string;
-  /** The command's own step: its questions are the command's flags. */
-  readonly step: Step;
-  /** When set, the command runs these stages (the first is `step`). */
-  readonly sequence?: Sequence;
   /** Offered in the home menu, but its command is written by hand in cli.ts (renew). */
   readonly menuOnly?: boolean;
   /** The home menu's heading it is listed under. */
@@ -53,7 +47,7 @@ const LOCKDOWN = 'Server lockdown';
 const CA = 'Private certificate authority (CouchDB hosts)';
 
 /** `lockstep renew` on a terminal, and the home menu's renewal: a walk through the certificates. */
-export function renewFlow(o: RenewWalkOptions): Flow {
+export function renewFlow(o: RenewOptions): Flow {
   return { ...flow(renewOverview, renewSequence(o)), menuOnly: true };
 }
 

@@ -189,25 +189,3 @@ export async function acmeOrder(o: AcmeOrderOptions): Promise<void> {
     await standalone?.close();
   }
 }
-
-/** Entry of `lockstep internal …`: returns the exit code. */
-export async function runInternal(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  try {
-    if (command === 'acme-order') {
-      await acmeOrder(parseAcmeOrderArgs(rest));
-      return 0;
-    }
-    if (command === 'nginx-swap') {
-      const { nginxSwap, parseNginxSwapArgs } = await import('../web/nginx-swap.js');
-      await nginxSwap(parseNginxSwapArgs(rest));
-      return 0;
-    }
-    process.stderr.write(`lockstep internal: unknown helper "${command ?? ''}"\n`);
-    return 2;
-  } catch (error) {
-    const e = error as Error & { response?: { data?: unknown } };
-    process.stderr.write(`error: ${e.message}\n`);
-    return 1;
-  }
-}

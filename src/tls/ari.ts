@@ -95,14 +95,22 @@ export interface AriDecision {
 
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** The moment picked uniformly at random inside the window (`random` in [0, 1)). */
+export const momentIn = (info: Pick<RenewalInfo, 'start' | 'end'>, random: number): number => info.start + Math.min(Math.max(random, 0), 1) * (info.end - info.start);
+
 /**
- * §4.2: a uniformly random moment in the window (`random` in [0, 1)); renew once it has passed,
- * and at once when the whole window lies in the past.
+ * §4.2: renew once the window's random moment has passed, at once when the whole window lies in
+ * the past, and now when the moment comes before the next scheduled run (`nextRun`, epoch ms:
+ * waiting for that run would renew after the moment the CA suggested).
  */
-export function decideAri(info: Pick<RenewalInfo, 'start' | 'end'>, random: number, now: number): AriDecision {
-  const renewAt = info.start + Math.min(Math.max(random, 0), 1) * (info.end - info.start);
+export function decideAri(info: Pick<RenewalInfo, 'start' | 'end'>, random: number, now: number, nextRun?: { readonly at: number; readonly by: string }): AriDecision {
+  const renewAt = momentIn(info, random);
   if (now >= info.end) return { due: true, renewAt, reason: `ARI window opened ${iso(info.start)} and ended ${iso(info.end)}: renew now` };
   if (now >= renewAt) return { due: true, renewAt, reason: `ARI window opened ${iso(info.start)}, its random moment ${iso(renewAt)} has passed` };
+  if (nextRun !== undefined && renewAt < nextRun.at) {
+    const when = now < info.start ? `opens ${iso(info.start)}` : `opened ${iso(info.start)}`;
+    return { due: true, renewAt, reason: `ARI window ${when}, its random moment ${iso(renewAt)} comes before the next scheduled run (${nextRun.by}, by ${iso(nextRun.at)}): renew now` };
+  }
   const when = now < info.start ? `opens ${iso(info.start)}` : `opened ${iso(info.start)}`;
   return { due: false, renewAt, reason: `ARI window ${when}, renew at ${iso(renewAt)}` };
 }

@@ -5,7 +5,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { promisify } from 'node:util';
 import { covers } from './live-checks.js';
 import { pemBlocks } from './live-layout.js';
-import { sanDnsNames } from './check-certificate.js';
+import { sanDnsNames } from '../pki/x509.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,8 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import type { Check } from '../core/events.js';
 import { octal } from '../core/actions.js';
 import type { System } from '../core/system.js';
-import { expectedKeyDetails, type KeyType } from './key-types.js';
+import { expectedKeyDetails, type KeyType } from '../pki/key-types.js';
+import { sanDnsNames } from '../pki/x509.js';
 
 export interface CertificateExpectations {
   readonly certPath: string;
@@ -12,22 +13,6 @@ export interface CertificateExpectations {
   readonly days?: number;
   readonly keyType?: KeyType;
   readonly passphrase?: string;
-}
-
-export function sanDnsNames(cert: X509Certificate): string[] {
-  return (cert.subjectAltName ?? '')
-    .split(', ')
-    .filter((s) => s.startsWith('DNS:'))
-    .map((s) => s.slice(4));
-}
-
-/**
- * The subject on one line. Node gives undefined for an empty subject, which ACME CAs now issue
- * (Pebble 2.6; Let's Encrypt's profiles without a common name): the names are in the SAN.
- */
-export function subjectLine(cert: X509Certificate): string {
-  const subject = cert.subject as string | undefined;
-  return subject === undefined || subject === '' ? '(empty subject)' : subject.replace(/\n/g, ', ');
 }
 
 export async function checkCertificateFiles(sys: System, expect: CertificateExpectations): Promise<Check[]> {

@@ -4,7 +4,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { System } from '../core/system.js';
-import { describeCert, type ManagedCert } from './managed.js';
+import { describeCert } from '../pki/x509.js';
+import type { ManagedCert } from './managed.js';
 
 /** Where nginx's site files are on Debian and Ubuntu (and in lockstep's own conf.d files). */
 const PLACES = ['/etc/nginx/nginx.conf', '/etc/nginx/conf.d', '/etc/nginx/sites-enabled'];

@@ -6,19 +6,15 @@ import { UserError } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { ariFor, ariLine, combine, type AriReport } from './ari-status.js';
 import { loadCertificates } from './cert-bundle.js';
-import { subjectLine } from './check-certificate.js';
-import { livePath, renewalFile } from './live-layout.js';
-import { describeCert, type RenewalRecord } from './managed.js';
+import { subjectLine } from '../pki/x509.js';
+import { livePath } from './live-layout.js';
+import { describeCert } from '../pki/x509.js';
+import { renewalRecordOf, type StoredRenewalRecord } from './renewal-record.js';
 
 /** The renewal record of --domain, when it is an ACME one (the directory and its TLS root are in it). */
-async function acmeRecord(sys: System, domain: string | undefined): Promise<RenewalRecord | undefined> {
-  if (domain === undefined) return undefined;
-  try {
-    const record = JSON.parse((await sys.readText(renewalFile(domain))) ?? '') as RenewalRecord;
-    return record.method === 'letsencrypt' ? record : undefined;
-  } catch {
-    return undefined;
-  }
+async function acmeRecord(sys: System, domain: string | undefined): Promise<StoredRenewalRecord | undefined> {
+  const record = domain === undefined ? undefined : await renewalRecordOf(sys, domain);
+  return record?.method === 'letsencrypt' ? record : undefined;
 }
 
 export async function inspect(root: string, file: string | undefined, domain: string | undefined, json: boolean): Promise<string> {

@@ -12,6 +12,7 @@ import { analyseBundle, loadCertificates, type BundleReport } from './cert-bundl
 import { installLive } from './letsencrypt.js';
 import { checkLiveFiles } from './live-checks.js';
 import { archiveDir, archivePath, lastArchiveVersion, liveDir, pemBlocks, renewalFile } from './live-layout.js';
+import { renewalRecordOf, renewalRecordText, type DeployRecord, type StoredRenewalRecord } from './renewal-record.js';
 
 export interface InstallFacts {
   readonly version: number;
@@ -21,7 +22,7 @@ export interface InstallFacts {
   /** Unreadable input, naming the flag. */
   readonly inputError?: string;
   /** The renewal record already there (cert purchased's answers, web https's deploy): kept on reinstall. */
-  readonly previous?: { readonly answers?: Record<string, unknown>; readonly deploy?: unknown };
+  readonly previous?: { readonly answers?: StoredRenewalRecord['answers']; readonly deploy?: DeployRecord };
 }
 
 export const DEFAULT_TRUST_STORE = '/etc/ssl/certs/ca-certificates.crt';
@@ -50,12 +51,9 @@ async function read(sys: System, file: string): Promise<Buffer> {
  * organisation fields: the record's deploy part, and cert purchased's answers, survive a reinstall.
  */
 async function previousRecord(sys: System, name: string): Promise<InstallFacts['previous']> {
-  try {
-    const r = JSON.parse((await sys.readText(renewalFile(name))) ?? '{}') as { method?: string; answers?: Record<string, unknown>; deploy?: unknown };
-    return { ...(r.method === 'purchased' && r.answers !== undefined ? { answers: r.answers } : {}), ...(r.deploy !== undefined ? { deploy: r.deploy } : {}) };
-  } catch {
-    return undefined;
-  }
+  const r = await renewalRecordOf(sys, name);
+  if (r === undefined) return undefined;
+  return { ...(r.method === 'purchased' ? { answers: r.answers } : {}), ...(r.deploy !== undefined ? { deploy: r.deploy } : {}) };
 }
 
 export const installStep: Step<InstallFacts> = {
@@ -138,7 +136,7 @@ export const installStep: Step<InstallFacts> = {
         title: `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers: { ...facts.previous?.answers, domain: domainsOf(answers) }, ...(facts.previous?.deploy !== undefined ? { deploy: facts.previous.deploy } : {}) }, null, 2)}\n`,
+        content: renewalRecordText({ method: 'purchased', command: 'cert purchased', answers: { ...facts.previous?.answers, domain: [...domainsOf(answers)] }, ...(facts.previous?.deploy !== undefined ? { deploy: facts.previous.deploy } : {}) }),
       },
     );
     return actions;

@@ -7,9 +7,10 @@ import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from './key-types.js';
+import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js';
 import { checkLiveFiles } from './live-checks.js';
 import { LOCKSTEP_DIR, accountKeyPath, archiveDir, archivePath, lastArchiveVersion, liveDir, livePath, renewalFile } from './live-layout.js';
+import { renewalRecordOf, renewalRecordText, type DeployRecord } from './renewal-record.js';
 import { selfCommand } from './self-command.js';
 
 export const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
@@ -22,7 +23,7 @@ export interface LetsEncryptFacts {
   readonly webrootMissing?: boolean;
   readonly caFileMissing?: boolean;
   /** What `web https` recorded in the renewal file (reload and check after renewal): kept. */
-  readonly deploy?: unknown;
+  readonly deploy?: DeployRecord;
 }
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
@@ -153,12 +154,7 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
     const why = await sys.whyNotWritableDir(LOCKSTEP_DIR);
     const webroot = answers.webroot as string | undefined;
     const caFile = answers.acmeCaFile as string | undefined;
-    let deploy: unknown;
-    try {
-      deploy = (JSON.parse((await sys.readText(renewalFile(nameOf(answers)))) ?? '{}') as { deploy?: unknown }).deploy;
-    } catch {
-      deploy = undefined;
-    }
+    const deploy = (await renewalRecordOf(sys, nameOf(answers)))?.deploy;
     return {
       ...(deploy !== undefined ? { deploy } : {}),
       version,
@@ -239,7 +235,7 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
         title: `Record how to renew ${name}`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'letsencrypt', command: 'cert letsencrypt', answers: renewalAnswers(answers), ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
+        content: renewalRecordText({ method: 'letsencrypt', command: 'cert letsencrypt', answers: renewalAnswers(answers), ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }),
       },
     );
     return actions;

@@ -3,7 +3,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { octal } from '../core/actions.js';
 import type { Check } from '../core/events.js';
 import type { System } from '../core/system.js';
-import { sanDnsNames, subjectLine } from './check-certificate.js';
+import { sanDnsNames, subjectLine } from '../pki/x509.js';
 import { livePath, pemBlocks } from './live-layout.js';
 
 /** Whether a certificate names `host`, a wildcard covering one label included. */

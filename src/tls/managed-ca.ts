@@ -4,7 +4,8 @@
 import { parseIndex } from '../ca/index-db.js';
 import { caLayout } from '../ca/layout.js';
 import type { System } from '../core/system.js';
-import { describeCert, type ManagedCert } from './managed.js';
+import { describeCert } from '../pki/x509.js';
+import type { ManagedCert } from './managed.js';
 
 export async function listPrivateCa(sys: System, caDir: string, caName: string, now = Date.now()): Promise<ManagedCert[]> {
   const ca = caLayout(caDir, caName);

@@ -1,41 +1,26 @@
-// The certificates lockstep manages: one renewal record per name in /etc/lockstep/renewal/,
-// the certificate itself in live/<name>/cert.pem.
-import { X509Certificate } from 'node:crypto';
+// The certificates renewal works on, as one shape: lockstep's own (a renewal record per name in
+// /etc/lockstep/renewal/, the certificate in live/<name>/cert.pem), the self-signed ones of
+// lockstep cert self-signed (/etc/ssl/lockstep/<host>/cert.pem), the private CA's host
+// certificates and those nginx serves from elsewhere.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Answers } from '../core/questions.js';
 import type { System } from '../core/system.js';
+import { describeCert, type CertDates } from '../pki/x509.js';
 import type { AriReport } from './ari-status.js';
-import { sanDnsNames } from './check-certificate.js';
 import { LOCKSTEP_DIR, livePath } from './live-layout.js';
-import { daysBetween, isDue, renewAt } from './renewal-window.js';
+import { readRenewalRecord, type DeployRecord, type StoredRenewalRecord } from './renewal-record.js';
 
-export interface DeployRecord {
-  readonly nginxConf: string;
-  readonly host: string;
-  readonly httpsPort: number;
-  readonly serverName: string;
-}
+export type { DeployRecord } from './renewal-record.js';
 
-export interface RenewalRecord {
-  /** `found`: served by nginx, not made by lockstep (listed so its expiry is watched, never renewed). */
-  readonly method: 'letsencrypt' | 'purchased' | 'private-ca' | 'self-signed' | 'found';
-  readonly command: string;
-  readonly answers: Answers;
-  readonly deploy?: DeployRecord;
-}
+/** `found`: served by nginx, not made by lockstep (listed so its expiry is watched, never renewed). */
+export type RenewalRecord = StoredRenewalRecord | { readonly method: 'found'; readonly command: string; readonly answers: Answers; readonly deploy?: DeployRecord };
 
-export interface ManagedCert {
+export interface ManagedCert extends Partial<Omit<CertDates, 'names' | 'due'>> {
   readonly name: string;
   readonly record: RenewalRecord;
   readonly certPath: string;
   readonly names: readonly string[];
-  readonly issuer?: string;
-  readonly notBefore?: string;
-  readonly notAfter?: string;
-  readonly daysLeft?: number;
-  readonly lifetimeDays?: number;
-  readonly renewFrom?: string;
   readonly due: boolean;
   readonly problem?: string;
   /** A private-CA host certificate installed into live/<liveName>/ (cert install). */
@@ -48,54 +33,55 @@ export interface ManagedCert {
   readonly dueReason?: string;
 }
 
-export function describeCert(pem: string, now = Date.now()) {
-  const cert = new X509Certificate(pem);
-  const from = Date.parse(cert.validFrom);
-  const to = Date.parse(cert.validTo);
-  return {
-    cert,
-    names: sanDnsNames(cert),
-    issuer: cert.issuer.replace(/\n/g, ', '),
-    notBefore: new Date(from).toISOString(),
-    notAfter: new Date(to).toISOString(),
-    daysLeft: daysBetween(now, to),
-    lifetimeDays: daysBetween(from, to),
-    renewFrom: new Date(renewAt(from, to)).toISOString(),
-    due: isDue(from, to, now),
-  };
+/** The certificate's dates and names, or why it cannot be read (a problem makes it due: somebody must look). */
+export function datesOf(pem: string | undefined, file: string, now: number): Pick<ManagedCert, 'due' | 'names' | 'problem'> & Partial<CertDates> {
+  if (pem === undefined) return { names: [], due: true, problem: `${file} is missing` };
+  try {
+    const { cert: _cert, ...d } = describeCert(pem, now);
+    return d;
+  } catch (error) {
+    return { names: [], due: true, problem: `${file} cannot be read: ${(error as Error).message}` };
+  }
+}
+
+async function listDir(sys: System, dir: string): Promise<string[]> {
+  return (await fs.readdir(sys.real(dir)).catch(() => [] as string[])).sort();
 }
 
 export async function listManaged(sys: System, now = Date.now()): Promise<ManagedCert[]> {
-  const dir = path.join(LOCKSTEP_DIR, 'renewal');
-  let files: string[];
-  try {
-    files = (await fs.readdir(sys.real(dir))).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    return [];
-  }
   const out: ManagedCert[] = [];
-  for (const file of files) {
+  for (const file of (await listDir(sys, path.join(LOCKSTEP_DIR, 'renewal'))).filter((f) => f.endsWith('.json'))) {
     const name = file.slice(0, -'.json'.length);
     const certPath = livePath(name, 'cert');
-    let record: RenewalRecord;
-    try {
-      record = JSON.parse((await sys.readText(path.join(dir, file))) ?? '') as RenewalRecord;
-    } catch (error) {
-      out.push({ name, record: { method: 'self-signed', command: '', answers: {} }, certPath, names: [], due: false, problem: `${path.join(dir, file)} is not valid JSON: ${(error as Error).message}` });
+    const read = await readRenewalRecord(sys, name);
+    if (read === undefined) continue;
+    if (!('record' in read)) {
+      out.push({ name, record: { method: 'found', command: '', answers: {} }, certPath, names: [], due: true, problem: read.problem });
       continue;
     }
     const pem = await sys.readText(certPath);
-    if (pem === undefined) {
-      // A CSR waiting for the vendor, or an issuance that never finished: nothing to renew yet.
-      out.push({ name, record, certPath, names: [], due: record.method !== 'purchased', ...(record.method !== 'purchased' ? { problem: `${certPath} is missing` } : {}) });
+    // A CSR waiting for the vendor: nothing to renew yet.
+    if (pem === undefined && read.record.method === 'purchased') {
+      out.push({ name, record: read.record, certPath, names: [], due: false });
       continue;
     }
-    try {
-      const d = describeCert(pem, now);
-      out.push({ name, record, certPath, names: d.names, issuer: d.issuer, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due });
-    } catch (error) {
-      out.push({ name, record, certPath, names: [], due: true, problem: `${certPath} cannot be read: ${(error as Error).message}` });
-    }
+    out.push({ name, record: read.record, certPath, ...datesOf(pem, certPath, now) });
+  }
+  return out;
+}
+
+export const SELF_SIGNED_DIR = '/etc/ssl/lockstep';
+
+/** What lockstep cert self-signed made in its default folders: they expire too. */
+export async function listSelfSigned(sys: System, now = Date.now()): Promise<ManagedCert[]> {
+  const out: ManagedCert[] = [];
+  for (const host of await listDir(sys, SELF_SIGNED_DIR)) {
+    const certPath = path.posix.join(SELF_SIGNED_DIR, host, 'cert.pem');
+    const pem = await sys.readText(certPath);
+    if (pem === undefined) continue;
+    const d = datesOf(pem, certPath, now);
+    const names = d.names.length > 0 ? d.names : [host];
+    out.push({ name: host, record: { method: 'self-signed', command: 'cert self-signed', answers: { host: [...names], outDir: path.posix.dirname(certPath) } }, certPath, ...d, names });
   }
   return out;
 }

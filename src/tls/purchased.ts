@@ -9,8 +9,9 @@ import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from './key-types.js';
+import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js';
 import { LOCKSTEP_DIR, archiveDir, archivePath, lastArchiveVersion, renewalFile } from './live-layout.js';
+import { renewalRecordOf, renewalRecordText, type DeployRecord } from './renewal-record.js';
 
 const run = promisify(execFile);
 
@@ -18,7 +19,7 @@ export interface PurchasedFacts {
   readonly version: number;
   readonly whyNotWritable?: string;
   /** How web https reloads and checks the site serving this name: a new order keeps it. */
-  readonly deploy?: unknown;
+  readonly deploy?: DeployRecord;
 }
 
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
@@ -49,12 +50,8 @@ export const purchasedStep: Step<PurchasedFacts> = {
   async facts(answers: Answers, sys: System): Promise<PurchasedFacts> {
     if (domainsOf(answers).length === 0) return { version: 0 };
     const why = await sys.whyNotWritableDir(LOCKSTEP_DIR);
-    let deploy: unknown;
-    try {
-      deploy = (JSON.parse((await sys.readText(renewalFile(nameOf(answers)))) ?? '{}') as { deploy?: unknown }).deploy;
-    } catch {
-      // a broken record is replaced
-    }
+    // A broken record is replaced; a good one's deploy part is kept.
+    const deploy = (await renewalRecordOf(sys, nameOf(answers)))?.deploy;
     return { version: await lastArchiveVersion(sys, nameOf(answers)), ...(why !== undefined ? { whyNotWritable: why } : {}), ...(deploy !== undefined ? { deploy } : {}) };
   },
 
@@ -90,7 +87,7 @@ export const purchasedStep: Step<PurchasedFacts> = {
         title: `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: `${JSON.stringify({ method: 'purchased', command: 'cert purchased', answers, ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }, null, 2)}\n`,
+        content: renewalRecordText({ method: 'purchased', command: 'cert purchased', answers, ...(facts.deploy !== undefined ? { deploy: facts.deploy } : {}) }),
       },
     ];
   },

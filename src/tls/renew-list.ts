@@ -1,18 +1,15 @@
-// What renewal works on: the certificates of /etc/lockstep/renewal/ and the private CA's host
-// certificates, one entry per certificate (a CA-signed one installed into live/ is one), each
-// with its line of status. Shared by `lockstep renew` and the renewal walk in the TUI.
-import { X509Certificate } from 'node:crypto';
+// What renewal works on, read once per run: the certificates of /etc/lockstep/renewal/, the
+// private CA's host certificates (a CA-signed one installed into live/ is one entry), the
+// self-signed ones, those nginx serves from elsewhere — each with what its ACME server's renewal
+// information says (RFC 9773) and when the renewal timer runs next.
 import type { System } from '../core/system.js';
-import { listManaged, type ManagedCert } from './managed.js';
-import { listPrivateCa } from './managed-ca.js';
+import { fingerprintOf } from '../pki/x509.js';
+import { withAri } from './ari-status.js';
+import type { DirectoryAnswer } from './ari.js';
 import { findInNginx } from './found-in-nginx.js';
-
-export function statusLine(c: ManagedCert): string {
-  const when = c.daysLeft === undefined ? (c.problem ?? 'no certificate yet') : `${c.daysLeft} of ${c.lifetimeDays} days left, renew from ${c.renewFrom?.slice(0, 10)}`;
-  const how =
-    c.record.method !== 'found' ? c.record.method : c.certPath.startsWith('/etc/ssl/lockstep/') ? `self-signed, served by ${c.foundIn ?? 'nginx'}` : `found in ${c.foundIn ?? 'nginx'}, not managed by lockstep`;
-  return `${c.name} (${how}): ${when}${c.due ? ` — due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}` : ''}`;
-}
+import { listManaged, listSelfSigned, type ManagedCert } from './managed.js';
+import { listPrivateCa } from './managed-ca.js';
+import { nextRunBound } from './renew-timer.js';
 
 /**
  * A private-CA host certificate installed into live/ (cert install records it as "purchased")
@@ -20,19 +17,11 @@ export function statusLine(c: ManagedCert): string {
  * live folder and how nginx serves it.
  */
 async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly ManagedCert[], sys: System): Promise<ManagedCert[]> {
-  const print = async (file: string): Promise<string | undefined> => {
-    const pem = await sys.readText(file);
-    try {
-      return pem === undefined ? undefined : new X509Certificate(pem).fingerprint256;
-    } catch {
-      return undefined;
-    }
-  };
   const prints = new Map<string, string | undefined>();
-  for (const m of managed) prints.set(m.name, await print(m.certPath));
+  for (const m of managed) prints.set(m.name, fingerprintOf(await sys.readText(m.certPath)));
   const merged: ManagedCert[] = [];
   for (const c of ca) {
-    const own = await print(c.certPath);
+    const own = fingerprintOf(await sys.readText(c.certPath));
     const live = own === undefined ? undefined : managed.find((m) => prints.get(m.name) === own);
     if (live === undefined) {
       merged.push(c);
@@ -45,8 +34,25 @@ async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly Mana
   return [...managed.filter((m) => !taken.has(m.name)), ...merged];
 }
 
-/** Lockstep's own certificates, then those nginx serves that lockstep does not manage. */
-export async function listForRenewal(sys: System, caDir: string, caName: string): Promise<ManagedCert[]> {
-  const own = await mergeInstalled(await listManaged(sys), await listPrivateCa(sys, caDir, caName), sys);
-  return [...own, ...(await findInNginx(sys, own))];
+/** Lockstep's own certificates, the self-signed ones, then those nginx serves that lockstep does not manage. */
+export async function listForRenewal(sys: System, caDir: string, caName: string, now = Date.now()): Promise<ManagedCert[]> {
+  const own = await mergeInstalled(await listManaged(sys, now), await listPrivateCa(sys, caDir, caName, now), sys);
+  const selfSigned = await listSelfSigned(sys, now);
+  const listed = [...own, ...selfSigned];
+  return [...listed, ...(await findInNginx(sys, listed, now))];
+}
+
+export interface RenewalFacts {
+  readonly certs: readonly ManagedCert[];
+  /** The renewal timer's next run at the latest, when one is installed. */
+  readonly nextRun?: { readonly ms: number; readonly by: string };
+}
+
+/** Everything renewal reads of the machine before it plans: once per run. */
+export async function renewalFacts(sys: System, caDir: string, caName: string): Promise<RenewalFacts> {
+  const nextRun = await nextRunBound(sys);
+  // Several certificates of one CA ask its directory once; an unreachable CA costs one timeout.
+  const directories = new Map<string, Promise<DirectoryAnswer>>();
+  const certs = await Promise.all((await listForRenewal(sys, caDir, caName)).map((c) => withAri(c, sys, { directories, ...(nextRun !== undefined ? { nextRun } : {}) })));
+  return { certs, ...(nextRun !== undefined ? { nextRun } : {}) };
 }

@@ -62,6 +62,18 @@ export function serviceUnit(root: string, report?: ReportMail): string {
   ].join('\n');
 }
 
+/**
+ * How long at most until the renewal timer runs renew again (RFC 9773 §4.2 asks to renew now when
+ * ARI's moment comes before then): the systemd timer fires at 00:00 and 12:00 plus up to 12 h of
+ * random delay, so two runs may be 24 h apart; the cron line runs every 12 h. Without either, no
+ * next run is known and only a moment that has passed is due.
+ */
+export async function nextRunBound(sys: System): Promise<{ readonly ms: number; readonly by: string } | undefined> {
+  if ((await sys.stat(TIMER)) !== undefined) return { ms: 24 * 3_600_000, by: 'lockstep-renew.timer' };
+  if ((await sys.stat(CRON)) !== undefined) return { ms: 12 * 3_600_000, by: CRON };
+  return undefined;
+}
+
 export const TIMER_UNIT = [
   '# Written by lockstep (cert renew-timer).',
   '[Unit]',

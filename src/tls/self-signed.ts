@@ -6,7 +6,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { checkCertificateFiles } from './check-certificate.js';
-import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from './key-types.js';
+import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js';
 
 export interface SelfSignedFacts {
   /** Files already at the output paths. */

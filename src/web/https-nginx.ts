@@ -12,6 +12,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { liveDir, renewalFile } from '../tls/live-layout.js';
+import { parseRenewalRecord, renewalRecordText, type StoredRenewalRecord } from '../tls/renewal-record.js';
 import { selfCommand } from '../tls/self-command.js';
 import { nginxSite } from './nginx-site.js';
 
@@ -174,22 +175,19 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
  */
 function renewalUpdate(answers: Answers, facts: HttpsNginxFacts): Action[] {
   if (facts.renewal === undefined) return [];
-  let record: { method?: string; answers?: Record<string, unknown> };
-  try {
-    record = JSON.parse(facts.renewal.text) as typeof record;
-  } catch {
-    return [];
-  }
-  const acme = record.method === 'letsencrypt' && record.answers?.challenge === 'http-01';
-  const { http01Port: _dropped, ...rest } = record.answers ?? {};
-  const updated = {
+  const parsed = parseRenewalRecord(facts.renewal.text, facts.renewal.path);
+  if (!('record' in parsed)) return [];
+  const record = parsed.record;
+  const acme = record.method === 'letsencrypt' && record.answers.challenge === 'http-01';
+  const { http01Port: _dropped, ...rest } = record.answers;
+  const updated: StoredRenewalRecord = {
     ...record,
-    ...(acme ? { answers: { ...rest, webroot: answers.acmeWebroot } } : {}),
+    ...(acme ? { answers: { ...rest, webroot: String(answers.acmeWebroot) } } : {}),
     deploy: {
-      nginxConf: answers.nginxConf,
+      nginxConf: String(answers.nginxConf),
       host: (answers.listenAddress as string | undefined) ?? '127.0.0.1',
-      httpsPort: answers.httpsPort,
-      serverName: domainsOf(answers)[0],
+      httpsPort: Number(answers.httpsPort),
+      serverName: domainsOf(answers)[0] ?? '',
     },
   };
   return [
@@ -197,7 +195,7 @@ function renewalUpdate(answers: Answers, facts: HttpsNginxFacts): Action[] {
       kind: 'write',
       title: `Renew through nginx: ${acme ? 'HTTP-01 tokens in its ACME webroot, ' : ''}reload and check after renewal`,
       path: facts.renewal.path,
-      content: `${JSON.stringify(updated, null, 2)}\n`,
+      content: renewalRecordText(updated),
       mode: 0o644,
     },
   ];

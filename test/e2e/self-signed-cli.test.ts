@@ -58,8 +58,11 @@ test('--json streams every event as one JSON object per line', async () => {
   const types = events.map((e) => e.type);
   assert.deepEqual(
     [...new Set(types)],
-    ['step-start', 'plan', 'apply-start', 'action-start', 'action-done', 'verify', 'step-done'],
+    ['step-start', 'plan', 'apply-start', 'action-start', 'action-done', 'verify', 'step-done', 'result'],
   );
+  // The convention (DESIGN.md, --json): events, then one result document, last.
+  assert.deepEqual(events.at(-1), { ...events.at(-1), type: 'result', command: 'cert self-signed', ok: true, exitCode: 0 });
+  assert.equal(types.filter((t) => t === 'result').length, 1);
   assert.equal(types.filter((t) => t === 'action-done').length, 3);
   assert.ok(events.find((e) => e.type === 'verify')?.checks?.every((c) => c.ok));
 });
@@ -67,9 +70,11 @@ test('--json streams every event as one JSON object per line', async () => {
 test('--json with a missing answer reports the error as JSON and exits 2', async () => {
   const run = await lockstep(['--root', sandbox.root, '--json', 'cert', 'self-signed']);
   assert.equal(run.exitCode, 2);
-  const last = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; message: string };
-  assert.equal(last.type, 'error');
-  assert.match(last.message, /host names/i);
+  const last = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; ok: boolean; exitCode: number; error?: { message: string } };
+  assert.equal(last.type, 'result');
+  assert.equal(last.ok, false);
+  assert.equal(last.exitCode, 2);
+  assert.match(last.error?.message ?? '', /host names/i);
   assert.match(run.stderr, /--host/);
 });
 

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../e2e/nginx.js';
 import { lockstep, REPO, tempRoot } from '../helpers.js';
 import { startPebble, type RunningPebble } from '../tls/pebble.js';
+import { row, tables } from '../tls/renew-table.js';
 import { startSiteNginx, type SiteNginx } from '../tls/site-nginx.js';
 
 const CA_FILE = '/etc/lockstep-test/pebble-tls.pem';
@@ -83,7 +84,8 @@ describe("onboard with Let's Encrypt (Pebble)", () => {
     const before = new X509Certificate(await fs.readFile(live)).serialNumber;
     const renew = await lockstep(['--root', box.root, 'renew', '--force', '--yes']);
     assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
-    assert.equal((renew.stdout.match(/^shop\.example\.org \(/gm) ?? []).length, 1, 'listed once, though nginx names it too');
+    assert.equal(tables(renew.stdout, 'Certificates')[0]?.filter((r) => r.certificate === NAME).length, 1, 'listed once, though nginx names it too');
+    assert.match(row(renew.stdout, NAME, 'Renewal').what, /^renewed: shop\.example\.org renewed; nginx reloaded and checked$/);
     const after = new X509Certificate(await fs.readFile(live)).serialNumber;
     assert.notEqual(after, before);
     const served = await execa('openssl', ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', NAME, '-CAfile', rootFile, '-verify_return_error'], { input: '', reject: false });

@@ -96,3 +96,14 @@ test('fetch: a CA that accepts the connection and never answers costs the time l
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test('decision: a moment before the next scheduled run is due now (RFC 9773 §4.2), one after it waits', () => {
+  const window = { start: Date.parse('2026-06-10T00:00:00Z'), end: Date.parse('2026-06-12T00:00:00Z') };
+  const now = Date.parse('2026-06-10T06:00:00Z');
+  // random 0.25: the moment is 2026-06-10T12:00Z, six hours from now.
+  assert.equal(decideAri(window, 0.25, now).due, false, 'no timer: wait for the moment');
+  const cron = decideAri(window, 0.25, now, { at: now + 12 * 3_600_000, by: '/etc/cron.d/lockstep-renew' });
+  assert.equal(cron.due, true);
+  assert.equal(cron.reason, 'ARI window opened 2026-06-10T00:00:00Z, its random moment 2026-06-10T12:00:00Z comes before the next scheduled run (/etc/cron.d/lockstep-renew, by 2026-06-10T18:00:00Z): renew now');
+  assert.equal(decideAri(window, 0.25, now, { at: now + 3_600_000, by: 'lockstep-renew.timer' }).due, false, 'the next run comes first: it renews then');
+});

@@ -11,6 +11,7 @@ import { lockstep, snapshot, tempRoot } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { startPebble, type RunningPebble } from './pebble.js';
 import { makeVendorPki } from './pki.js';
+import { row } from './renew-table.js';
 import { startSiteNginx, type SiteNginx } from './site-nginx.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
@@ -124,8 +125,10 @@ test('renew: only the certificate inside its window is renewed, through nginx\'s
 
   const run = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
   assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
-  assert.match(run.stdout, new RegExp(`${NAME} \\(letsencrypt\\): [12] of 30 days left.* — due`));
-  assert.match(run.stdout, new RegExp(`${OTHER} \\(letsencrypt\\): [0-9]+ of [0-9]+ days left, renew from`));
+  const [due, other] = [row(run.stdout, NAME), row(run.stdout, OTHER)];
+  assert.match(`${due.kind} | ${due.days} | ${due.due}`, /^ACME \| [12] of 30 \| due$/);
+  assert.match(`${other.days} | ${other.due} | ${other.what}`, /^[0-9]+ of [0-9]+ \| no \| nothing now; renew from /);
+  assert.match(run.stdout, new RegExp(`== ${NAME.replace(/\./g, '\\.')}: reload nginx and check what it serves ==`), 'the reload is a step of the plan');
   assert.match(run.stdout, /--webroot/, 'renewed through the ACME webroot nginx serves');
   assert.deepEqual(await fs.readdir(otherArchive), otherBefore, `${OTHER} was not renewed`);
   const liveFp = (await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', path.join(live, 'cert.pem')])).stdout;
@@ -135,5 +138,5 @@ test('renew: only the certificate inside its window is renewed, through nginx\'s
 
   const again = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
   assert.equal(again.exitCode, 0, 'nothing due is success');
-  assert.doesNotMatch(again.stdout, /— due/);
+  assert.equal(row(again.stdout, NAME).due, 'no');
 });

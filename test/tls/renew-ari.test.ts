@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { accountKeyPath } from '../../src/tls/live-layout.js';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
 import { requirePebbleAri, startPebble, type RunningPebble } from './pebble.js';
+import { row } from './renew-table.js';
 
 let sandbox: { root: string; cleanup: () => Promise<void> };
 let pebble: RunningPebble;
@@ -62,10 +63,38 @@ test('a fresh certificate: renew shows the ARI window Pebble suggests and renews
 
   const renew = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
   assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
-  assert.match(renew.stdout, new RegExp(`^${NAME} \\(letsencrypt\\): 18[0-9]{2} of 18[0-9]{2} days left, renew from 20[0-9-]+$`, 'm'));
-  assert.ok(renew.stdout.includes(`  ARI: suggested window ${start} – ${end}; not due: ARI window opens ${start}, renew at `), renew.stdout);
-  assert.doesNotMatch(renew.stdout, /— due|not used/);
+  const listed = row(renew.stdout, NAME);
+  assert.match(`${listed.kind} | ${listed.days} | ${listed.due} | ${listed.what}`, /^ACME \| 18[0-9]{2} of 18[0-9]{2} \| no \| nothing now; renew from 20[0-9-]+$/);
+  assert.ok(renew.stdout.includes(`note: ${NAME}: ARI: suggested window ${start} – ${end}; not due: ARI window opens ${start}, renew at `), renew.stdout);
+  assert.doesNotMatch(renew.stdout, /not used/);
   assert.deepEqual(await fs.readdir(under(`etc/lockstep/archive/${NAME}`)), archive, 'nothing was ordered');
+
+  // RFC 9773 §4.3: the answer is kept until its Retry-After (Pebble: 6 hours), as an action of the
+  // closing stage; the next run does not ask the CA (here it could not: the directory is closed).
+  const kept = JSON.parse(await fs.readFile(under(`var/lib/lockstep/ari/${NAME}.json`), 'utf8')) as { certId: string; start: string; end: string; renewAt: string; retryAfter: string };
+  assert.equal(kept.certId, await opensslCertId(NAME));
+  assert.deepEqual([kept.start, kept.end], [start, end]);
+  assert.ok(Date.parse(kept.retryAfter) > Date.now() + 5 * 3_600_000, kept.retryAfter);
+  assert.match(renew.stdout, /Keep the ACME server's renewal information for ari\.example\.org until /);
+  const recordFile = under(`etc/lockstep/renewal/${NAME}.json`);
+  const record = await fs.readFile(recordFile, 'utf8');
+  await fs.writeFile(recordFile, record.replace(pebble.directory, 'https://127.0.0.1:9/dir'));
+  const again = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
+  await fs.writeFile(recordFile, record);
+  assert.equal(again.exitCode, 0, again.stderr);
+  assert.ok(again.stdout.includes(`ARI: suggested window ${start} – ${end}; not due: ARI window opens ${start}, renew at ${kept.renewAt} (the CA's answer kept until ${kept.retryAfter}, as its Retry-After asks)`), again.stdout);
+
+  // A timer whose next run comes after the window's random moment renews now (§4.2): as if the
+  // moment were an hour away, with the cron line (every 12 hours) installed. A dry run shows it.
+  await fs.writeFile(under(`var/lib/lockstep/ari/${NAME}.json`), JSON.stringify({ ...kept, start: iso(Date.now() - 3_600_000), end: iso(Date.now() + 86_400_000), renewAt: iso(Date.now() + 3_600_000) }));
+  await fs.mkdir(under('etc/cron.d'), { recursive: true });
+  await fs.writeFile(under('etc/cron.d/lockstep-renew'), '# test\n');
+  const soon = await lockstep(['--root', sandbox.root, '--dry-run', 'renew']);
+  assert.equal(soon.exitCode, 0, `${soon.stdout}\n${soon.stderr}`);
+  assert.equal(row(soon.stdout, NAME).due, 'due (ARI)');
+  assert.match(soon.stdout, /its random moment \S+ comes before the next scheduled run \(\/etc\/cron\.d\/lockstep-renew, by \S+\): renew now/);
+  await fs.rm(under('etc/cron.d'), { recursive: true });
+  await fs.writeFile(under(`var/lib/lockstep/ari/${NAME}.json`), JSON.stringify(kept));
 
   const json = await lockstep(['--root', sandbox.root, '--json', 'cert', 'inspect', '--domain', NAME]);
   assert.equal(json.exitCode, 0, json.stderr);
@@ -90,19 +119,23 @@ test('revoked at Pebble: the ARI window moves into the past, and renew --yes ren
   await client.createAccount({ termsOfServiceAgreed: true, contact: ['mailto:ops@example.org'] });
   await client.revokeCertificate(before, { reason: 4 }); // superseded
 
+  // The answer kept from before the revocation holds until its Retry-After: as if that had passed.
+  const keptFile = under(`var/lib/lockstep/ari/${NAME}.json`);
+  await fs.writeFile(keptFile, JSON.stringify({ ...JSON.parse(await fs.readFile(keptFile, 'utf8')), retryAfter: iso(Date.now() - 1000) }));
   const etc = await snapshot(under('etc'));
   const dry = await lockstep(['--root', sandbox.root, '--dry-run', 'renew']);
   assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
-  assert.match(dry.stdout, new RegExp(`^${NAME} \\(letsencrypt\\): 18[0-9]{2} of .* — due \\(ARI window opened \\S+ and ended \\S+: renew now\\)$`, 'm'));
+  assert.equal(row(dry.stdout, NAME).due, 'due (ARI)');
+  assert.match(dry.stdout, new RegExp(`^note: ${NAME}: ARI: .*; due: ARI window opened \\S+ and ended \\S+: renew now$`, 'm'));
   assert.ok(dry.stdout.includes(`--replaces=${certId}`), `the preview shows the replaced certificate:\n${dry.stdout}`);
   assert.deepEqual(await snapshot(under('etc')), etc, '--dry-run changed nothing');
 
   const run = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
   assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
-  assert.match(run.stdout, /— due \(ARI window opened .* renew now\)/);
+  assert.equal(row(run.stdout, NAME).due, 'due (ARI)');
   assert.ok(run.stdout.includes(`The order replaces ${certId} (RFC 9773).`), run.stdout);
   assert.match(pebble.log(), /ARI: order "[^"]+" is a replacement of "[^"]+"/);
-  assert.match(run.stdout, new RegExp(`${NAME.replace(/\./g, '\\.')} renewed`));
+  assert.equal(row(run.stdout, NAME, 'Renewal').what, `renewed: ${NAME} renewed`);
   const after = await livePem(NAME);
   assert.notEqual(new X509Certificate(after).fingerprint256, new X509Certificate(before).fingerprint256, 'the live certificate changed');
   const record = JSON.parse(await fs.readFile(under(`etc/lockstep/renewal/${NAME}.json`), 'utf8')) as { answers: Record<string, unknown> };
@@ -120,14 +153,17 @@ test('no renewalInfo (bookworm\'s pebble 2.4), a certificate the CA does not kno
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     const renew = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
     assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
-    assert.match(renew.stdout, /^plain\.example\.org \(letsencrypt\): \d+ of \d+ days left, renew from [0-9-]+\n {2}ARI: not used \(the ACME server offers no renewalInfo\); the lifetime window decides$/m);
+    assert.match(`${row(renew.stdout, 'plain.example.org').days} | ${row(renew.stdout, 'plain.example.org').due}`, /^\d+ of \d+ \| no$/);
+    assert.match(renew.stdout, /^note: plain\.example\.org: ARI: not used \(the ACME server offers no renewalInfo\); the lifetime window decides$/m);
 
     // The same certificate asked of the ARI server, which never issued it: HTTP 400, fallback.
     const recordFile = under('etc/lockstep/renewal/plain.example.org.json');
     const record = JSON.parse(await fs.readFile(recordFile, 'utf8')) as { answers: Record<string, unknown> };
     await fs.writeFile(recordFile, JSON.stringify({ ...record, answers: { ...record.answers, acmeDirectory: pebble.directory, acmeCaFile: CA_FILE } }));
     const unknown = await lockstep(['--root', sandbox.root, '--json', 'renew']);
-    const listed = (JSON.parse(unknown.stdout) as { certificates: { name: string; due: boolean; ari?: { fallback?: boolean; reason: string } }[] }).certificates.find((c) => c.name === 'plain.example.org');
+    const result = JSON.parse(unknown.stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; certificates: { name: string; due: boolean; ari?: { fallback?: boolean; reason: string } }[] };
+    assert.equal(result.type, 'result');
+    const listed = result.certificates.find((c) => c.name === 'plain.example.org');
     assert.equal(listed?.due, false);
     assert.equal(listed?.ari?.fallback, true);
     assert.match(listed?.ari?.reason ?? '', /^renewalInfo answered HTTP 400 \(.*no known issuer/);
@@ -139,6 +175,6 @@ test('no renewalInfo (bookworm\'s pebble 2.4), a certificate the CA does not kno
   const started = Date.now();
   const down = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
   assert.equal(down.exitCode, 0, `${down.stdout}\n${down.stderr}`);
-  assert.match(down.stdout, /^plain\.example\.org .*\n {2}ARI: not used \(renewalInfo could not be read: .*ECONNREFUSED.*\); the lifetime window decides$/m);
+  assert.match(down.stdout, /^note: plain\.example\.org: ARI: not used \(renewalInfo could not be read: .*ECONNREFUSED.*\); the lifetime window decides$/m);
   assert.ok(Date.now() - started < 10_000, 'no long wait');
 });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { certificatePaths } from '../../src/tls/found-in-nginx.js';
 import { lockstep, tempRoot } from '../helpers.js';
 import { makeVendorPki } from './pki.js';
+import { row } from './renew-table.js';
 
 const utc = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 const DAY = 86_400_000;
@@ -39,15 +40,20 @@ test('renew lists what nginx serves outside lockstep: due → EXPIRY WARNING, re
 
     const due = await lockstep(['--root', root, 'renew', '--yes']);
     assert.equal(due.exitCode, 1, `${due.stdout}\n${due.stderr}`);
-    assert.match(due.stdout, /^legacy\.example\.org \(found in \/etc\/nginx\/conf\.d\/legacy\.conf, not managed by lockstep\): 1 of 30 days left, renew from .* — due/m);
+    const listed = row(due.stdout, 'legacy.example.org');
+    assert.deepEqual([listed.kind, listed.days, listed.due], ['found in nginx', '1 of 30', 'due']);
+    assert.match(listed.what, /it is not managed by lockstep \(nginx serves it from \/etc\/legacy\/fullchain\.pem, named in \/etc\/nginx\/conf\.d\/legacy\.conf\)/);
+    assert.match(row(due.stdout, 'legacy.example.org', 'Renewal').what, /^needs you: it is not managed by lockstep/);
     assert.match(due.stderr, /EXPIRY WARNING: legacy\.example\.org expires .*: .*it is not managed by lockstep \(nginx serves it from \/etc\/legacy\/fullchain\.pem, named in \/etc\/nginx\/conf\.d\/legacy\.conf\)/);
     assert.match(await fs.readFile(path.join(root, 'var/log/lockstep/expiry-report.log'), 'utf8'), /legacy\.example\.org/);
 
     await pki.sign(path.join(dir, 'req.csr'), path.join(dir, 'fullchain.pem'), { start: utc(Date.now() - DAY), end: utc(Date.now() + 29 * DAY) });
     const fine = await lockstep(['--root', root, 'renew', '--yes']);
     assert.equal(fine.exitCode, 0, `${fine.stdout}\n${fine.stderr}`);
-    assert.match(fine.stdout, /^legacy\.example\.org \(found in .*\): 28 of 30 days left/m);
-    assert.doesNotMatch(fine.stdout, /— due/);
+    const later = row(fine.stdout, 'legacy.example.org');
+    assert.deepEqual([later.days, later.due], ['28 of 30', 'no']);
+    assert.match(later.what, /^nothing now; renew from 20\d\d-\d\d-\d\d; then it is not managed by lockstep/);
+    assert.doesNotMatch(fine.stderr, /EXPIRY WARNING/);
   } finally {
     await cleanup();
   }

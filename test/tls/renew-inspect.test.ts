@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isDue, renewAt } from '../../src/tls/renewal-window.js';
+import { isDue, renewAt } from '../../src/pki/renewal-window.js';
 import { lockstep, tempRoot } from '../helpers.js';
 import { makeVendorPki } from './pki.js';
+import { row } from './renew-table.js';
 
 const DAY = 86_400_000;
 
@@ -38,13 +39,21 @@ test('renew: nothing due exits 0; --force on a purchased certificate gives the r
     await certWithDays(root, 'vendor.example.com', 'purchased', 365);
     const quiet = await lockstep(['--root', root, 'renew', '--yes']);
     assert.equal(quiet.exitCode, 0, quiet.stderr);
-    assert.match(quiet.stdout, /vendor\.example\.com \(purchased\): 36[45] of 365 days left, renew from/);
+    const listed = row(quiet.stdout, 'vendor.example.com');
+    assert.match(`${listed.kind} | ${listed.days} | ${listed.due} | ${listed.what}`, /^purchased \| 36[45] of 365 \| no \| nothing now; renew from 20\d\d-\d\d-\d\d$/);
     const forced = await lockstep(['--root', root, 'renew', '--yes', '--force']);
     assert.equal(forced.exitCode, 1);
     assert.match(forced.stderr, /EXPIRY WARNING: vendor\.example\.com .*order it again from your vendor: lockstep cert purchased --domain vendor\.example\.com/);
+    // --json: events, then one result document with every certificate.
     const json = await lockstep(['--root', root, '--json', 'renew']);
-    const parsed = JSON.parse(json.stdout) as { certificates: { name: string; due: boolean }[] };
-    assert.deepEqual(parsed.certificates.map((c) => [c.name, c.due]), [['vendor.example.com', false]]);
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const result = lines.at(-1) as { type: string; command: string; exitCode: number; certificates: { name: string; due: boolean; outcome: string }[] };
+    assert.equal(result.type, 'result');
+    assert.equal(result.command, 'renew');
+    assert.equal(result.exitCode, json.exitCode);
+    assert.deepEqual(result.certificates.map((c) => [c.name, c.due, c.outcome]), [['vendor.example.com', false, 'not-due']]);
+    assert.equal(lines.filter((l) => l.type === 'result').length, 1);
+    assert.ok(lines.some((l) => l.type === 'table'), 'the table is an event too');
   } finally {
     await cleanup();
   }
@@ -94,8 +103,10 @@ test('renew lists private-CA host certificates; a due one gets the exact re-sign
     await fs.writeFile(path.join(caDir, 'index.txt'), `${index.join('\n')}\n`);
     const run = await lockstep(['--root', root, 'renew', '--yes']);
     assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(run.stdout, /couch1\.example\.org \(private-ca\): [12] of 30 days left.* — due/);
-    assert.match(run.stdout, /couch2\.example\.org \(private-ca\): 2[78] of 30 days left, renew from/);
+    const [one, two] = [row(run.stdout, 'couch1.example.org'), row(run.stdout, 'couch2.example.org')];
+    assert.match(`${one.kind} | ${one.days} | ${one.due}`, /^private CA \| [12] of 30 \| due$/);
+    assert.match(one.what, /the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE/);
+    assert.match(`${two.days} | ${two.due} | ${two.what}`, /^2[78] of 30 \| no \| nothing now; renew from /);
     assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep ca revoke --host couch1\.example\.org --passphrase-file FILE --reason superseded --yes && lockstep ca sign --host couch1\.example\.org --passphrase-file FILE --yes/);
     assert.doesNotMatch(run.stderr, /couch2/);
   } finally {

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { REPO, lockstep, tempRoot } from '../helpers.js';
+import { REPO, lockstep, snapshot, tempRoot } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { startSiteNginx, type SiteNginx } from './site-nginx.js';
+import { row, tables } from './renew-table.js';
 
 const HOST = 'app.internal.example';
 const CA = '/etc/pki/CA';
@@ -68,15 +69,30 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
 
   const reminder = await run(['renew', '--yes'], { LOCKSTEP_PASSPHRASE: '' });
   assert.equal(reminder.exitCode, 1, reminder.stdout);
-  assert.equal(reminder.stdout.match(new RegExp(`^${HOST.replace(/\./g, '\\.')} `, 'gm'))?.length, 1, `one entry for the installed CA certificate:\n${reminder.stdout}`);
-  assert.match(reminder.stdout, new RegExp(`${HOST} \\(private-ca\\): [01] of 4 days left.* — due`));
+  assert.equal(tables(reminder.stdout, 'Certificates')[0]?.filter((r) => r.certificate === HOST).length, 1, `one entry for the installed CA certificate:\n${reminder.stdout}`);
+  const listed = row(reminder.stdout, HOST);
+  assert.match(`${listed.kind} | ${listed.days} | ${listed.due}`, /^private CA \| [01] of 4 \| due$/);
   assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep ca revoke --host app\.internal\.example/);
   assert.equal(await served(), old, 'nothing changed without the passphrase');
 
+  // --dry-run with the passphrase: the exact plan of the first step (the revocation, as openssl
+  // will run it), the later steps named as following it; nothing changes.
+  const before = await snapshot(real('etc'));
+  const dry = await run(['renew', '--dry-run', '--passphrase-file', passFile]);
+  assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
+  assert.match(dry.stdout, /== app\.internal\.example: revoke the certificate in use \(superseded\) ==[\s\S]*The plan \(\d+ actions; nothing has changed yet\):[\s\S]*\$ openssl ca [^\n]*-revoke /);
+  assert.doesNotMatch(dry.stdout, /would revoke/);
+  assert.match(row(dry.stdout, HOST, 'Renewal').what, /^previewed \(dry run\): the plan is shown above; "app\.internal\.example: sign a new certificate with the CA", "app\.internal\.example: install it into live\/app\.internal\.example\/", "app\.internal\.example: reload nginx and check what it serves" follow once it has run; nothing was changed$/);
+  assert.doesNotMatch(dry.stdout + dry.stderr, new RegExp(PASS));
+  assert.deepEqual(await snapshot(real('etc')), before, '--dry-run changed nothing');
+
   const renewed = await run(['renew', '--yes', '--passphrase-file', passFile]);
   assert.equal(renewed.exitCode, 0, `${renewed.stdout}\n${renewed.stderr}`);
-  assert.match(renewed.stdout, /signed again by the private CA and installed in live\/app\.internal\.example\//);
-  assert.match(renewed.stdout, /nginx reloaded/);
+  assert.match(row(renewed.stdout, HOST, 'Renewal').what, /^renewed: app\.internal\.example signed again by the private CA and installed in live\/app\.internal\.example\/; nginx reloaded and checked$/);
+  // The reload is a step of the plan (web reload): previewed, journaled, verified.
+  assert.match(renewed.stdout, /== app\.internal\.example: reload nginx and check what it serves ==[\s\S]*\$ nginx -s reload -c [\s\S]*✓ nginx serves/);
+  const journal = await fs.readFile(real('/var/log/lockstep/journal.jsonl'), 'utf8');
+  assert.match(journal, /"step":"web reload"/);
   assert.doesNotMatch(renewed.stdout + renewed.stderr, new RegExp(PASS));
   const now = await fingerprint(await livePem());
   assert.notEqual(now, old);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { lockstep, snapshot, tempRoot } from '../helpers.js';
 import { makeVendorPki } from './pki.js';
+import { row } from './renew-table.js';
 
 const NAME = 'shop.example.com';
 const DAY = 86_400_000;
@@ -33,7 +34,9 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
 
     const due = await run('--yes', 'renew');
     assert.equal(due.exitCode, 1, 'a person has to order it');
-    assert.match(due.stdout, new RegExp(`${NAME} \\(purchased\\): [01] of 4 days left.* — due`));
+    const listed = row(due.stdout, NAME);
+    assert.match(`${listed.kind} | ${listed.days} | ${listed.due}`, /^purchased \| [01] of 4 \| due$/);
+    assert.match(due.stdout, new RegExp(`== ${NAME.replace(/\./g, '\\.')}: a fresh key and CSR for your vendor ==`), "cert purchased's own step makes them");
     const csr = path.join(archive, 'csr2.pem');
     const text = (await execa('openssl', ['req', '-in', csr, '-noout', '-subject', '-text', '-verify'])).stdout;
     assert.match(text, /subject=C = DE, L = Berlin, O = Example Shop GmbH, CN = shop\.example\.com/);

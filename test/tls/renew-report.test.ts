@@ -11,6 +11,7 @@ import { lockstep, tempRoot } from '../helpers.js';
 import { freePort } from '../e2e/nginx.js';
 import { makeVendorPki, type VendorPki } from './pki.js';
 import { startSmtpSink } from './smtp-sink.js';
+import { row } from './renew-table.js';
 
 const DAY = 86_400_000;
 const utc = (ms: number): string => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
@@ -34,6 +35,14 @@ test('renew: the expiry report goes to the log and, with --mail, through the SMT
     await dated(root, pki, 'plain.example.net', { method: 'self-signed', command: 'cert self-signed', answers: {} }, 25, 5);
     await dated(root, pki, 'fine.example.org', { method: 'purchased', command: 'cert purchased', answers: { domain: ['fine.example.org'] } }, 1, 89);
 
+    // The report and the mail are actions of the closing step's plan: a dry run shows them, sends nothing.
+    const dry = await lockstep(['--root', root, '--dry-run', 'renew', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${sink.port}`]);
+    assert.equal(dry.exitCode, 1, dry.stdout);
+    assert.match(dry.stdout, /Add the expiry report to \/var\/log\/lockstep\/expiry-report\.log/);
+    assert.match(dry.stdout, new RegExp(`Mail the expiry report to ops@example\\.org through 127\\.0\\.0\\.1:${sink.port}\\n +\\$ \\S+node \\S+lockstep\\.js internal mail --to ops@example\\.org --smtp 127\\.0\\.0\\.1:${sink.port} --subject `));
+    assert.equal(sink.messages.length, 0, 'a dry run mails nothing');
+    await assert.rejects(fs.stat(path.join(root, 'var/log/lockstep/expiry-report.log')));
+
     const run = await lockstep(['--root', root, '--yes', 'renew', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${sink.port}`]);
     assert.equal(run.exitCode, 1, run.stdout);
     assert.match(run.stdout, new RegExp(`Expiry report mailed to ops@example\\.org through 127\\.0\\.0\\.1:${sink.port}`));
@@ -47,7 +56,11 @@ test('renew: the expiry report goes to the log and, with --mail, through the SMT
     assert.match(data, /^\* vendor\.example\.com \(purchased\): expires 20\d\d-.*, in (9|10) days$/m);
     assert.match(data, /needs you: .*order it again from your vendor: lockstep cert purchased --domain vendor\.example\.com --org/);
     assert.match(data, /^\* plain\.example\.net \(self-signed\): expires .*, in [45] days$/m);
-    assert.doesNotMatch(data, /fine\.example\.org/, 'not due, not reported');
+    // One table of every certificate (the one renew prints), then what each due one needs.
+    assert.match(data, /^certificate +kind +days left +due +what was done$/m);
+    assert.match(data, /^fine\.example\.org +purchased +(88|89) of 90 +no +nothing now; renew from /m);
+    assert.doesNotMatch(data, /^\* fine\.example\.org/m, 'not due, not reported');
+    assert.equal(row(run.stdout, 'vendor.example.com', 'Renewal').due, 'due');
     const log = await fs.readFile(path.join(root, 'var/log/lockstep/expiry-report.log'), 'utf8');
     assert.match(log, /^== lockstep on .+: 2 certificate\(s\) expiring and not renewed$/m);
     assert.match(log, /\* vendor\.example\.com \(purchased\)/);
@@ -58,7 +71,8 @@ test('renew: the expiry report goes to the log and, with --mail, through the SMT
     const down = await lockstep(['--root', root, '--yes', 'renew', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${closed}`]);
     assert.equal(down.exitCode, 1);
     assert.match(down.stderr, /EXPIRY WARNING: vendor\.example\.com/);
-    assert.match(down.stderr, new RegExp(`expiry report could not be mailed to ops@example\\.org through 127\\.0\\.0\\.1:${closed}: .*ECONNREFUSED`));
+    assert.match(down.stderr, new RegExp(`expiry report could not be written or mailed to ops@example\\.org through 127\\.0\\.0\\.1:${closed}: .*ECONNREFUSED`));
+    assert.match(down.stdout, /✗ Keep the expiry report/, 'the closing stage says it failed');
     assert.equal((await fs.readFile(path.join(root, 'var/log/lockstep/expiry-report.log'), 'utf8')).match(/^== /gm)?.length, 2);
 
     for (const bad of [['--mail', 'not-an-address'], ['--mail', 'a@b.c', '--smtp', 'host:99999']]) {

@@ -8,8 +8,8 @@ import { PresetAnswers, type FlagValue } from '../../src/core/answers.js';
 import type { Check } from '../../src/core/events.js';
 import type { Question } from '../../src/core/questions.js';
 import type { Step } from '../../src/core/step.js';
-import type { Flow } from '../../src/flows/index.js';
-import { Session } from '../../src/flows/session.js';
+import { stepById, type Flow } from '../../src/flows/index.js';
+import { Session } from '../../src/core/session.js';
 import { App } from '../../src/ui/ink/run-tui.js';
 
 export const KEY = {
@@ -65,7 +65,7 @@ export function startApp(options: {
   dryRun?: boolean;
 }) {
   const source = new PresetAnswers(options.flags ?? new Map(), {}, {});
-  const session = new Session({ root: options.root, source, dryRun: options.dryRun === true, yes: false });
+  const session = new Session({ root: options.root, source, dryRun: options.dryRun === true, yes: false, stepById });
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   const ui = render(

@@ -38,9 +38,11 @@ test('renew walk: nothing due, so nothing is asked', async () => {
   await caWithTwoHosts(root);
   const app = startApp({ root, flows: FLOWS, start: renewFlow({ force: false, caDir: '/etc/pki/CA', caName: 'couch_ca' }) });
   const end = oneLine(await app.waitFor('Certificate renewal: what was done'));
-  assert.match(end, /a\.example\.org \(private-ca\): 29 of 30 days left, renew from/);
-  assert.match(end, /Nothing is due/);
-  assert.match(end, /- a\.example\.org: revoke the certificate in use \(superseded\): skipped \(not due: 29 of 30 days left/);
+  // One table: certificate, kind, days left, due or not, what will happen.
+  assert.match(end, /Certificates: certificate kind days left due what will happen a\.example\.org private CA 29 of 30 no nothing now; renew from 20\d\d-\d\d-\d\d b\.example\.org private CA 29 of 30 no nothing now; renew from/);
+  assert.match(end, /Nothing to renew now: every certificate is outside its renewal window/);
+  assert.doesNotMatch(end, /skipped/, 'certificates not due are rows of the table, not skipped steps');
+  assert.doesNotMatch(end, /Renewal: certificate/, 'nothing was to be done: the first table said it all');
   assert.equal(await app.exited, 0);
 });
 
@@ -69,6 +71,7 @@ test('renew walk with --force: the first renewed (passphrase asked once, each pl
   assert.match(end, /✓ a\.example\.org: sign a new certificate with the CA/);
   assert.match(end, /- b\.example\.org: revoke the certificate in use \(superseded\): not applied \(you chose not to\)/);
   assert.match(end, /- b\.example\.org: sign a new certificate with the CA: skipped \(you chose not to renew b\.example\.org\)/);
+  assert.match(end, /Renewal: certificate kind days left due what was done a\.example\.org private CA 29 of 30 no \(--force\) renewed: a\.example\.org signed again by the private CA b\.example\.org private CA 29 of 30 no \(--force\) not renewed: you chose not to/);
   assert.equal(await app.exited, 0);
 
   assert.notEqual(await serial(root, 'a.example.org'), a0, 'a was signed again');

@@ -4,7 +4,7 @@ import { Box, useApp } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { JOURNAL_FILE } from '../../core/journal.js';
 import type { Flow } from '../../flows/index.js';
-import type { Session } from '../../flows/session.js';
+import type { Session } from '../../core/session.js';
 import { HomeMenu } from './HomeMenu.js';
 import { homeItems } from './home-items.js';
 import { InkPrompter } from './ink-prompter.js';

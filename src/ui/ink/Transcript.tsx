@@ -4,6 +4,7 @@ import { Box, Static, Text } from 'ink';
 import { PlanPreview } from './PlanPreview.js';
 import { Prose } from './Prose.js';
 import { stageLine } from '../text/format.js';
+import { tableLines } from '../../core/table-text.js';
 import { Styled } from './Styled.js';
 import type { TranscriptItem } from './use-wizard-state.js';
 
@@ -21,6 +22,15 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
       );
     case 'note':
       return <Prose text={`${item.level === 'warning' ? 'Warning' : 'Note'}: ${item.message}`} tone={item.level === 'warning' ? 'warn' : 'plain'} />;
+    case 'table':
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Styled bold>{`${item.title}:`}</Styled>
+          {tableLines(item, Math.max(60, (process.stdout.columns || 100) - 4)).map((l, i) => (
+            <Text key={i} wrap="truncate-end">{`  ${l}`}</Text>
+          ))}
+        </Box>
+      );
     case 'plan':
       return <PlanPreview actions={item.actions} />;
     case 'action':

@@ -1,7 +1,7 @@
 // The Ink front end's entry, imported lazily by cli.ts only when it will be drawn.
 import { render } from 'ink';
 import type { Flow } from '../../flows/index.js';
-import type { Session } from '../../flows/session.js';
+import type { Session } from '../../core/session.js';
 import { colorWanted } from '../text/colors.js';
 import { App } from './App.js';
 

@@ -4,7 +4,7 @@ import { useEffect, useMemo, type Dispatch } from 'react';
 import { AbortedError } from '../../core/errors.js';
 import { lastUnfinishedRun } from '../../core/journal.js';
 import type { RunOutcome } from '../../core/runner.js';
-import type { Session } from '../../flows/session.js';
+import type { Session } from '../../core/session.js';
 import type { InkPrompter } from './ink-prompter.js';
 import type { Effect, WizardAction } from './use-wizard-state.js';
 
@@ -12,7 +12,7 @@ export function useOutbox(outbox: readonly Effect[], session: Session, prompter:
   const perform = useMemo(() => {
     const launch = (work: () => Promise<RunOutcome>): void => {
       work().then(
-        (outcome) => dispatch({ type: 'run-end', outcome: { ok: outcome.ok } }),
+        (outcome) => dispatch({ type: 'run-end', outcome: { ok: outcome.ok, ...(outcome.failure !== undefined ? { failure: outcome.failure } : {}) } }),
         (error: unknown) => dispatch({ type: 'run-end', outcome: { error } }),
       );
     };

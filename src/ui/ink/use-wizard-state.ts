@@ -63,7 +63,7 @@ function endRun(state: WizardState, outcome: RunOutcomeAction): WizardState {
     };
     result = { ok: false, code: exitCodeOf(outcome.error), banner: bannerFor(outcome.error, ctx) };
   } else {
-    result = outcome.ok ? { ok: true, code: 0 } : { ok: false, code: 1, banner: verificationBanner(state.failedMessage) };
+    result = outcome.ok ? { ok: true, code: 0 } : { ok: false, code: 1, banner: outcome.failure ?? verificationBanner(state.failedMessage) };
   }
   const { prompt: _gone, ...rest } = state;
   const ended: WizardState = { ...rest, screen: 'result', result };

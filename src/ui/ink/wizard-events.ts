@@ -31,6 +31,8 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       const { apply: _a, failedMessage: _f, failureOutput: _o, ...rest } = state;
       return append({ ...rest, title: e.title, phase: 'questions' }, { kind: 'heading', title: e.title });
     }
+    case 'table':
+      return append(state, { kind: 'table', title: e.title, columns: e.columns, rows: e.rows });
     case 'info':
     case 'warning':
       return append(state, { kind: 'note', level: e.type, message: e.message });

@@ -23,6 +23,7 @@ export type TranscriptEntry =
   | { readonly kind: 'heading'; readonly title: string }
   | { readonly kind: 'answer'; readonly message: string; readonly text: string }
   | { readonly kind: 'note'; readonly level: 'info' | 'warning'; readonly message: string }
+  | { readonly kind: 'table'; readonly title: string; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
   | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[] }
   | {
       readonly kind: 'action';
@@ -105,7 +106,7 @@ export interface WizardState {
   readonly exitCode?: number;
 }
 
-export type RunOutcomeAction = { readonly ok: boolean } | { readonly error: unknown };
+export type RunOutcomeAction = { readonly ok: boolean; readonly failure?: { readonly title: string; readonly lines: readonly string[] } } | { readonly error: unknown };
 
 /** The subset of Ink's Key the wizard reads. */
 export type KeyInfo = EditKey & { readonly return: boolean };

@@ -3,6 +3,7 @@ import type { ActionPreview } from '../../core/describe.js';
 import type { LockstepEvent } from '../../core/events.js';
 import type { StageStatus, StageSummary } from '../../core/sequence.js';
 import { colorDiffLine, palette, type Palette } from './colors.js';
+import { tableLines } from '../../core/table-text.js';
 
 export function previewLines(actions: readonly ActionPreview[], c: Palette = palette(false)): string[] {
   const out: string[] = [c.bold(`The plan (${actions.length} actions; nothing has changed yet):`)];
@@ -29,7 +30,7 @@ export function stageLine(s: StageSummary, c: Palette = palette(false)): string 
 export function eventLines(event: LockstepEvent, c: Palette = palette(false)): string[] {
   switch (event.type) {
     case 'sequence-start':
-      return [c.bold(`${event.title}: up to ${event.stages.length} steps, one at a time.`)];
+      return [c.bold(`${event.title}: up to ${event.stages.length} step${event.stages.length === 1 ? "" : "s"}, one at a time.`)];
     case 'stage':
       // A running stage announces itself (step-start), a finished one its summary.
       if (event.status === 'failed') return [c.red(stageLine(event, c))];
@@ -40,6 +41,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
       return [c.bold(`== ${event.title} ==`)];
     case 'info':
       return [`note: ${event.message}`];
+    case 'table':
+      return [c.bold(`${event.title}:`), ...tableLines(event).map((l) => `  ${l}`)];
     case 'warning':
       return [c.yellow(`warning: ${event.message}`)];
     case 'plan':

@@ -6,7 +6,7 @@
 // Preconditions (the files the plans were made from) are asserts before any change; the
 // verification (each file holds what the plan wrote, with its mode) asserts after.
 import { createHash } from 'node:crypto';
-import { octal, type Action, type Arg, type RunAction } from '../core/actions.js';
+import { octal, type Action, type Arg, type RunAction } from '../../core/actions.js';
 import type { ExportedPlans, ExportedStep, Precondition } from './collect.js';
 import { checkPath, isReload, lineEdits, secretOf, secretsOf, secretVar, TARGET_LOCKSTEP, writtenFiles } from './common.js';
 import { toYaml, unsafe, type Yaml } from './yaml.js';

@@ -1,9 +1,9 @@
 // What the Ansible and the shell renderings of a plan share: how lockstep names itself on a
 // target, which commands are reloads, which edits are single-line changes, the secrets a plan
 // needs, and the plans that cannot leave the model machine.
-import type { Action, Arg, RunAction } from '../core/actions.js';
-import { UserError } from '../core/errors.js';
-import { selfCommand } from '../tls/self-command.js';
+import type { Action, Arg, RunAction } from '../../core/actions.js';
+import { UserError } from '../../core/errors.js';
+import { selfCommand } from '../../tls/self-command.js';
 import type { ExportedPlans } from './collect.js';
 
 /** lockstep on a target: where the .deb installs it (the playbook and the script check it is there when a step runs it). */

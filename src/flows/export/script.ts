@@ -3,8 +3,8 @@
 // by LOCKSTEP_<ID>_FILE and reach the command on fd 3, as with lockstep. Preconditions first
 // (nothing changes on a target unlike the model), each step's verification after it.
 import { createHash } from 'node:crypto';
-import { octal, type Action, type Arg, type RunAction } from '../core/actions.js';
-import { shellQuote } from '../core/describe.js';
+import { octal, type Action, type Arg, type RunAction } from '../../core/actions.js';
+import { shellQuote } from '../../core/describe.js';
 import type { ExportedPlans, ExportedStep } from './collect.js';
 import { checkPath, secretEnv, secretOf, secretsOf, writtenFiles } from './common.js';
 

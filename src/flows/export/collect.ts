@@ -4,16 +4,16 @@
 // that the export can require a target to hold the same before it changes anything.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Action } from '../core/actions.js';
-import type { AnswerSource } from '../core/answers.js';
-import { UserError } from '../core/errors.js';
-import { EventBus } from '../core/events.js';
-import { NonInteractivePrompter } from '../core/prompter.js';
-import { runSequence } from '../core/sequence-runner.js';
-import type { StageSummary } from '../core/sequence.js';
-import { SecretStore } from '../core/secrets.js';
-import { System } from '../core/system.js';
-import { onboardSequence } from '../flows/onboard.js';
+import type { Action } from '../../core/actions.js';
+import type { AnswerSource } from '../../core/answers.js';
+import { UserError } from '../../core/errors.js';
+import { EventBus } from '../../core/events.js';
+import { NonInteractivePrompter } from '../../core/prompter.js';
+import { runSequence } from '../../core/sequence-runner.js';
+import type { StageSummary } from '../../core/sequence.js';
+import { SecretStore } from '../../core/secrets.js';
+import { System } from '../../core/system.js';
+import { onboardSequence } from '../onboard.js';
 import { planOnTarget } from './common.js';
 
 export interface ExportedStep {

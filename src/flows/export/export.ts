@@ -3,8 +3,8 @@
 // or a shell script for other servers like it. Nothing on the model is changed.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AnswerSource } from '../core/answers.js';
-import { UserError } from '../core/errors.js';
+import type { AnswerSource } from '../../core/answers.js';
+import { UserError } from '../../core/errors.js';
 import { renderAnsible } from './ansible.js';
 import { collectPlans, type ExportedPlans } from './collect.js';
 import { refuseMachineSpecific } from './common.js';

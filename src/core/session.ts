@@ -1,14 +1,24 @@
 // Everything one invocation shares between the engine and whichever front end is in use.
-import { PresetAnswers, type AnswerSource } from '../core/answers.js';
-import { EventBus } from '../core/events.js';
-import { lastUnfinishedRun } from '../core/journal.js';
-import { UserError } from '../core/errors.js';
-import type { Prompter } from '../core/prompter.js';
-import { resumeRun, runStep, type RunOutcome } from '../core/runner.js';
-import { runSequence } from '../core/sequence-runner.js';
-import { SecretStore } from '../core/secrets.js';
-import { System } from '../core/system.js';
-import { stepById, type Flow } from './index.js';
+import { PresetAnswers, type AnswerSource } from './answers.js';
+import { EventBus } from './events.js';
+import { lastUnfinishedRun } from './journal.js';
+import { UserError } from './errors.js';
+import type { Prompter } from './prompter.js';
+import { resumeRun, runStep, type RunOutcome } from './runner.js';
+import { runSequence } from './sequence-runner.js';
+import type { Sequence } from './sequence.js';
+import { SecretStore } from './secrets.js';
+import type { Step } from './step.js';
+import { System } from './system.js';
+
+/** What a session runs: one step, or a sequence whose first stage is that step (flows/ builds them). */
+export interface Runnable {
+  /** The command path, e.g. "cert self-signed". */
+  readonly command: string;
+  readonly title: string;
+  readonly step: Step;
+  readonly sequence?: Sequence;
+}
 
 export interface SessionOptions {
   readonly root: string;
@@ -17,6 +27,10 @@ export interface SessionOptions {
   readonly section?: (stageId: string) => AnswerSource;
   readonly dryRun: boolean;
   readonly yes: boolean;
+  /** The machine as this run sees it; one per run, so what a sequence read of it is read once. */
+  readonly sys?: System;
+  /** The step a journaled run was made by (`lockstep resume`): flows/ knows them, core does not. */
+  readonly stepById?: (id: string) => Step | undefined;
 }
 
 export class Session {
@@ -28,7 +42,7 @@ export class Session {
   onSpawn?: (pid: number | undefined) => void;
 
   constructor(readonly options: SessionOptions) {
-    this.sys = new System(options.root);
+    this.sys = options.sys ?? new System(options.root);
     this.bus = new EventBus(this.secrets);
   }
 
@@ -46,7 +60,7 @@ export class Session {
     };
   }
 
-  run(flow: Flow, prompter: Prompter): Promise<RunOutcome> {
+  run(flow: Runnable, prompter: Prompter): Promise<RunOutcome> {
     if (flow.sequence === undefined) return runStep(flow.step, flow.command, this.runOptions(prompter));
     const none = new PresetAnswers(new Map());
     return runSequence(flow.sequence, flow.title, this.runOptions(prompter), { flat: this.options.source, section: this.options.section ?? (() => none) });
@@ -58,7 +72,7 @@ export class Session {
       throw new UserError(runId ? `No run ${runId} in the journal.` : 'There is no interrupted run to resume.', 'The journal is /var/log/lockstep/journal.jsonl under --root.');
     }
     if (record.status === 'done') throw new UserError(`Run ${record.run} finished; there is nothing to resume.`);
-    const step = stepById(record.step);
+    const step = this.options.stepById?.(record.step);
     if (step === undefined) throw new UserError(`Run ${record.run} was made by "${record.command}", which this version of lockstep does not know.`);
     return resumeRun(step, record, this.runOptions(prompter));
   }

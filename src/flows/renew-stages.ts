@@ -1,0 +1,180 @@
+// What renewing one certificate is, as stages of the renewal sequence: the steps that made it,
+// again, with the answers of its record and of the certificate in use (an ACME order; revoke +
+// sign + install with the private CA; a fresh key and CSR for the vendor), then nginx reloaded
+// and checked as a `web reload` step. A certificate lockstep cannot renew by itself (self-signed,
+// one nginx serves from elsewhere, a CSR still with the vendor) has no stages, only advice.
+import { X509Certificate } from 'node:crypto';
+import { caLayout } from '../ca/layout.js';
+import { caRevokeStep } from '../ca/ca-revoke.js';
+import { caSignStep } from '../ca/ca-sign.js';
+import type { AnswerValue } from '../core/questions.js';
+import { MASK } from '../core/secrets.js';
+import type { Stage, StageContext } from '../core/sequence.js';
+import type { System } from '../core/system.js';
+import { foundAdvice } from '../tls/found-in-nginx.js';
+import { installStep } from '../tls/install.js';
+import { letsEncryptStep } from '../tls/letsencrypt.js';
+import type { ManagedCert } from '../tls/managed.js';
+import { csrFingerprint, purchasedStep } from '../tls/purchased.js';
+import { installAnswers, resignAnswers } from '../tls/renew-private-ca.js';
+import { reorderAnswers, waitingCsr } from '../tls/renew-purchased.js';
+import { nginxReloadStep } from '../web/nginx-reload.js';
+import { after } from './stage-rules.js';
+
+export interface RenewOptions {
+  readonly force: boolean;
+  readonly caDir: string;
+  readonly caName: string;
+  /** The CA's passphrase can be had without asking (--passphrase-file, LOCKSTEP_PASSPHRASE). */
+  readonly passphrase?: boolean;
+  /** Mail the expiry report here, through `smtp` (HOST:PORT). */
+  readonly mail?: string;
+  readonly smtp?: string;
+}
+
+/** How the run is answered: a person (the walk), the timer (--yes), a preview (--dry-run), or none of them. */
+export type RunMode = Pick<StageContext, 'interactive' | 'yes' | 'dryRun'>;
+
+export interface CertPlan {
+  readonly cert: ManagedCert;
+  /** The table's kind column. */
+  readonly kind: string;
+  /** Inside its window, or asked anyway (--force). */
+  readonly acts: boolean;
+  /** The stages that renew it (the first asks, on a terminal); none when lockstep cannot. */
+  readonly stages: readonly Stage[];
+  /** What will happen, for the table before anything runs. */
+  what(mode: RunMode): string;
+  /** Without stages, or when nobody may answer them: what a person has to do. */
+  advice?(mode: RunMode): string | undefined;
+}
+
+const KIND: Record<ManagedCert['record']['method'], string> = { letsencrypt: 'ACME', 'private-ca': 'private CA', purchased: 'purchased', 'self-signed': 'self-signed', found: 'found in nginx' };
+const day = (iso: string | undefined): string => iso?.slice(0, 10) ?? '?';
+/** A certificate outside its window: when it will be renewed. */
+const notYet = (c: ManagedCert): string => `nothing now; renew from ${day(c.renewFrom)}`;
+const namesOf = (c: ManagedCert): string => (c.names.length > 0 ? c.names.join(',') : c.name);
+const NEEDS_YES = 'nobody to ask: lockstep renew --yes renews without a person (--dry-run shows the plan)';
+const yesOrDry = (m: RunMode): true | string => (m.yes || m.dryRun ? true : NEEDS_YES);
+
+const reloadStage = (c: ManagedCert, afterId: string): Stage[] => {
+  const d = c.record.deploy;
+  if (d === undefined) return [];
+  return [{
+    id: `web reload ${c.name}`,
+    step: nginxReloadStep,
+    part: c.name,
+    title: `${c.name}: reload nginx and check what it serves`,
+    when: (ctx) => after(ctx, afterId, 'the new certificate'),
+    given: () => ({ certFile: c.certPath, nginxConf: d.nginxConf, serverName: d.serverName, host: d.host, httpsPort: d.httpsPort }),
+  }];
+};
+const reloadWords = (c: ManagedCert): string => (c.record.deploy !== undefined ? `; nginx reloaded and checked on ${c.record.deploy.host}:${c.record.deploy.httpsPort}` : '');
+
+/** The first stage of a certificate asks on a terminal; without a person `unattended` decides. */
+function gated(c: ManagedCert, stages: Stage[], why: string, what: string, unattended: (ctx: StageContext) => true | string): Stage[] {
+  const firstId = stages[0]?.id;
+  const chosen = (ctx: StageContext): true | string => (firstId !== undefined && ctx.status.get(firstId) === 'declined' ? `you chose not to renew ${c.name}` : true);
+  const [first, ...rest] = stages.map((s): Stage => ({ ...s, chosen, givenFrom: 'the certificate in use and its renewal record' }));
+  if (first === undefined) return [];
+  const question = { kind: 'confirm' as const, id: 'renewNow', message: `Renew ${c.name} now?`, help: `${why} ${what}`, default: true };
+  return [{ ...first, gate: { question, unattended, declined: 'you chose not to' } }, ...rest];
+}
+
+function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] {
+  const layout = caLayout(o.caDir, o.caName);
+  const again = resignAnswers(new X509Certificate(pem), c.name);
+  const ca = { caDir: o.caDir, caName: o.caName };
+  const stages: Stage[] = [
+    { id: `ca revoke ${c.name}`, step: caRevokeStep, part: c.name, title: `${c.name}: revoke the certificate in use (superseded)`, given: () => ({ ...ca, host: c.name, reason: 'superseded' }) },
+    {
+      id: `ca sign ${c.name}`,
+      step: caSignStep,
+      part: c.name,
+      title: `${c.name}: sign a new certificate with the CA`,
+      when: (ctx) => after(ctx, `ca revoke ${c.name}`, 'the revocation'),
+      given: () => ({ ...ca, host: [c.name], ...again, passphrase: MASK }),
+    },
+  ];
+  let last = `ca sign ${c.name}`;
+  if (c.liveName !== undefined) {
+    stages.push({
+      id: `cert install ${c.name}`,
+      step: installStep,
+      part: c.name,
+      title: `${c.name}: install it into live/${c.liveName}/`,
+      when: (ctx) => after(ctx, `ca sign ${c.name}`, 'the new certificate'),
+      given: () => ({ ...installAnswers(c, layout, c.liveName ?? c.name), chain: '' }),
+    });
+    last = `cert install ${c.name}`;
+  }
+  return [...stages, ...reloadStage(c, last)];
+}
+
+/** How the certificate is renewed, read from the machine once (the CA's host file, a waiting CSR). */
+export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Promise<CertPlan> {
+  const acts = c.due || o.force;
+  // A broken renewal record is listed as `found` with its problem; it is lockstep's, not nginx's.
+  const kind = c.record.method === 'found' && c.foundIn === undefined ? 'unreadable' : KIND[c.record.method];
+  const why = c.due ? `Due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}.` : `Not due (${c.daysLeft ?? '?'} days left); asked because of --force.`;
+  const base = { cert: c, kind, acts };
+  const none = (advice: (m: RunMode) => string, quiet?: string): CertPlan => ({
+    ...base,
+    stages: [],
+    what: (m) => (acts ? advice(m) : (quiet ?? notYet(c))),
+    advice: (m) => (acts ? advice(m) : undefined),
+  });
+  if (c.problem !== undefined) return none(() => `look at it: ${c.problem}`);
+  if (!acts) {
+    const later =
+      c.record.method === 'self-signed' ? `; then lockstep cert self-signed --host ${namesOf(c)} --overwrite` : c.record.method === 'found' ? `; then ${foundAdvice(c)}` : '';
+    return { ...base, stages: [], what: () => `${notYet(c)}${later}` };
+  }
+  switch (c.record.method) {
+    case 'letsencrypt': {
+      // RFC 9773 §5: an order that names the certificate it replaces (rate-limit exempt at Let's Encrypt).
+      const replaces: Record<string, AnswerValue> = c.ari?.replaceable === true && c.ari.certId !== undefined ? { replaces: c.ari.certId } : {};
+      const id = `cert letsencrypt ${c.name}`;
+      const what = `a new ACME order (${String(c.record.answers.challenge ?? 'http-01')}) with the answers of the last one, the files in live/${c.name}/ replaced (the old ones stay in archive/)${reloadWords(c)}`;
+      const stages = [{ id, step: letsEncryptStep, part: c.name, title: `${c.name}: a new certificate from the ACME server`, given: () => ({ ...(c.record.answers as Record<string, AnswerValue>), ...replaces }) }, ...reloadStage(c, id)];
+      return { ...base, stages: gated(c, stages, why, `${what}.`, yesOrDry), what: () => what, advice: (m) => (m.interactive || m.yes || m.dryRun ? undefined : NEEDS_YES) };
+    }
+    case 'private-ca': {
+      const pem = await sys.readText(caLayout(o.caDir, o.caName).hostFile(c.name, 'crt'));
+      if (pem === undefined) return none(() => `look at it: ${caLayout(o.caDir, o.caName).hostFile(c.name, 'crt')} is missing`);
+      const needsPass = `the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE (or the walk on a terminal), or sign it again: ${c.record.command}`;
+      const unattended = (m: RunMode): true | string => (o.passphrase !== true ? needsPass : yesOrDry(m));
+      const what = `revoked (superseded) and signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}${reloadWords(c)}`;
+      return {
+        ...base,
+        stages: gated(c, privateCaStages(c, pem, o), why, `The certificate ${what}; the CA's passphrase is asked.`, unattended),
+        what: (m) => (m.interactive || unattended(m) === true ? what : needsPass),
+        advice: (m) => (m.interactive ? undefined : ((r) => (r === true ? undefined : r))(unattended(m))),
+      };
+    }
+    case 'purchased': {
+      const install = `lockstep cert install --domain ${namesOf(c)} --cert THEIR-FILE [--chain THEIR-CHAIN]`;
+      const waiting = await waitingCsr(sys, c.name);
+      if (waiting !== undefined) {
+        return none(() => `order its successor from your vendor with the CSR made earlier, still waiting for its certificate: ${waiting.path} (SHA-256 ${csrFingerprint(waiting.pem)}); then ${install}. The live files stay in use until then.`);
+      }
+      const answers = (await reorderAnswers(c, sys)) as Record<string, AnswerValue>;
+      const missing = (['org', 'country'] as const).find((id) => typeof answers[id] !== 'string' || answers[id] === '');
+      const reorder = `order it again from your vendor: lockstep cert purchased --domain ${namesOf(c)}${missing !== undefined ? ` --${missing} …` : ' …'} makes a fresh key and CSR, then ${install}`;
+      const noOrg = missing === undefined ? undefined : `neither the renewal record nor the certificate names the ${missing === 'org' ? 'organisation' : 'country'}: ${reorder}`;
+      const unattended = (m: RunMode): true | string => noOrg ?? yesOrDry(m);
+      const what = 'a fresh key and CSR for your vendor, with the names and organisation of the certificate in use; the live files stay until you install their answer (lockstep cert install)';
+      const stage: Stage = { id: `cert purchased ${c.name}`, step: purchasedStep, part: c.name, title: `${c.name}: a fresh key and CSR for your vendor`, given: () => answers };
+      return {
+        ...base,
+        stages: gated(c, [stage], why, `${what}.`, unattended),
+        what: (m) => (m.interactive || unattended(m) === true ? what : (noOrg ?? NEEDS_YES)),
+        advice: (m) => (m.interactive ? undefined : ((r) => (r === true ? undefined : r))(unattended(m))),
+      };
+    }
+    case 'self-signed':
+      return none(() => `not renewed by lockstep (clients that trust it would have to trust the new one): make it again with lockstep cert self-signed --host ${namesOf(c)} --overwrite${c.certPath.startsWith('/etc/ssl/lockstep/') ? '' : ` --out-dir ${c.certPath.replace(/\/[^/]+$/, '')}`}, then lockstep web reload`);
+    case 'found':
+      return none(() => foundAdvice(c));
+  }
+}
