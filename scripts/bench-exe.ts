@@ -63,10 +63,10 @@ const rows: Row[] = [
     what: `${path.basename(EXE)} on disk`,
     lockstep: fs.statSync(EXE).size / MB,
     anchor: treeBytes(path.join(REPO, 'dist')) / MB,
-    anchorName: 'dist/ without source maps (needs node + node_modules)',
+    anchorName: 'dist/ without source maps (needs a Node 20 beside it)',
     unit: 'MB',
     runs: 1,
-    note: `node ${process.version} itself is ${(nodeBytes / MB).toFixed(1)} MB of it before stripping`,
+    note: `the node ${process.version} binary it embeds is ${(nodeBytes / MB).toFixed(1)} MB before stripping`,
   },
 ];
 if (json) {
