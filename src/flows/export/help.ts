@@ -10,5 +10,11 @@ export const EXPORT_HELP = [
   '(HTTPS needs the certificate) are planned only when the model already has it.',
   'Secrets never enter the files: Ansible asks them (vars_prompt, or -e @vault.yml), the script',
   'reads them from the files named by LOCKSTEP_<ID>_FILE. Every path is taken under the',
-  'lockstep_root variable (Ansible) or LOCKSTEP_ROOT (the script), empty by default.',
+  'lockstep_root variable (Ansible) or LOCKSTEP_ROOT (the script), empty by default. Steps that run',
+  'lockstep itself (ACME orders, the renewal timer) need /usr/bin/lockstep on the target (the .deb).',
+  '',
+  'Example:',
+  '  lockstep export ansible --answers onboard.json --out fleet/',
+  '  ansible-playbook -i hosts fleet/site.yml --check --diff',
+  '  lockstep export script --answers onboard.json --out onboard.sh && sh -n onboard.sh',
 ].join('\n');
