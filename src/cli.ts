@@ -5,13 +5,14 @@ import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
 import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
-import { pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
+import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
 import { expiryWarnings } from './cli/renew-warnings.js';
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
 import { FLOWS, renewFlow } from './flows/index.js';
 import { ONBOARD_HELP } from './flows/onboard.js';
+import { EXPORT_HELP } from './flows/export/help.js';
 
 declare const LOCKSTEP_VERSION: string;
 const VERSION = typeof LOCKSTEP_VERSION === 'string' ? LOCKSTEP_VERSION : '0.0.0-dev';
@@ -130,6 +131,31 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const flow = renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName, passphrase, ...(opts.mail !== undefined ? { mail: opts.mail, smtp: opts.smtp } : {}) });
       setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined) }));
     });
+
+  const exporter = program
+    .command('export')
+    .description("the plans of lockstep onboard for an answers file, as an Ansible playbook or a shell script for servers like this one; nothing here changes");
+  for (const format of ['ansible', 'script'] as const) {
+    exporter
+      .command(format)
+      .description(format === 'ansible'
+        ? 'a playbook (site.yml, a role per step, ansible.builtin modules only): preconditions, each action, reloads as handlers, then the checks'
+        : 'one POSIX shell script doing the same, in the order lockstep would')
+      .option('--out <path>', format === 'ansible' ? 'the folder to write (default ./lockstep-ansible; must be new or empty)' : 'the file to write (mode 0755; default: standard output)')
+      .addHelpText('after', `\nThe answers file is the one of "lockstep onboard" (same shape): {"steps": [...], "<step command>": {...}}.\n${EXPORT_HELP}`)
+      .action(async (opts: { out?: string }, command: Command) => {
+        const g = command.optsWithGlobals() as GlobalOptions;
+        if (g.answers === undefined) throw new UserError(`lockstep export ${format} needs --answers FILE: the answers file of "lockstep onboard".`, 'lockstep onboard --help shows its shape.');
+        const onboard = FLOWS.find((f) => f.command === 'onboard');
+        if (onboard === undefined) throw new Error('the onboard flow is missing');
+        const session = await makeSession(g, new Map(), onboard);
+        const { runExport } = await import('./flows/export/export.js');
+        const none = session.options.source;
+        const said = await runExport({ format, root: g.root, answersFile: g.answers, source: session.options.source, section: session.options.section ?? (() => none), version: VERSION, ...(opts.out !== undefined ? { out: opts.out } : {}) });
+        for (const line of said) process.stderr.write(`${line}\n`);
+        setCode(0);
+      });
+  }
 
   // Secrets are never journaled: a resumed run asks for them again, so every secret of every
   // flow (the CA's --passphrase-file as well as --key-passphrase-file) is accepted here.

@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly yes: boolean;
   readonly signal?: AbortSignal;
   readonly onSpawn?: (pid: number | undefined) => void;
+  /** Told each plan as data before its preview (`lockstep export` renders the plans of a dry run). */
+  readonly onPlan?: (step: Step, command: string, plan: readonly Action[]) => void;
 }
 
 export interface RunOutcome {
@@ -154,6 +156,7 @@ async function applyAndVerify(
     bus.emit({ type: 'step-done', step: step.id, summary: step.summary(answers), dryRun: false });
     return { ok: true, checks: [], answers };
   }
+  opts.onPlan?.(step, command, plan);
   const actions = previewPlan(plan, sys, await currentContents(plan, sys));
   bus.emit({ type: 'plan', step: step.id, actions, ...(recap !== undefined && recap.length > 0 ? { recap } : {}) });
   if (opts.dryRun) {

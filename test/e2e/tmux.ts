@@ -26,13 +26,13 @@ const notBuilt = !existsSync(path.join(REPO, 'dist', 'cli.js'));
  * A tmux server and session of the test's own (its own socket), running `lockstep ARGS`;
  * `wrap` goes before it (`ip netns exec NS` runs the whole terminal in a test namespace).
  */
-export async function startInTmux(args: readonly string[], env: Readonly<Record<string, string>> = {}, wrap: readonly string[] = []) {
-  assert.ok(!notBuilt, 'the built CLI is missing: run "npm run build" first');
+export async function startInTmux(args: readonly string[], env: Readonly<Record<string, string>> = {}, wrap: readonly string[] = [], program: readonly string[] = ['node', BIN]) {
+  assert.ok(program[1] !== BIN || !notBuilt, 'the built CLI is missing: run "npm run build" first');
   const id = `lockstep-e2e-${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmux = (...a: string[]) => execa('tmux', ['-L', id, ...a]);
   // CI must be unset, not empty: Ink (is-in-ci) takes CI= as "in CI" and then draws nothing.
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  const command = [...wrap.map(shellQuote), ...['env', '-u', 'CI', '-u', 'NO_COLOR', ...envArgs, 'node', BIN, ...args].map((w, i) => (i >= 5 + envArgs.length ? shellQuote(w) : w))];
+  const command = [...wrap.map(shellQuote), 'env', '-u', 'CI', '-u', 'NO_COLOR', ...envArgs, ...[...program, ...args].map(shellQuote)];
   await tmux('new-session', '-d', '-s', id, '-x', '120', '-y', '40', `${command.join(' ')}; echo lockstep-exit=$?; sleep 600`);
   const socket = (await tmux('display-message', '-p', '#{socket_path}')).stdout.trim();
   const screen = async (colours = false): Promise<string> =>
