@@ -59,6 +59,9 @@ try {
     'lockstep: embedded-library zlib [usr/bin/lockstep]',
     '# Node.js release builds are not position independent; lockstep does not compile Node.',
     'lockstep: hardening-no-pie [usr/bin/lockstep]',
+    '# lockstep reads dpkg\'s status and file lists (read-only) under --root R, where it must',
+    '# name R/var/lib/dpkg itself; every change goes through dpkg and apt-get.',
+    'lockstep: uses-dpkg-database-directly [usr/bin/lockstep]',
     '',
   ].join('\n'), 0o644);
   put('usr/share/doc/lockstep/changelog.gz', gzip9n(changelog()), 0o644);
