@@ -9,6 +9,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { readPlatform, type Platform } from '../platform/distribution.js';
 import { TABLE } from './nft-ruleset.js';
+import { loadedPolicyChecks } from './firewall-checks.js';
 import {
   allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
   type AllowSpec, type Listener, type Policy, type SshClient,
@@ -185,27 +186,7 @@ export const firewallStep: Step<FirewallFacts> = {
     const policy = policyOf(answers);
     const checks: Check[] = [];
     const backend = answers.backend === 'auto' || answers.backend === undefined ? (await readPending(sys)).backend : answers.backend;
-    if (backend === 'ufw') {
-      const status = await capture(sys, ['ufw', 'status']);
-      checks.push({ name: 'ufw is active', ok: status !== undefined && /^Status: active/m.test(status), evidence: status?.split('\n')[0] ?? 'ufw status failed' });
-    }
-    if (backend === 'iptables' || backend === 'ufw') {
-      for (const tool of ['iptables', 'ip6tables']) {
-        const rules = await capture(sys, [tool, '-S', 'INPUT']);
-        const user = await capture(sys, [tool, '-S', 'DOCKER-USER']);
-        if (user !== undefined && /lockstep|--ctorigdstport/.test(user)) {
-          checks.push({ name: `${tool}: DOCKER-USER drops published ports the policy does not open`, ok: /--ctstate DNAT .*-j DROP/.test(user), evidence: `${user.split('\n').length} lines` });
-        }
-        checks.push({ name: `${tool}: INPUT policy is DROP`, ok: rules !== undefined && /^-P INPUT DROP$/m.test(rules), evidence: rules === undefined ? `${tool} -S failed` : `${rules.split('\n').length} lines` });
-      }
-    } else {
-      const table = await capture(sys, ['nft', 'list', 'table', 'inet', TABLE]);
-      checks.push({
-        name: `table inet ${TABLE} is loaded with an input policy of drop`,
-        ok: table !== undefined && /policy drop/.test(table),
-        evidence: table === undefined ? `nft list table inet ${TABLE} failed` : `${table.split('\n').length} lines, policy drop present`,
-      });
-    }
+    checks.push(...(await loadedPolicyChecks(sys, (backend ?? 'nft') as Backend)));
     const client = parseSshConnection(process.env.SSH_CONNECTION);
     if (client !== undefined) {
       checks.push({ name: 'your SSH client is still allowed', ok: allows(policy, client.address, client.serverPort), evidence: `${client.address} → port ${client.serverPort}` });

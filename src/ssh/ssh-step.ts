@@ -3,15 +3,14 @@
 // effective settings are read back with `sshd -T`, not from the file.
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
-import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { userKeys, type UserKeys } from './authorized-keys.js';
+import { keyOnlyChecks } from './ssh-checks.js';
+import { DROPIN, DROPIN_DIR, readSshd, SSHD_CONFIG } from './sshd-effective.js';
 
-export const SSHD_CONFIG = '/etc/ssh/sshd_config';
-export const DROPIN_DIR = '/etc/ssh/sshd_config.d';
-export const DROPIN = `${DROPIN_DIR}/00-lockstep.conf`;
+export { DROPIN, DROPIN_DIR, SSHD_CONFIG, effectiveList, effectiveSettings, sshdTArgv } from './sshd-effective.js';
 const PREVIOUS = '/var/lib/lockstep/ssh/00-lockstep.conf.previous';
 const PID_FILE = '/run/sshd.pid';
 
@@ -106,35 +105,6 @@ export function includesDropins(config: string, sys: System): boolean {
   });
 }
 
-export const EXPECTED = (answers: Answers): Record<string, string> => ({
-  passwordauthentication: 'no',
-  kbdinteractiveauthentication: 'no',
-  permitrootlogin: answers.permitRootLogin as string,
-  pubkeyauthentication: 'yes',
-});
-
-/** `sshd -T` for a connection of `user` from localhost: the settings sshd would apply. */
-export function sshdTArgv(sys: System, user: string): string[] {
-  return ['sshd', '-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`];
-}
-
-export async function effectiveSettings(sys: System, user: string): Promise<Record<string, string> | string> {
-  const r = await sys.probe(sshdTArgv(sys, user));
-  if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
-  const out: Record<string, string> = {};
-  for (const line of r.stdout.split('\n')) {
-    const [k, ...v] = line.trim().split(/\s+/);
-    if (k !== undefined && !(k in out)) out[k] = v.join(' ');
-  }
-  return out;
-}
-
-/** Every value of a key sshd -T prints once per entry (allowusers, allowgroups). */
-export async function effectiveList(sys: System, user: string, key: string): Promise<string[]> {
-  const r = await sys.probe(sshdTArgv(sys, user));
-  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w[0] === key).map((w) => w.slice(1).join(' '));
-}
-
 export const sshStep: Step<SshFacts> = {
   id: 'ssh',
   title: 'Key-only SSH',
@@ -204,20 +174,12 @@ export const sshStep: Step<SshFacts> = {
   },
 
   async verify(answers, sys) {
-    const settings = await effectiveSettings(sys, answers.user as string);
-    if (typeof settings === 'string') return [{ name: 'sshd -T reads the configuration', ok: false, evidence: settings }];
-    const checks: Check[] = Object.entries(EXPECTED(answers)).map(([k, want]) => ({
-      name: `effective ${k} is ${want} (sshd -T)`,
-      // sshd -T still prints prohibit-password by its old name.
-      ok: settings[k] === want || (want === 'prohibit-password' && settings[k] === 'without-password'),
-      evidence: `sshd -T says ${k} ${settings[k] ?? '(absent)'}`,
-    }));
-    for (const [key, want] of [['allowusers', nameList(answers.allowUsers)], ['allowgroups', nameList(answers.allowGroups)]] as const) {
-      if (want.length === 0) continue;
-      const seen = await effectiveList(sys, answers.user as string, key);
-      checks.push({ name: `effective ${key} is ${want.join(' ')} (sshd -T)`, ok: seen.join(' ') === want.join(' '), evidence: `sshd -T says ${key} ${seen.join(' ') || '(absent)'}` });
-    }
-    return checks;
+    const view = await readSshd(sys, answers.user as string);
+    return keyOnlyChecks(view, {
+      permitRootLogin: answers.permitRootLogin as string,
+      allowUsers: nameList(answers.allowUsers),
+      allowGroups: nameList(answers.allowGroups),
+    });
   },
 
   summary(answers) {
