@@ -5,7 +5,10 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { octal } from '../core/actions.js';
 import type { Check } from '../core/events.js';
 import type { System } from '../core/system.js';
-import type { CaLayout } from './layout.js';
+import { seed, skip, verdict, type AuditItem, type CheckGroup } from '../core/checks.js';
+import { crlChecks } from './crl.js';
+import { parseIndex } from './index-db.js';
+import { caLayout, type CaLayout } from './layout.js';
 
 export async function caChecks(sys: System, ca: CaLayout, passphrase: string | undefined): Promise<Check[]> {
   const checks: Check[] = [];
@@ -54,3 +57,50 @@ export async function caChecks(sys: System, ca: CaLayout, passphrase: string | u
   }
   return checks;
 }
+
+const CA_SEED = (sentence: string) => seed('ca', sentence);
+
+/** The checklist's ca. group: the CA on disk as `ca init` verifies it (caChecks), read-only and without the passphrase. */
+export const caAuditChecks: CheckGroup = {
+  prefix: 'ca',
+  title: 'Private CA',
+  async run({ sys, caDir, caName, now }) {
+    const ca = caLayout(caDir, caName);
+    const base = { fix: 'lockstep ca init (adopts an existing CA and says what is wrong)', seed: CA_SEED('The CouchDB SSL cert uses a private CA whose root certificate is distributed automatically to all of the servers to verify communication.') };
+    if ((await sys.stat(ca.dir)) === undefined) return [skip({ ...base, id: 'ca.present', title: 'Private CA', evidence: `${sys.real(ca.dir)} does not exist` }, 'no private CA on this server')];
+    const checks = (await caChecks(sys, ca, undefined)).filter((c) => !c.name.startsWith('passphrase opens'));
+    const find = (start: string): Check | undefined => checks.find((c) => c.name.startsWith(start));
+    const item = (id: string, title: string, start: string, sentence: string, missing = 'not checked: an earlier check failed'): AuditItem => {
+      const c = find(start);
+      return verdict(c?.ok === true, { id, title, evidence: c?.evidence ?? missing, fix: base.fix, seed: CA_SEED(sentence) });
+    };
+    const items: AuditItem[] = [
+      item('ca.private-dir', 'private/ is 0700', 'private folder', 'chmod 700 private'),
+      item('ca.key-mode', 'The root key is 0600', 'root key readable', 'sudo chmod 600 /etc/pki/CA/private/couch_ca.pem'),
+    ];
+    const keyPem = await sys.readText(ca.key);
+    items.push(verdict(keyPem !== undefined && keyPem.includes('ENCRYPTED'), { id: 'ca.key-encrypted', title: 'The root key is encrypted', evidence: keyPem === undefined ? `${ca.key} is missing` : keyPem.includes('ENCRYPTED') ? `${ca.key} is an encrypted PEM` : `${ca.key} is stored without a passphrase`, fix: base.fix, seed: CA_SEED('sudo openssl genrsa -aes256 -out /etc/pki/CA/private/couch_ca.pem 4096') }));
+    const certPem = await sys.readText(ca.cert);
+    let left: number | undefined;
+    try {
+      if (certPem !== undefined) left = Math.floor((Date.parse(new X509Certificate(certPem).validTo) - now) / 86_400_000);
+    } catch {
+      left = undefined;
+    }
+    const valid = find('root certificate is self-signed');
+    items.push({ ...verdict(valid?.ok === true, { id: 'ca.root-validity', title: 'The root certificate is valid for a year or more', evidence: `${valid?.evidence ?? `${ca.cert} is missing or unreadable`}${left !== undefined ? ` (${left} days left)` : ''}`, fix: base.fix, seed: CA_SEED('sudo openssl req -new -x509 -days 3650 -key /etc/pki/CA/private/couch_ca.pem') }), ...(valid?.ok === true && left !== undefined && left < 365 ? { status: 'warn' as const } : {}) });
+    const cnf = (await sys.readText(ca.dedicatedCnf)) ?? (await sys.readText(ca.orgConfig)) ?? '';
+    const mds = [...cnf.matchAll(/^\s*default_md\s*=\s*(\S+)/gm)].map((m) => m[1]!.toLowerCase());
+    const weak = mds.filter((m) => m === 'md5' || m === 'sha1');
+    items.push(verdict(weak.length === 0, { id: 'ca.digest', title: 'The CA signs with SHA-256 or better (not md5/sha1)', evidence: mds.length > 0 ? `default_md = ${mds.join(', ')} in ${sys.real(ca.dedicatedCnf)} / ${sys.real(ca.orgConfig)}` : 'no default_md in the CA\'s openssl.cnf or config.cnf (openssl\'s default: sha256)', fix: base.fix, seed: CA_SEED('default_md   = md5') }));
+    const crl = (await crlChecks(sys, ca))[0]!;
+    items.push(verdict(crl.ok, { id: 'ca.crl', title: 'The CRL\'s next update is in the future', evidence: crl.evidence, fix: 'lockstep ca crl', seed: CA_SEED('The CouchDB SSL cert uses a private CA whose root certificate is distributed automatically to all of the servers to verify communication.') }));
+    const index = await sys.readText(ca.index);
+    const lines = (index ?? '').split('\n').filter((l) => l.trim() !== '');
+    const entries = parseIndex(index ?? '', new Date(now));
+    const serials = entries.map((e) => e.serial.toUpperCase());
+    const dupes = serials.filter((s, i) => serials.indexOf(s) !== i);
+    items.push(verdict(index !== undefined && entries.length === lines.length && dupes.length === 0, { id: 'ca.index', title: 'index.txt is consistent', evidence: index === undefined ? `${ca.index} is missing` : `${entries.length} of ${lines.length} line(s) readable${dupes.length > 0 ? `; serial(s) listed twice: ${[...new Set(dupes)].join(', ')}` : ''}`, fix: base.fix, seed: CA_SEED('touch index.txt') }));
+    return items;
+  },
+};

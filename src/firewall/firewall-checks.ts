@@ -101,7 +101,8 @@ async function firewallItems(sys: System): Promise<AuditItem[]> {
   const all4 = openToAll(v4);
   const all6 = openToAll(v6);
   const ports = (f: typeof v4): string => [...new Set(f.open.map((o) => `${o.port}:${srcText(openTo(f, o.port))}`))].sort().join(' ');
-  items.push(verdict(active && ports(v4) === ports(v6) && (v4.dropBy !== undefined) === (v6.dropBy !== undefined), { id: 'firewall.parity', title: 'IPv4 and IPv6 get the same policy', evidence: `IPv4 open: ${ports(v4) || 'none'}; IPv6 open: ${ports(v6) || 'none'}${l.note}`, fix: FIX, seed: FW_SEED }));
+  const parity = { id: 'firewall.parity', title: 'IPv4 and IPv6 get the same policy', evidence: `IPv4 ${v4.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v4) || 'none'}; IPv6 ${v6.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v6) || 'none'}${l.note}`, fix: FIX, seed: FW_SEED };
+  items.push(active ? verdict(ports(v4) === ports(v6) && (v4.dropBy !== undefined) === (v6.dropBy !== undefined), parity) : skip(parity, 'no firewall is active: nothing to compare'));
   const extra = [...new Set([...(all4 ?? []), ...(all6 ?? [])].filter((p) => p !== 80 && p !== 443))];
   items.push(verdict(active && all4 !== undefined && all6 !== undefined && extra.length === 0, {
     id: 'firewall.open-to-all',

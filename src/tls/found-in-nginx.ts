@@ -20,7 +20,8 @@ export function certificatePaths(text: string): string[] {
   return out;
 }
 
-async function files(sys: System): Promise<string[]> {
+/** The nginx configuration files lockstep reads (nginx.conf, conf.d/, sites-enabled/), as target paths. */
+export async function nginxConfigFiles(sys: System): Promise<string[]> {
   const found: string[] = [];
   for (const place of PLACES) {
     const st = await sys.stat(place);
@@ -47,7 +48,7 @@ export async function findInNginx(sys: System, managed: readonly ManagedCert[], 
   }
   const out: ManagedCert[] = [];
   const seen = new Set<string>();
-  for (const file of await files(sys)) {
+  for (const file of await nginxConfigFiles(sys)) {
     const text = await sys.readText(file).catch(() => undefined);
     if (text === undefined) continue;
     for (const named of certificatePaths(text)) {

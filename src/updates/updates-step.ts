@@ -1,7 +1,8 @@
 // `lockstep updates`: unattended security upgrades as the seed asks. The origins go in a file of
 // our own that clears the package's lists (`#clear`) instead of editing 50unattended-upgrades,
 // a dpkg conffile that upgrades would then ask about.
-import { aptCommand, aptPrepareActions, aptTarget, probeApt, probeInRootMounts, type AptTarget } from '../apt/apt-root.js';
+import { aptCommand, aptPrepareActions, aptTarget, probeInRootMounts, type AptTarget } from '../apt/apt-root.js';
+import { readUnattended, unattendedInstalled } from './updates-checks.js';
 import { lastLine } from '../core/probe.js';
 import { mailQuestion } from '../mail/questions.js';
 import type { Action } from '../core/actions.js';
@@ -78,7 +79,7 @@ export const updatesStep: Step<UpdatesFacts> = {
   questions: updatesQuestions,
 
   async facts(_answers, sys) {
-    return { platform: await readPlatform(sys), installed: (await sys.stat('/usr/bin/unattended-upgrade')) !== undefined, apt: aptTarget(sys) };
+    return { platform: await readPlatform(sys), installed: await unattendedInstalled(sys), apt: aptTarget(sys) };
   },
 
   plan(answers, facts) {
@@ -103,13 +104,12 @@ export const updatesStep: Step<UpdatesFacts> = {
   },
 
   async verify(answers, sys) {
-    const dump = await probeApt(sys, 'apt-config', ['dump']);
-    const text = dump.stdout;
+    const config = await readUnattended(sys);
     const facts = await updatesStep.facts(answers, sys);
     const want = originPatterns(facts.platform.distro === 'ubuntu' ? 'ubuntu' : 'debian', answers.origins as string);
-    const got = [...text.matchAll(/^Unattended-Upgrade::Origins-Pattern:: "(.*)";$/gm)].map((m) => m[1]);
+    const got = config.patterns;
     const checks: Check[] = [
-      { name: 'apt reads the periodic settings', ok: /APT::Periodic::Unattended-Upgrade "1";/.test(text), evidence: dump.exitCode === 0 ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : dump.stderr },
+      { name: 'apt reads the periodic settings', ok: config.periodicUpgrade, evidence: config.read === true ? 'apt-config dump: APT::Periodic::Unattended-Upgrade' : config.read },
       { name: 'the origins are exactly lockstep\'s', ok: JSON.stringify(got) === JSON.stringify(want), evidence: got.join(' | ') || '(none)' },
     ];
     // python-apt reads the host's dpkg status whatever APT_CONFIG says: under --root the dry run

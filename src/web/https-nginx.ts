@@ -230,7 +230,8 @@ export function servedCheck(host: string, port: number, name: string, wantFinger
   });
 }
 
-function redirectCheck(host: string, port: number, name: string, httpsPort: number): Promise<Check> {
+/** A real request to port `port`: nginx answers 301 to the https URL (the step's check and the checklist's web.redirect). */
+export function redirectCheck(host: string, port: number, name: string, httpsPort: number): Promise<Check> {
   const want = `https://${name}${httpsPort === 443 ? '' : `:${httpsPort}`}/`;
   return new Promise((resolve) => {
     const req = http.get({ host, port, path: '/', headers: { host: name }, timeout: 5000 }, (res) => {

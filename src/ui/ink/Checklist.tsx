@@ -1,0 +1,91 @@
+// The checklist on a terminal: groups fill in live (a spinner while a group runs), totals at the
+// bottom; ↑/↓ move, Enter shows an item's evidence, Enter again on a failing item runs its fix
+// (the caller runs the normal step, then re-checks the group), q leaves.
+import { Box, Text, useApp, useInput } from 'ink';
+import { useEffect, useReducer, useState } from 'react';
+import { summarize, type AuditItem, type CheckGroup, type CheckProgress } from '../../core/checks.js';
+import { allItems, checklistReducer, finished, initialChecklist, selected } from './checklist-state.js';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const MARK = { pass: '✔', warn: '!', fail: '✘', skip: '–' } as const;
+const COLOUR = { pass: 'green', warn: 'yellow', fail: 'red', skip: 'gray' } as const;
+
+export interface ChecklistProps {
+  readonly groups: readonly CheckGroup[];
+  /** Starts the checks (or the re-check of one group) and reports each group as it finishes. */
+  readonly start: (onProgress: (p: CheckProgress) => void) => void;
+  /** Items already known (after a fix, the other groups keep theirs). */
+  readonly initial?: readonly AuditItem[];
+  readonly initialCursor?: number;
+  /** The fix command for an item, when lockstep has a flow for it. */
+  readonly fixOf: (item: AuditItem) => string | undefined;
+  readonly onDone: (result: { readonly items: readonly AuditItem[]; readonly fix?: AuditItem; readonly cursor: number }) => void;
+}
+
+export function Checklist(props: ChecklistProps) {
+  const { exit } = useApp();
+  const [state, dispatch] = useReducer(checklistReducer, initialChecklist(props.groups, props.initial));
+  const [frame, setFrame] = useState(0);
+  useEffect(() => {
+    if (props.initialCursor !== undefined) dispatch({ type: 'move', by: props.initialCursor });
+    props.start((p) => dispatch(p));
+  }, []);
+  const done = finished(state);
+  useEffect(() => {
+    if (done) return;
+    const t = setInterval(() => setFrame((f) => (f + 1) % FRAMES.length), 100);
+    return () => clearInterval(t);
+  }, [done]);
+  const leave = (fix?: AuditItem): void => {
+    props.onDone({ items: allItems(state), cursor: state.cursor, ...(fix !== undefined ? { fix } : {}) });
+    exit();
+  };
+  useInput((input, key) => {
+    if (key.upArrow) dispatch({ type: 'move', by: -1 });
+    else if (key.downArrow) dispatch({ type: 'move', by: 1 });
+    else if (key.escape) dispatch({ type: 'close' });
+    else if (input === 'q' || (key.ctrl && input === 'c')) leave();
+    else if (key.return) {
+      const item = selected(state);
+      if (state.open && item !== undefined && done && (item.status === 'fail' || item.status === 'warn') && props.fixOf(item) !== undefined) leave(item);
+      else dispatch({ type: 'toggle' });
+    }
+  });
+  const cur = selected(state);
+  const s = summarize(allItems(state));
+  let index = 0;
+  return (
+    <Box flexDirection="column">
+      <Text bold>lockstep check — the lockdown checklist (read-only)</Text>
+      {state.groups.map((g) => (
+        <Box key={g.prefix} flexDirection="column">
+          <Text bold>{g.running ? <Text color="cyan">{FRAMES[frame]} </Text> : '  '}{g.title}{g.running ? <Text dimColor> checking…</Text> : null}</Text>
+          {g.items.map((i) => {
+            const mine = index++ === state.cursor;
+            return (
+              <Box key={i.id} flexDirection="column">
+                <Text inverse={mine}>    <Text color={COLOUR[i.status]}>{MARK[i.status]} {i.status.toUpperCase().padEnd(4)}</Text> {i.title} <Text dimColor>{i.id}</Text></Text>
+                {mine && state.open ? <ItemDetail item={i} fix={props.fixOf(i)} /> : null}
+              </Box>
+            );
+          })}
+        </Box>
+      ))}
+      <Text> </Text>
+      <Text><Text color="green">{s.pass} pass</Text>  <Text color="yellow">{s.warn} warn</Text>  <Text color="red">{s.fail} fail</Text>  <Text color="gray">{s.skip} skip</Text>{done ? '' : '  (checking…)'}</Text>
+      <Text dimColor>↑/↓ move · Enter: evidence{cur !== undefined && state.open && props.fixOf(cur) !== undefined && cur.status !== 'pass' ? ', Enter again: fix it' : ''} · q: quit</Text>
+    </Box>
+  );
+}
+
+function ItemDetail({ item, fix }: { readonly item: AuditItem; readonly fix: string | undefined }) {
+  return (
+    <Box flexDirection="column" marginLeft={6} borderStyle="single" paddingX={1}>
+      <Text><Text bold>evidence:</Text> {item.evidence}</Text>
+      {item.reason !== undefined ? <Text><Text bold>skipped:</Text> {item.reason}</Text> : null}
+      <Text><Text bold>fix:</Text> {item.fix}</Text>
+      <Text dimColor>seed {item.seed.file}: “{item.seed.sentence}”</Text>
+      {fix !== undefined && item.status !== 'pass' && item.status !== 'skip' ? <Text color="cyan">Enter runs lockstep {fix} (its questions, plan and your yes), then checks this group again.</Text> : null}
+    </Box>
+  );
+}

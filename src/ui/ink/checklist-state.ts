@@ -1,0 +1,42 @@
+// The checklist's state as a pure reducer: groups fill in as their checks finish, a cursor moves
+// over the items, Enter opens an item's evidence, Enter again on a failing one asks for its fix.
+import type { AuditItem, CheckGroup, CheckProgress } from '../../core/checks.js';
+
+export interface ChecklistState {
+  readonly groups: readonly { readonly prefix: string; readonly title: string; readonly running: boolean; readonly items: readonly AuditItem[] }[];
+  readonly cursor: number;
+  readonly open: boolean;
+}
+
+export type ChecklistAction = CheckProgress | { readonly type: 'move'; readonly by: number } | { readonly type: 'toggle' } | { readonly type: 'close' };
+
+/** `items` already known (the other groups, after a fix); the groups not among them start running. */
+export const initialChecklist = (groups: readonly CheckGroup[], items: readonly AuditItem[] = []): ChecklistState => ({
+  groups: groups.map((g) => {
+    const mine = items.filter((i) => i.id.split('.')[0] === g.prefix);
+    return { prefix: g.prefix, title: g.title, running: mine.length === 0, items: mine };
+  }),
+  cursor: 0,
+  open: false,
+});
+
+export const allItems = (s: ChecklistState): AuditItem[] => s.groups.flatMap((g) => g.items);
+export const selected = (s: ChecklistState): AuditItem | undefined => allItems(s)[s.cursor];
+export const finished = (s: ChecklistState): boolean => s.groups.every((g) => !g.running);
+
+export function checklistReducer(s: ChecklistState, a: ChecklistAction): ChecklistState {
+  switch (a.type) {
+    case 'group-start':
+      return { ...s, groups: s.groups.map((g) => (g.prefix === a.prefix ? { ...g, running: true } : g)) };
+    case 'group-done':
+      return { ...s, groups: s.groups.map((g) => (g.prefix === a.prefix ? { ...g, running: false, items: a.items } : g)) };
+    case 'move': {
+      const n = allItems(s).length;
+      return n === 0 ? s : { ...s, open: false, cursor: Math.min(n - 1, Math.max(0, s.cursor + a.by)) };
+    }
+    case 'toggle':
+      return { ...s, open: !s.open };
+    case 'close':
+      return { ...s, open: false };
+  }
+}
