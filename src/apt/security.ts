@@ -101,7 +101,8 @@ export interface PendingReport {
  * `apt-get -s -V`, then `apt-cache policy` for the origins. Reads only (no lists refresh).
  */
 export async function pendingUpgrades(sys: System, platform: Platform, options: { readonly dist?: boolean } = {}): Promise<PendingReport> {
-  const sim = await probeApt(sys, 'apt-get', ['-s', '-V', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 });
+  // A simulation still logs the planner's run (var/log/apt/eipp.log.xz): not for a read-only listing.
+  const sim = await probeApt(sys, 'apt-get', ['-s', '-V', '-o', 'Dir::Log::Planner=/dev/null', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 });
   if (sim.exitCode !== 0) throw new Error(`apt-get -s ${options.dist === true ? 'dist-upgrade' : 'upgrade'} failed: ${sim.stderr.trim() || `exit ${sim.exitCode}`}`);
   const simulation = parseSimulation(sim.stdout);
   if (simulation.upgrades.length === 0) return { upgrades: [], simulation };
