@@ -12,6 +12,8 @@ import type { ManagedCert } from './managed.js';
 import { listForRenewal } from './renew-list.js';
 
 const TLS_SEED = seed('lockdown', 'Primero assumes HTTPS. SSL certificates will need to be obtained either through a local CA or purchased from an SSL vendor.');
+/** Signed by its own key (checkIssued would also want keyCertSign, which a leaf lacks). */
+const selfSigned = (c: X509Certificate): boolean => c.subject === c.issuer && c.verify(c.publicKey);
 const slug = (name: string): string => name.toLowerCase().replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9_.-]/g, '_').replace(/^[^a-z0-9]+/, '').replace(/\.+$/, '') || 'unnamed';
 
 function keyItem(id: string, c: ManagedCert, cert: X509Certificate | undefined, fix: string): AuditItem {
@@ -47,7 +49,7 @@ async function certItems(sys: System, c: ManagedCert, now: number): Promise<Audi
     const checks = await checkLiveFiles(sys, liveName, hosts);
     const bad = checks.filter((x) => !x.ok);
     const chain = (await sys.readText(livePath(liveName, 'chain'))) ?? '';
-    const selfIssued = cert !== undefined && cert.checkIssued(cert);
+    const selfIssued = cert !== undefined && selfSigned(cert);
     const noChain = !selfIssued && chain.trim() === '' && cert !== undefined;
     items.push((bad.length === 0 && !noChain ? pass : fail)({
       id: `${id}.files`,
@@ -62,7 +64,7 @@ async function certItems(sys: System, c: ManagedCert, now: number): Promise<Audi
     items.push(verdict(missing.length === 0, { id: `${id}.names`, title: `${c.name}: every host name covered`, evidence: missing.length > 0 ? `missing from subjectAltName: ${missing.join(', ')} (has ${c.names.join(', ')})` : `subjectAltName: ${c.names.join(', ') || '(none)'}`, fix, seed: TLS_SEED }));
   }
   items.push(keyItem(`${id}.key`, c, cert, fix));
-  if (cert !== undefined && cert.checkIssued(cert) && !cert.ca) {
+  if (cert !== undefined && selfSigned(cert)) {
     items.push(warn({ id: `${id}.self-signed`, title: `${c.name}: issued by a CA clients trust`, evidence: `${sys.real(c.certPath)} is self-signed (${cert.subject.replace(/\n/g, ', ')}): browsers warn unless it is trusted by hand`, fix: 'lockstep cert (Let\'s Encrypt or a vendor for a public site)', seed: TLS_SEED }));
   }
   return items;
