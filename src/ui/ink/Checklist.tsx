@@ -2,7 +2,7 @@
 // bottom; ↑/↓ move, Enter shows an item's evidence, Enter again on a failing item runs its fix
 // (the caller runs the normal step, then re-checks the group), q leaves.
 import { Box, Text, useApp, useInput } from 'ink';
-import { useEffect, useReducer, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { summarize, type AuditItem, type CheckGroup, type CheckProgress } from '../../core/checks.js';
 import { allItems, checklistReducer, finished, initialChecklist, selected } from './checklist-state.js';
 
@@ -26,6 +26,9 @@ export function Checklist(props: ChecklistProps) {
   const { exit } = useApp();
   const [state, dispatch] = useReducer(checklistReducer, initialChecklist(props.groups, props.initial));
   const [frame, setFrame] = useState(0);
+  // Input handlers may hold an earlier render's closure: leaving reads the latest state.
+  const latest = useRef(state);
+  latest.current = state;
   useEffect(() => {
     if (props.initialCursor !== undefined) dispatch({ type: 'move', by: props.initialCursor });
     props.start((p) => dispatch(p));
@@ -37,7 +40,7 @@ export function Checklist(props: ChecklistProps) {
     return () => clearInterval(t);
   }, [done]);
   const leave = (fix?: AuditItem): void => {
-    props.onDone({ items: allItems(state), cursor: state.cursor, ...(fix !== undefined ? { fix } : {}) });
+    props.onDone({ items: allItems(latest.current), cursor: latest.current.cursor, ...(fix !== undefined ? { fix } : {}) });
     exit();
   };
   useInput((input, key) => {
@@ -45,12 +48,11 @@ export function Checklist(props: ChecklistProps) {
     else if (key.downArrow) dispatch({ type: 'move', by: 1 });
     else if (key.escape) dispatch({ type: 'close' });
     else if (input === 'q' || (key.ctrl && input === 'c')) leave();
-    else if (key.return) {
-      const item = selected(state);
-      if (state.open && item !== undefined && done && (item.status === 'fail' || item.status === 'warn') && props.fixOf(item) !== undefined) leave(item);
-      else dispatch({ type: 'toggle' });
-    }
+    else if (key.return) dispatch({ type: 'enter', fixable: (i) => props.fixOf(i) !== undefined });
   });
+  useEffect(() => {
+    if (state.fix !== undefined) leave(allItems(state).find((i) => i.id === state.fix));
+  }, [state.fix]);
   const cur = selected(state);
   const s = summarize(allItems(state));
   let index = 0;

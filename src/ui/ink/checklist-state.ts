@@ -6,9 +6,16 @@ export interface ChecklistState {
   readonly groups: readonly { readonly prefix: string; readonly title: string; readonly running: boolean; readonly items: readonly AuditItem[] }[];
   readonly cursor: number;
   readonly open: boolean;
+  /** The item whose fix the operator asked for (Enter on an open failing item). */
+  readonly fix?: string;
 }
 
-export type ChecklistAction = CheckProgress | { readonly type: 'move'; readonly by: number } | { readonly type: 'toggle' } | { readonly type: 'close' };
+export type ChecklistAction =
+  | CheckProgress
+  | { readonly type: 'move'; readonly by: number }
+  | { readonly type: 'close' }
+  /** Enter: opens or closes the item; on an open failing or warning item that has a fix flow, asks for it. */
+  | { readonly type: 'enter'; readonly fixable: (item: AuditItem) => boolean };
 
 /** `items` already known (the other groups, after a fix); the groups not among them start running. */
 export const initialChecklist = (groups: readonly CheckGroup[], items: readonly AuditItem[] = []): ChecklistState => ({
@@ -34,8 +41,11 @@ export function checklistReducer(s: ChecklistState, a: ChecklistAction): Checkli
       const n = allItems(s).length;
       return n === 0 ? s : { ...s, open: false, cursor: Math.min(n - 1, Math.max(0, s.cursor + a.by)) };
     }
-    case 'toggle':
-      return { ...s, open: !s.open };
+    case 'enter': {
+      const item = selected(s);
+      const wantsFix = s.open && finished(s) && item !== undefined && (item.status === 'fail' || item.status === 'warn') && a.fixable(item);
+      return wantsFix ? { ...s, fix: item.id } : { ...s, open: !s.open };
+    }
     case 'close':
       return { ...s, open: false };
   }
