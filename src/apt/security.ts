@@ -102,11 +102,14 @@ export interface PendingReport {
  */
 export async function pendingUpgrades(sys: System, platform: Platform, options: { readonly dist?: boolean } = {}): Promise<PendingReport> {
   // A simulation still logs the planner's run (var/log/apt/eipp.log.xz): not for a read-only listing.
-  const sim = await probeApt(sys, 'apt-get', ['-s', '-V', '-o', 'Dir::Log::Planner=/dev/null', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 });
+  // The archives' list (apt-cache policy) does not depend on the simulation: both run at once.
+  const [sim, files] = await Promise.all([
+    probeApt(sys, 'apt-get', ['-s', '-V', '-o', 'Dir::Log::Planner=/dev/null', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 }),
+    probeApt(sys, 'apt-cache', ['policy']),
+  ]);
   if (sim.exitCode !== 0) throw new Error(`apt-get -s ${options.dist === true ? 'dist-upgrade' : 'upgrade'} failed: ${sim.stderr.trim() || `exit ${sim.exitCode}`}`);
   const simulation = parseSimulation(sim.stdout);
   if (simulation.upgrades.length === 0) return { upgrades: [], simulation };
-  const files = await probeApt(sys, 'apt-cache', ['policy']);
   const names = [...new Set(simulation.upgrades.map((u) => u.name))];
   const policy = await probeApt(sys, 'apt-cache', ['policy', ...names]);
   if (files.exitCode !== 0 || policy.exitCode !== 0) throw new Error(`apt-cache policy failed: ${(files.stderr || policy.stderr).trim()}`);

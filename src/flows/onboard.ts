@@ -15,6 +15,7 @@ import { firewallStep } from '../firewall/firewall-step.js';
 import { certChoiceStage, certStages, httpsStage } from './cert-flow.js';
 import { keepRulesStage } from './firewall-flow.js';
 import { answersOf, firstDone, listOf } from './stage-rules.js';
+import { checklistAfterStep, donePart, onboardChecklist } from './checklist.js';
 
 export const ONBOARD_PARTS = [
   { value: 'cert', label: 'Application certificate', hint: "Let's Encrypt, purchased, your private CA or self-signed: a few questions, then the recommended way" },
@@ -46,20 +47,29 @@ export type OnboardPart = (typeof ONBOARD_PARTS)[number]['value'];
 const stepsQuestion: Question = {
   kind: 'multiselect',
   id: 'steps',
-  message: 'Which parts should this run set up?',
-  help: 'Each part asks its questions, shows its plan (every command, every file change) and changes nothing before your yes; a part you say no to is left out and the next goes on. Parts left out can be run later on their own.',
+  message: 'Which parts should this run set up? (those the checklist finds already done start unticked: skip them?)',
+  help: 'Each part asks its questions, shows its plan (every command, every file change) and changes nothing before your yes; a part you say no to is left out and the next goes on. Parts left out can be run later on their own. A part whose every check passes (lockstep check) is already done.',
   choices: ONBOARD_PARTS.map((p) => ({ value: p.value, label: p.label, hint: p.hint })),
-  default: ONBOARD_PARTS.map((p) => p.value),
+  default: (_a, facts) => ONBOARD_PARTS.map((p) => p.value).filter((v) => !(facts as OnboardFacts | undefined)?.done.includes(v)),
   validate: (v) => (v.length === 0 ? 'choose at least one part' : undefined),
 };
 
-export const onboardStep: Step<Record<string, never>> = {
+interface OnboardFacts {
+  /** The parts every check of which already passes. */
+  readonly done: readonly string[];
+}
+
+export const onboardStep: Step<OnboardFacts> = {
   id: 'onboard',
   title: 'Onboard a new server',
   description: 'The whole path for a new server, one reviewed step at a time: the application certificate served over HTTPS only, its renewal, a firewall that cannot lock you out, key-only SSH and automatic security updates.',
   questions: [stepsQuestion],
   advisory: true,
-  facts: async () => ({}),
+  facts: async (_a, sys) => {
+    const items = await onboardChecklist(sys);
+    return { done: ONBOARD_PARTS.map((p) => p.value).filter((v) => donePart(items, v)) };
+  },
+  notes: (_a, facts) => (facts.done.length > 0 ? [`Already done by the checklist (every check passes): ${facts.done.map((v) => ONBOARD_PARTS.find((p) => p.value === v)?.label ?? v).join(', ')}.`] : []),
   plan: () => [],
   verify: async () => [],
   summary: (a) => [`Parts: ${listOf(a, 'steps').map((v) => ONBOARD_PARTS.find((p) => p.value === v)?.label ?? v).join(', ')}.`],
@@ -113,5 +123,6 @@ export const onboardSequence: Sequence = {
     { ...keepRulesStage(), chosen: wants('firewall') },
     { id: 'ssh', step: sshStep, chosen: wants('ssh'), part: 'SSH' },
     { id: 'updates', step: updatesStep, chosen: wants('updates'), part: 'Updates' },
+    { id: 'check', step: checklistAfterStep(Object.fromEntries(ONBOARD_PARTS.map((p) => [p.value, p.label]))), part: '', when: (ctx: StageContext) => (ctx.dryRun ? 'a dry run changes nothing: the checklist would say what it said before' : true) },
   ],
 };
