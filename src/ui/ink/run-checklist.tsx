@@ -1,15 +1,11 @@
 // Draws the checklist once: all the checks (or, after a fix, the fixed item's group again with
 // the others kept). Returns what the operator chose: leave, or fix an item.
 import { render } from 'ink';
-import type { AuditItem, CheckGroup, CheckProgress } from '../../core/checks.js';
-import { Checklist } from './Checklist.js';
+import type { AuditItem } from '../../core/checks.js';
+import { Checklist, type ChecklistProps } from './Checklist.js';
 
-export interface ChecklistRound {
-  readonly groups: readonly CheckGroup[];
-  readonly start: (onProgress: (p: CheckProgress) => void) => void;
-  readonly initial?: readonly AuditItem[];
+export interface ChecklistRound extends Pick<ChecklistProps, 'groups' | 'start' | 'initial' | 'fixOf'> {
   readonly cursor?: number;
-  readonly fixOf: (item: AuditItem) => string | undefined;
 }
 
 export async function checklistRound(r: ChecklistRound): Promise<{ readonly items: readonly AuditItem[]; readonly fix?: AuditItem; readonly cursor: number }> {
