@@ -100,9 +100,13 @@ async function firewallItems(sys: System): Promise<AuditItem[]> {
   items.push(verdict(v4.dropBy !== undefined && v6.dropBy !== undefined, { id: 'firewall.default-deny', title: 'Inbound is dropped by default, IPv4 and IPv6', evidence: `IPv4: ${v4.dropBy ?? 'accepted by default'}; IPv6: ${v6.dropBy ?? 'accepted by default'}${l.note}`, fix: FIX, seed: FW_SEED }));
   const all4 = openToAll(v4);
   const all6 = openToAll(v6);
+  // Parity: both families drop by default and no port is open to anyone in one family and not the
+  // other. A port open to some sources in one family only is fine: sources are of one family.
   const ports = (f: typeof v4): string => [...new Set(f.open.map((o) => `${o.port}:${srcText(openTo(f, o.port))}`))].sort().join(' ');
-  const parity = { id: 'firewall.parity', title: 'IPv4 and IPv6 get the same policy', evidence: `IPv4 ${v4.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v4) || 'none'}; IPv6 ${v6.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v6) || 'none'}${l.note}`, fix: FIX, seed: FW_SEED };
-  items.push(active ? verdict(ports(v4) === ports(v6) && (v4.dropBy !== undefined) === (v6.dropBy !== undefined), parity) : skip(parity, 'no firewall is active: nothing to compare'));
+  const allPorts = [...new Set([...v4.open, ...v6.open].map((o) => o.port))];
+  const uneven = allPorts.filter((p) => (openTo(v4, p)?.length === 0) !== (openTo(v6, p)?.length === 0));
+  const parity = { id: 'firewall.parity', title: 'IPv4 and IPv6 get the same policy', evidence: `IPv4 ${v4.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v4) || 'none'}; IPv6 ${v6.dropBy !== undefined ? 'drops' : 'accepts'} by default, open: ${ports(v6) || 'none'}${uneven.length > 0 ? `; open to anyone in one family only: ${uneven.join(', ')}` : ''}${l.note}`, fix: FIX, seed: FW_SEED };
+  items.push(active ? verdict(uneven.length === 0 && (v4.dropBy !== undefined) === (v6.dropBy !== undefined), parity) : skip(parity, 'no firewall is active: nothing to compare'));
   const extra = [...new Set([...(all4 ?? []), ...(all6 ?? [])].filter((p) => p !== 80 && p !== 443))];
   items.push(verdict(active && all4 !== undefined && all6 !== undefined && extra.length === 0, {
     id: 'firewall.open-to-all',

@@ -47,8 +47,11 @@ function nftInto(ruleset: string, acc: Acc): void {
       const v4 = /\bip saddr\s+(\{[^}]*\}|\S+)/.exec(line)?.[1];
       const v6 = /\bip6 saddr\s+(\{[^}]*\}|\S+)/.exec(line)?.[1];
       const list = (s: string): string[] => s.replace(/[{}]/g, '').split(/[\s,]+/).filter((x) => x !== '');
+      // Any ip / ip6 match (saddr, daddr, nfproto) keeps a rule of an inet table to that family.
+      const only4 = /\bip (saddr|daddr)\b|nfproto ipv4/.test(line);
+      const only6 = /\bip6 (saddr|daddr)\b|nfproto ipv6/.test(line);
       for (const f of families) {
-        if ((f === 4 && v6 !== undefined) || (f === 6 && v4 !== undefined)) continue;
+        if ((f === 4 && only6) || (f === 6 && only4)) continue;
         const src = f === 4 ? v4 : v6;
         for (const port of portsOf(line)) acc.open[f].push({ port, sources: src === undefined ? [] : list(src).filter((s) => !ANY.has(s)), by: `nft ${table}` });
       }
