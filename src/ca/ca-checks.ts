@@ -8,7 +8,9 @@ import type { System } from '../core/system.js';
 import { seed, skip, verdict, type AuditItem, type CheckGroup } from '../core/checks.js';
 import { crlChecks } from './crl.js';
 import { parseIndex } from './index-db.js';
-import { caLayout, type CaLayout } from './layout.js';
+import { caLayout, DEFAULT_OPENSSL_CNF, type CaLayout } from './layout.js';
+import { parseOpensslConfig } from './openssl-config.js';
+import { lintOpensslConfig } from './openssl-config-lint.js';
 
 export async function caChecks(sys: System, ca: CaLayout, passphrase: string | undefined): Promise<Check[]> {
   const checks: Check[] = [];
@@ -89,10 +91,18 @@ export const caAuditChecks: CheckGroup = {
     }
     const valid = find('root certificate is self-signed');
     items.push({ ...verdict(valid?.ok === true, { id: 'ca.root-validity', title: 'The root certificate is valid for a year or more', evidence: `${valid?.evidence ?? `${ca.cert} is missing or unreadable`}${left !== undefined ? ` (${left} days left)` : ''}`, fix: base.fix, seed: CA_SEED('sudo openssl req -new -x509 -days 3650 -key /etc/pki/CA/private/couch_ca.pem') }), ...(valid?.ok === true && left !== undefined && left < 365 ? { status: 'warn' as const } : {}) });
-    const cnf = (await sys.readText(ca.dedicatedCnf)) ?? (await sys.readText(ca.orgConfig)) ?? '';
-    const mds = [...cnf.matchAll(/^\s*default_md\s*=\s*(\S+)/gm)].map((m) => m[1]!.toLowerCase());
-    const weak = mds.filter((m) => m === 'md5' || m === 'sha1');
-    items.push(verdict(weak.length === 0, { id: 'ca.digest', title: 'The CA signs with SHA-256 or better (not md5/sha1)', evidence: mds.length > 0 ? `default_md = ${mds.join(', ')} in ${sys.real(ca.dedicatedCnf)} / ${sys.real(ca.orgConfig)}` : 'no default_md in the CA\'s openssl.cnf or config.cnf (openssl\'s default: sha256)', fix: base.fix, seed: CA_SEED('default_md   = md5') }));
+    // The digest as openssl reads it (openssl-config-lint, the lint `ca init` applies to the seed's edits).
+    const files = [(await sys.stat(ca.dedicatedCnf)) !== undefined ? ca.dedicatedCnf : DEFAULT_OPENSSL_CNF, ca.orgConfig];
+    const weak: string[] = [];
+    const mds: string[] = [];
+    for (const file of files) {
+      const text = await sys.readText(file);
+      if (text === undefined) continue;
+      const doc = parseOpensslConfig(text, { env: {} });
+      mds.push(...[...text.matchAll(/^\s*default_md\s*=\s*(\S+)/gm)].map((m) => `${file}: default_md = ${m[1]}`));
+      weak.push(...lintOpensslConfig(doc).filter((f) => f.code === 'weak-digest').map((f) => `${file}${f.line !== undefined ? `:${f.line}` : ''} [${f.section}] ${f.key}: ${f.message}`));
+    }
+    items.push(verdict(weak.length === 0, { id: 'ca.digest', title: 'The CA signs with SHA-256 or better (not md5/sha1)', evidence: weak.length > 0 ? weak.join('; ') : mds.length > 0 ? `${mds.join('; ')} (default: the key's own, SHA-256)` : 'no default_md set: openssl uses SHA-256', fix: base.fix, seed: CA_SEED('default_md   = md5') }));
     const crl = (await crlChecks(sys, ca))[0]!;
     items.push(verdict(crl.ok, { id: 'ca.crl', title: 'The CRL\'s next update is in the future', evidence: crl.evidence, fix: 'lockstep ca crl', seed: CA_SEED('The CouchDB SSL cert uses a private CA whose root certificate is distributed automatically to all of the servers to verify communication.') }));
     const index = await sys.readText(ca.index);

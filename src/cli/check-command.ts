@@ -21,11 +21,11 @@ interface CheckOptions {
 }
 
 export const CHECK_HELP = `
-Each check: an id (its group first: ${CHECK_PREFIXES.join(', ')}), pass / warn / fail / skip
-(with the reason), the evidence it judged, the lockstep command that fixes it and the seed
-sentence it checks. Nothing under --root changes; live state (firewall rules, sockets, nginx on
-loopback) is read from the running system and the evidence says so. What only time settles (a
-timer that has not run yet) is warn, not fail.
+Each check has an id (its group first: ${CHECK_PREFIXES.join(', ')}),
+a status (pass, warn, fail, or skip with the reason), the evidence it judged, the lockstep
+command that fixes it and the seed sentence it checks. Nothing under --root changes; live state
+(firewall rules, sockets, nginx on loopback) is read from the running system and the evidence
+says so. What only time settles (a timer that has not run yet) is warn, not fail.
 
 Examples:
   lockstep check                          on a terminal: the checklist; Enter on an item fixes it
