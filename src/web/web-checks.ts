@@ -65,7 +65,8 @@ async function webItems(sys: System): Promise<AuditItem[]> {
     evidence: old.length + weak.length > 0
       ? [...old.map((p) => `${sys.real(p.f)}: ssl_protocols ${p.v}`), ...weak.map((c) => `${sys.real(c.f)}: ssl_ciphers ${c.v}`)].join('; ')
       : protocols.length > 0 ? protocols.map((p) => `${sys.real(p.f)}: ssl_protocols ${p.v}`).join('; ') : 'no ssl_protocols line: nginx 1.23.4 and later default to TLSv1.2 TLSv1.3',
-    fix: FIX,
+    // Debian's own nginx.conf still lists TLSv1 and TLSv1.1 at the http level: lockstep's site sets its own, the file's line stays.
+    fix: old.length + weak.length > 0 ? `In ${[...new Set([...old, ...weak].map((x) => x.f))].join(', ')}: ssl_protocols TLSv1.2 TLSv1.3; and Mozilla's intermediate ssl_ciphers (as lockstep web https writes), then lockstep web reload` : FIX,
     seed: HTTPS_SEED,
   }));
   return items;

@@ -20,6 +20,8 @@ export interface ChecklistProps {
   /** The fix command for an item, when lockstep has a flow for it. */
   readonly fixOf: (item: AuditItem) => string | undefined;
   readonly onDone: (result: { readonly items: readonly AuditItem[]; readonly fix?: AuditItem; readonly cursor: number }) => void;
+  /** Rows to draw in (default: the terminal's). */
+  readonly height?: number;
 }
 
 export function Checklist(props: ChecklistProps) {
@@ -55,24 +57,31 @@ export function Checklist(props: ChecklistProps) {
   }, [state.fix]);
   const cur = selected(state);
   const s = summarize(allItems(state));
-  let index = 0;
+  // A long list scrolls: the rows around the cursor, within the terminal's height.
+  const rows = state.groups.flatMap((g) => [{ group: g } as const, ...g.items.map((item) => ({ item }) as const)]);
+  const at = rows.findIndex((r) => 'item' in r && r.item === cur);
+  const room = Math.max(8, (props.height ?? process.stdout.rows ?? 40) - (state.open ? 14 : 6));
+  const from = rows.length <= room ? 0 : Math.min(Math.max(0, at - Math.floor(room / 2)), rows.length - room);
+  const shown = rows.slice(from, from + room);
   return (
     <Box flexDirection="column">
       <Text bold>lockstep check — the lockdown checklist (read-only)</Text>
-      {state.groups.map((g) => (
-        <Box key={g.prefix} flexDirection="column">
-          <Text bold>{g.running ? <Text color="cyan">{FRAMES[frame]} </Text> : '  '}{g.title}{g.running ? <Text dimColor> checking…</Text> : null}</Text>
-          {g.items.map((i) => {
-            const mine = index++ === state.cursor;
-            return (
-              <Box key={i.id} flexDirection="column">
-                <Text inverse={mine}>    <Text color={COLOUR[i.status]}>{MARK[i.status]} {i.status.toUpperCase().padEnd(4)}</Text> {i.title} <Text dimColor>{i.id}</Text></Text>
-                {mine && state.open ? <ItemDetail item={i} fix={props.fixOf(i)} /> : null}
-              </Box>
-            );
-          })}
-        </Box>
-      ))}
+      {from > 0 ? <Text dimColor>  … {from} more above</Text> : null}
+      {shown.map((r) => {
+        if ('group' in r) {
+          const g = r.group;
+          return <Text key={`g-${g.prefix}`} bold>{g.running ? <Text color="cyan">{FRAMES[frame]} </Text> : '  '}{g.title}{g.running ? <Text dimColor> checking…</Text> : null}</Text>;
+        }
+        const i = r.item;
+        const mine = i === cur;
+        return (
+          <Box key={i.id} flexDirection="column">
+            <Text inverse={mine}>    <Text color={COLOUR[i.status]}>{MARK[i.status]} {i.status.toUpperCase().padEnd(4)}</Text> {i.title} <Text dimColor>{i.id}</Text></Text>
+            {mine && state.open ? <ItemDetail item={i} fix={props.fixOf(i)} /> : null}
+          </Box>
+        );
+      })}
+      {from + room < rows.length ? <Text dimColor>  … {rows.length - from - room} more below</Text> : null}
       <Text> </Text>
       <Text><Text color="green">{s.pass} pass</Text>  <Text color="yellow">{s.warn} warn</Text>  <Text color="red">{s.fail} fail</Text>  <Text color="gray">{s.skip} skip</Text>{done ? '' : '  (checking…)'}</Text>
       <Text dimColor>↑/↓ move · Enter: evidence{cur !== undefined && state.open && props.fixOf(cur) !== undefined && cur.status !== 'pass' ? ', Enter again: fix it' : ''} · q: quit</Text>
