@@ -5,7 +5,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { octal } from '../core/actions.js';
 import type { Check } from '../core/events.js';
 import type { System } from '../core/system.js';
-import { seed, skip, verdict, type AuditItem, type CheckGroup } from '../core/checks.js';
+import { seed, skip, verdict, withStatus, type AuditItem, type CheckGroup } from '../core/checks.js';
 import { crlChecks } from './crl.js';
 import { parseIndex } from './index-db.js';
 import { caLayout, DEFAULT_OPENSSL_CNF, type CaLayout } from './layout.js';
@@ -90,7 +90,8 @@ export const caAuditChecks: CheckGroup = {
       left = undefined;
     }
     const valid = find('root certificate is self-signed');
-    items.push({ ...verdict(valid?.ok === true, { id: 'ca.root-validity', title: 'The root certificate is valid for a year or more', evidence: `${valid?.evidence ?? `${ca.cert} is missing or unreadable`}${left !== undefined ? ` (${left} days left)` : ''}`, fix: base.fix, seed: CA_SEED('sudo openssl req -new -x509 -days 3650 -key /etc/pki/CA/private/couch_ca.pem') }), ...(valid?.ok === true && left !== undefined && left < 365 ? { status: 'warn' as const } : {}) });
+    const validity = { id: 'ca.root-validity', title: 'The root certificate is valid for a year or more', evidence: `${valid?.evidence ?? `${ca.cert} is missing or unreadable`}${left !== undefined ? ` (${left} days left)` : ''}`, fix: base.fix, seed: CA_SEED('sudo openssl req -new -x509 -days 3650 -key /etc/pki/CA/private/couch_ca.pem') };
+    items.push(withStatus(validity, valid?.ok !== true ? 'fail' : left !== undefined && left < 365 ? 'warn' : 'pass'));
     // The digest as openssl reads it (openssl-config-lint, the lint `ca init` applies to the seed's edits).
     const files = [(await sys.stat(ca.dedicatedCnf)) !== undefined ? ca.dedicatedCnf : DEFAULT_OPENSSL_CNF, ca.orgConfig];
     const weak: string[] = [];

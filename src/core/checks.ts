@@ -55,12 +55,14 @@ export interface CheckGroup {
 
 type ItemFields = Omit<AuditItem, 'status' | 'reason'>;
 
-export const pass = (i: ItemFields): AuditItem => ({ ...i, status: 'pass' });
-export const warn = (i: ItemFields): AuditItem => ({ ...i, status: 'warn' });
-export const fail = (i: ItemFields): AuditItem => ({ ...i, status: 'fail' });
-export const skip = (i: ItemFields, reason: string): AuditItem => ({ ...i, status: 'skip', reason });
+/** The item with its fields in the document's order (id, title, status, reason, evidence, fix, seed). */
+export const withStatus = (i: ItemFields, status: Exclude<CheckStatus, 'skip'>): AuditItem => ({ id: i.id, title: i.title, status, evidence: i.evidence, fix: i.fix, seed: i.seed });
+export const pass = (i: ItemFields): AuditItem => withStatus(i, 'pass');
+export const warn = (i: ItemFields): AuditItem => withStatus(i, 'warn');
+export const fail = (i: ItemFields): AuditItem => withStatus(i, 'fail');
+export const skip = (i: ItemFields, reason: string): AuditItem => ({ id: i.id, title: i.title, status: 'skip', reason, evidence: i.evidence, fix: i.fix, seed: i.seed });
 /** pass when `ok`, else `otherwise` (fail by default). */
-export const verdict = (ok: boolean, i: ItemFields, otherwise: 'fail' | 'warn' = 'fail'): AuditItem => ({ ...i, status: ok ? 'pass' : otherwise });
+export const verdict = (ok: boolean, i: ItemFields, otherwise: 'fail' | 'warn' = 'fail'): AuditItem => withStatus(i, ok ? 'pass' : otherwise);
 
 export function summarize(items: readonly AuditItem[]): CheckSummary {
   const s = { pass: 0, warn: 0, fail: 0, skip: 0 };

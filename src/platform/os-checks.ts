@@ -1,6 +1,6 @@
 // The operating system's own state: a release that still gets security updates (lifecycle.ts's
 // dates, the verdict every step's notes use) and a reboot an upgrade left pending.
-import { seed, verdict, warn, type AuditItem, type CheckGroup } from '../core/checks.js';
+import { seed, verdict, withStatus, type AuditItem, type CheckGroup } from '../core/checks.js';
 import { readPlatform } from './distribution.js';
 import { supportStatus } from './lifecycle.js';
 
@@ -13,8 +13,8 @@ export const osChecks: CheckGroup = {
   async run({ sys, now }) {
     const platform = await readPlatform(sys);
     const verdictOf = supportStatus(platform, new Date(now));
-    const base = { id: 'os.release', title: 'The release still gets security updates', evidence: `${sys.real('/etc/os-release')}: ${platform.prettyName}. ${verdictOf.sentence}`, fix: 'Upgrade to a supported release (Debian 12/13, Ubuntu 22.04/24.04 LTS)', seed: RELEASE_SEED };
-    const release: AuditItem = verdictOf.status === 'supported' ? { ...base, status: 'pass' } : verdictOf.status === 'end-of-life' ? { ...base, status: 'fail' } : warn(base);
+    const base = { id: 'os.release', title: 'The release still gets security updates', evidence: platform.known ? `${sys.real('/etc/os-release')}: ${platform.prettyName}. ${verdictOf.sentence}` : `${sys.real('/etc/os-release')} is missing: ${verdictOf.sentence}`, fix: 'Upgrade to a supported release (Debian 12/13, Ubuntu 22.04/24.04 LTS)', seed: RELEASE_SEED };
+    const release: AuditItem = withStatus(base, verdictOf.status === 'supported' ? 'pass' : verdictOf.status === 'end-of-life' ? 'fail' : 'warn');
     const [flag, pkgs] = await Promise.all([sys.readText('/run/reboot-required').then((t) => t ?? sys.readText('/var/run/reboot-required')), sys.readText('/run/reboot-required.pkgs').then((t) => t ?? sys.readText('/var/run/reboot-required.pkgs'))]);
     const names = (pkgs ?? '').split('\n').filter((l) => l.trim() !== '');
     const reboot = verdict(flag === undefined, {
