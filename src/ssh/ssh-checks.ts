@@ -107,6 +107,25 @@ function allowItem(view: SshdView): AuditItem {
   }, 'warn');
 }
 
+/** OpenSSH's defaults for what the files leave unset (sshd_config(5), OpenSSH 9). */
+const DEFAULTS: Readonly<Record<string, string>> = { passwordauthentication: 'yes', kbdinteractiveauthentication: 'yes', permitrootlogin: 'prohibit-password', pubkeyauthentication: 'yes' };
+
+/** The settings as the files give them (first value wins, as in sshd), for when sshd -T cannot run. */
+function fileView(lines: readonly ConfigLine[]): SshdView {
+  const settings: Record<string, string> = { ...DEFAULTS };
+  const seen = new Set<string>();
+  const lists: Record<string, string[]> = {};
+  for (const l of lines) {
+    const key = l.key === 'challengeresponseauthentication' ? 'kbdinteractiveauthentication' : l.key;
+    if (key === 'allowusers' || key === 'allowgroups') (lists[key] ??= []).push(...l.value.split(/\s+/));
+    else if (!seen.has(key)) {
+      settings[key] = l.value.toLowerCase();
+      seen.add(key);
+    }
+  }
+  return { settings, lists, argv: [] };
+}
+
 export const sshChecks: CheckGroup = {
   prefix: 'ssh',
   title: 'SSH',
@@ -116,7 +135,12 @@ export const sshChecks: CheckGroup = {
     }
     const [view, lines] = await Promise.all([readSshd(sys, 'root'), configLines(sys)]);
     if (typeof view === 'string') {
-      return [fail({ id: 'ssh.config', title: 'sshd -T reads the configuration', evidence: `sshd -T: ${view}`, fix: 'sshd -t shows the error; correct the file it names', seed: SSH_SEED })];
+      // sshd cannot say (not installed, or it refuses the files): judge the files the way sshd
+      // reads them, first value wins, and say that this is what was read.
+      const missing = /not found \(is it installed/.test(view);
+      const config = { id: 'ssh.config', title: 'sshd -T reads the configuration', evidence: `sshd -T: ${view}`, fix: 'sshd -t shows the error; correct the file it names', seed: SSH_SEED };
+      const fromFiles = fileView(lines);
+      return [missing ? skip(config, 'sshd is not installed here: the settings below are read from the files') : fail(config), ...settingItems(fromFiles, lines), overrideItem(lines, fromFiles), await keysItem(sys, fromFiles), allowItem(fromFiles)].map((i) => (i.id === 'ssh.config' ? i : { ...i, evidence: i.evidence.replace(/sshd -T says/g, 'the files say') }));
     }
     return [...settingItems(view, lines), overrideItem(lines, view), await keysItem(sys, view), allowItem(view)];
   },
