@@ -26,8 +26,10 @@ export function registerPatchCommands(program: Command, setCode: (code: number) 
         '  lockstep patch pending --mail ops@example.org --smtp localhost:25\n\n' +
         'It changes nothing but apt\'s package lists (under --root R, R\'s). Exit 0: listed (and mailed); 1: apt-get update or the mail failed; 2: bad input.',
     )
-    .action(async (opts: PendingOptions, command: Command) => {
-      const g = command.optsWithGlobals() as GlobalOptions;
+    .action(async (own: PendingOptions, command: Command) => {
+      // `patch`'s own --mail/--smtp (its questions) take the words wherever they stand: read both.
+      const g = command.optsWithGlobals() as GlobalOptions & Partial<PendingOptions>;
+      const opts: PendingOptions = { ...own, ...(g.mail !== undefined ? { mail: g.mail } : {}), smtp: own.smtp !== 'none' ? own.smtp : (g.smtp ?? own.smtp) };
       refuseAnswersFile(g, 'patch pending');
       const { checkMailAnswer, checkSmtpAnswer, isNone } = await import('../mail/questions.js');
       const badMail = opts.mail === undefined ? undefined : checkMailAnswer(opts.mail, false);

@@ -70,9 +70,14 @@ export function changelogSince(text: string, since: string, maxLines = 40): Chan
 
 /** The changelog inside a .deb (on the target), unpacked with dpkg-deb into a temporary folder. */
 export async function debChangelog(sys: System, deb: string, name: string): Promise<string | undefined> {
+  return debChangelogAt(sys, sys.real(deb), name);
+}
+
+/** The same for a .deb at a real path (one fetched into a temporary folder). */
+export async function debChangelogAt(sys: System, realDeb: string, name: string): Promise<string | undefined> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-changelog-'));
   try {
-    const r = await sys.probe(['dpkg-deb', '-x', sys.real(deb), dir]);
+    const r = await sys.probe(['dpkg-deb', '-x', realDeb, dir]);
     if (r.exitCode !== 0) return undefined;
     for (const f of ['changelog.Debian.gz', 'changelog.gz', 'changelog.Debian', 'changelog']) {
       const file = path.join(dir, 'usr/share/doc', name, f);

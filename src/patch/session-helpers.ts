@@ -3,6 +3,7 @@
 // spec, append to its log, and leave what they found for the next one and for verify.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { probeApt } from '../apt/apt-root.js';
 import { queryPackages } from '../apt/dpkg-query.js';
@@ -12,7 +13,7 @@ import { System } from '../core/system.js';
 import { tableLines } from '../core/table-text.js';
 import { deliverMail } from '../mail/deliver.js';
 import { parseSmtpAddress } from '../mail/smtp.js';
-import { cachedDeb, changelogSince, chrootDifferences, debChangelog, restartInfo } from './after-upgrade.js';
+import { cachedDeb, changelogSince, chrootDifferences, debChangelog, debChangelogAt, restartInfo } from './after-upgrade.js';
 import { changedBetween, hashFiles, packageFiles, readBaseline, sha256File } from './baseline.js';
 import { BASELINE_FILE, DEB_KEEP_DIR, PATCH_STATE_DIR, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
 
@@ -137,6 +138,20 @@ function summaryLines(r: SessionResult, spec: SessionSpec, changelogs: readonly 
   ];
 }
 
+/** The changelog of the version installed, from its .deb: apt's cache, else fetched again (a file: archive is not cached). */
+async function newChangelog(sys: System, name: string, version: string): Promise<string | undefined> {
+  const cached = await cachedDeb(sys, name, version);
+  if (cached !== undefined) return debChangelog(sys, cached, name);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-deb-'));
+  try {
+    const r = await probeApt(sys, 'apt-get', ['download', `${name}=${version}`], { cwd: dir, timeoutMs: 300_000 });
+    const deb = (await fs.readdir(dir)).find((f) => f.endsWith('.deb'));
+    return r.exitCode === 0 && deb !== undefined ? await debChangelogAt(sys, path.join(dir, deb), name) : undefined;
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** After the upgrade: versions re-checked with dpkg-query, the table, the baseline, the log closed read-only. */
 async function close(c: Ctx): Promise<void> {
   const { sys, spec } = c;
@@ -161,8 +176,7 @@ async function close(c: Ctx): Promise<void> {
   for (const dir of spec.chroots) for (const f of await chrootDifferences(sys, dir, names, files)) chrootDiffers.push(`${path.posix.join(dir, f)} (differs from ${f})`);
   const changelogs: string[] = [];
   for (const x of rows.filter((r) => r.ok)) {
-    const deb = await cachedDeb(sys, x.name, x.new);
-    const text = deb === undefined ? undefined : await debChangelog(sys, deb, x.name);
+    const text = await newChangelog(sys, x.name, x.new);
     if (text === undefined) continue;
     const ex = changelogSince(text, x.old);
     changelogs.push(`== Changelog of ${x.name} since ${x.old}${ex.cves.length > 0 ? ` (fixes ${ex.cves.join(', ')})` : ''}`, ...ex.lines);
