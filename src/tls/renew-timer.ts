@@ -34,12 +34,12 @@ function renewCommand(root: string, report?: ReportMail): string[] {
 // rest to /bin/sh. Plain words stay as they are, so the usual line reads as typed.
 const PLAIN = /^[A-Za-z0-9@._:/+=,-]+$/;
 
-function systemdWord(word: string): string {
+export function systemdWord(word: string): string {
   const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
   return PLAIN.test(word) ? escaped : `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-function cronWord(word: string): string {
+export function cronWord(word: string): string {
   return (PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`).replace(/%/g, '\\%');
 }
 
