@@ -18,6 +18,7 @@ import { sshStep } from '../ssh/ssh-step.js';
 import { updatesStep } from '../updates/updates-step.js';
 import { patchStep } from '../patch/patch-step.js';
 import { patchTimerStep } from '../patch/timer-step.js';
+import { patchSequence } from './patch-flow.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 import { certChooseStep } from '../tls/cert-choose.js';
 import { certSequence } from './cert-flow.js';
@@ -70,7 +71,7 @@ export const FLOWS: readonly Flow[] = [
   flow(firewallConfirmStep, undefined, LOCKDOWN),
   flow(sshStep, undefined, LOCKDOWN),
   flow(updatesStep, undefined, LOCKDOWN),
-  flow(patchStep, undefined, PATCH),
+  flow(patchStep, patchSequence, PATCH),
   flow(patchTimerStep, undefined, PATCH),
   flow(caInitStep, undefined, CA),
   flow(caSignStep, undefined, CA),

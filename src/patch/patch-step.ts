@@ -20,7 +20,7 @@ import { selfCommand } from '../tls/self-command.js';
 import { loadApproval, type Approval, type PendingPackage } from './approval.js';
 import { changedSinceBaseline, readBaseline } from './baseline.js';
 import { countLine, pendingTable, readPending } from './pending.js';
-import { readRepoReport, repoReportLines, repoWarnings, type RepoReport } from './repo-report.js';
+import { readRepoReport, repoReportLines, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
 import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, sessionResultSchema, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
@@ -76,6 +76,13 @@ export const patchQuestions: readonly Question[] = [
     help: 'As the seed\'s web server chroot under /home/cacert: files of the upgraded packages that differ there are listed, then offered to be copied in.',
     repeatable: true,
     default: 'none',
+  },
+  {
+    kind: 'confirm',
+    id: 'sudoLog',
+    message: 'Also record root sessions: a sudoers drop-in with Defaults log_output (checked by visudo)?',
+    help: 'The reviewers\' logged root activity: every sudo session recorded, sudoreplay to read them. Its own step, shown before it is written.',
+    default: false,
   },
 ];
 
@@ -250,16 +257,12 @@ export const patchStep: Step<PatchFacts> = {
     verified = await lastResult(sys);
     return resultChecks(verified);
   },
-  table: (_a, facts) => (facts.pending.length > 0 ? pendingTable(facts.pending) : undefined),
   notes(answers, facts) {
     const chosen = choose(answers, facts);
     return [
-      countLine(facts.pending),
-      ...repoWarnings(facts.repo).map((w) => `WARNING: ${w}`),
       ...(chosen.approved?.newer ?? []).map((n) => `Published since the approval and left for the next one: ${n}.`),
       ...(facts.changedSinceBaseline.length > 0 ? [`${facts.changedSinceBaseline.length} file(s) of earlier upgraded packages changed outside an upgrade since the baseline of ${facts.baselineTaken ?? '?'}: ${facts.changedSinceBaseline.slice(0, 5).join('; ')}${facts.changedSinceBaseline.length > 5 ? '; …' : ''} (all in the log).`] : []),
       ...(chosen.packages.length > 0 ? ['apt-get runs non-interactively; a configuration file you changed is kept as it is (--force-confold), the package\'s version left beside it as .dpkg-dist.'] : []),
-      'The package lists are used as they are: "lockstep patch pending" refreshes them (apt-get update).',
     ];
   },
   recap(answers, facts) {

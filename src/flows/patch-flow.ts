@@ -1,0 +1,61 @@
+// `lockstep patch` as a sequence: the overview (what is pending, the repositories), the session,
+// then the chroot copies and, when asked, the sudoers drop-in — each its own previewed step.
+import type { Sequence, Stage, StageContext } from '../core/sequence.js';
+import type { Step } from '../core/step.js';
+import type { System } from '../core/system.js';
+import { chrootFacts, chrootStep, sudoLogStep } from '../patch/extra-stages.js';
+import { countLine, pendingTable, readPending } from '../patch/pending.js';
+import { chrootsOf, patchStep } from '../patch/patch-step.js';
+import { readRepoReport, repoWarnings } from '../patch/repo-report.js';
+
+async function overview(sys: System): Promise<Step> {
+  const pending = await readPending(sys);
+  const repo = await readRepoReport(sys);
+  return {
+    id: 'patch overview',
+    title: 'What is pending',
+    description: 'The pending upgrades (security marked) and the repositories they come from.',
+    questions: [],
+    advisory: true,
+    facts: async () => ({}),
+    plan: () => [],
+    verify: async () => [],
+    table: () => (pending.length > 0 ? pendingTable(pending) : undefined),
+    notes: () => [...repoWarnings(repo).map((w) => `WARNING: ${w}`), 'The package lists are used as they are: "lockstep patch pending" refreshes them (apt-get update).'],
+    summary: () => [countLine(pending)],
+  };
+}
+
+const sessionRan = (ctx: StageContext): true | string => {
+  const s = ctx.status.get('patch');
+  return s === 'done' ? true : s === 'previewed' ? 'it compares after the upgrade, which this dry run did not do' : 'the session did not run';
+};
+
+export const patchSequence: Sequence = {
+  answers: 'flat',
+  async stages(sys): Promise<readonly Stage[]> {
+    return [
+      { id: 'patch overview', step: await overview(sys), part: 'Pending' },
+      { id: 'patch', step: patchStep as unknown as Step, part: 'Upgrade session' },
+      {
+        id: 'patch chroot',
+        step: chrootStep as unknown as Step,
+        part: 'Chroots',
+        given: (ctx) => ({ chroot: ctx.answers.get('patch')?.chroot ?? 'none' }),
+        async when(ctx) {
+          const chroots = chrootsOf(ctx.answers.get('patch') ?? {});
+          if (chroots.length === 0) return 'no chroot named (--chroot DIR)';
+          const ran = sessionRan(ctx);
+          if (ran !== true) return ran;
+          return (await chrootFacts(chroots, ctx.sys)).differs.length > 0 ? true : `every copy in ${chroots.join(', ')} matches the upgraded packages`;
+        },
+      },
+      {
+        id: 'patch sudo-log',
+        step: sudoLogStep as unknown as Step,
+        part: 'Root activity',
+        when: (ctx) => ((ctx.answers.get('patch') ?? {}).sudoLog === true ? true : 'not asked for (--sudo-log)'),
+      },
+    ];
+  },
+};
