@@ -44,7 +44,7 @@ export const patchSequence: Sequence = {
         given: (ctx) => ({ chroot: ctx.answers.get('patch')?.chroot ?? 'none' }),
         async when(ctx) {
           const chroots = chrootsOf(ctx.answers.get('patch') ?? {});
-          if (chroots.length === 0) return 'no chroot named (--chroot DIR)';
+          if (chroots.length === 0) return 'no chroot named: --chroot DIR compares one';
           const ran = sessionRan(ctx);
           if (ran !== true) return ran;
           return (await chrootFacts(chroots, ctx.sys)).differs.length > 0 ? true : `every copy in ${chroots.join(', ')} matches the upgraded packages`;
@@ -54,7 +54,7 @@ export const patchSequence: Sequence = {
         id: 'patch sudo-log',
         step: sudoLogStep as unknown as Step,
         part: 'Root activity',
-        when: (ctx) => ((ctx.answers.get('patch') ?? {}).sudoLog === true ? true : 'not asked for (--sudo-log)'),
+        when: (ctx) => ((ctx.answers.get('patch') ?? {}).sudoLog === true ? true : 'not asked for: --sudo-log adds it'),
       },
     ];
   },

@@ -22,7 +22,7 @@ import { changedSinceBaseline, readBaseline } from './baseline.js';
 import { countLine, pendingTable, readPending } from './pending.js';
 import { readRepoReport, repoReportLines, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
-import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, sessionResultSchema, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
+import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, oldNewTable, sessionResultSchema, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
 export interface PatchFacts {
   readonly apt: AptTarget;
@@ -273,6 +273,7 @@ export const patchStep: Step<PatchFacts> = {
     const r = verified;
     if (r === undefined) return [];
     return [
+      ...(r.rows.length > 0 ? tableLines(oldNewTable(r.rows)) : []),
       `${r.status === 'nothing' ? 'Nothing to do' : r.status === 'ok' ? 'Upgraded' : 'FAILED'}: the session's log is ${r.log} (read-only, sha256 ${r.logSha256}).`,
       `Reboot: ${r.reboot}.${r.restarts.length > 0 ? ` Services to restart: ${r.restarts.join(', ')}.` : ''}`,
       ...r.downgrades.map((d) => `To go back: ${d}`),

@@ -15,7 +15,7 @@ import { deliverMail } from '../mail/deliver.js';
 import { parseSmtpAddress } from '../mail/smtp.js';
 import { cachedDeb, changelogSince, chrootDifferences, debChangelog, debChangelogAt, restartInfo } from './after-upgrade.js';
 import { changedBetween, hashFiles, packageFiles, readBaseline, sha256File } from './baseline.js';
-import { BASELINE_FILE, DEB_KEEP_DIR, PATCH_STATE_DIR, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
+import { BASELINE_FILE, DEB_KEEP_DIR, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
 
 interface Ctx {
   readonly sys: System;
@@ -128,7 +128,7 @@ function summaryLines(r: SessionResult, spec: SessionSpec, changelogs: readonly 
   return [
     `== Summary: ${r.status === 'nothing' ? 'nothing to do' : r.status === 'ok' ? 'ok' : 'FAILED'}`,
     ...(r.error !== undefined ? [`Error: ${r.error}`] : []),
-    ...(r.rows.length > 0 ? tableLines({ columns: ['package', 'old', 'new', 'security', 'checked'], rows: r.rows.map((x) => [x.name, x.old, x.new, x.security ? 'yes' : 'no', x.note]) }) : ['No package was upgraded.']),
+    ...(r.rows.length > 0 ? tableLines(oldNewTable(r.rows)) : ['No package was upgraded.']),
     `Reboot: ${r.reboot}`,
     ...(r.restarts.length > 0 ? [`Services to restart: ${r.restarts.join(', ')}`] : []),
     ...(r.downgrades.length > 0 ? ['To go back to an old version:', ...r.downgrades.map((d) => `  ${d}`)] : []),

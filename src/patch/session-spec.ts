@@ -82,3 +82,9 @@ export const subjectOf = (r: Pick<SessionResult, 'status' | 'rows'>, host: strin
     : r.status === 'ok'
       ? `[lockstep] patch ${host}: ok, ${r.rows.length} upgraded (${r.rows.filter((x) => x.security).length} security)`
       : `[lockstep] patch ${host}: FAILED`;
+
+/** The old → new table (the log, the mail, the summary): one shape everywhere. */
+export const oldNewTable = (rows: readonly SessionRow[]): { columns: string[]; rows: string[][] } => ({
+  columns: ['package', 'old', 'new', 'security', 'checked'],
+  rows: rows.map((x) => [x.name, x.old, x.new, x.security ? 'yes' : 'no', x.note]),
+});

@@ -7,7 +7,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { checkMailAnswer } from '../mail/questions.js';
 import { smtpQuestion } from '../mail/questions.js';
-import { cronWord, systemdWord } from '../tls/renew-timer.js';
+import { cronWord, schedulerQuestions, systemdWord } from '../tls/renew-timer.js';
 import { selfCommand } from '../tls/self-command.js';
 
 export const PENDING_SERVICE = '/etc/systemd/system/lockstep-patch-pending.service';
@@ -66,17 +66,7 @@ export function pendingCron(a: Answers, root: string): string {
 }
 
 export const patchTimerQuestions: readonly Question[] = [
-  {
-    kind: 'select',
-    id: 'scheduler',
-    message: 'What runs the daily check',
-    default: (_a, facts) => ((facts as TimerFacts | undefined)?.systemd === false ? 'cron' : 'systemd'),
-    choices: [
-      { value: 'systemd', label: 'systemd timer', hint: 'lockstep-patch-pending.timer; output in journalctl -u lockstep-patch-pending' },
-      { value: 'cron', label: 'cron', hint: `${PENDING_CRON}; output in syslog` },
-    ],
-  },
-  { kind: 'confirm', id: 'enable', message: 'Enable and start the timer now (systemctl enable --now)?', default: true, when: (a) => a.scheduler === 'systemd' },
+  ...schedulerQuestions('What runs the daily check', 'lockstep-patch-pending', PENDING_CRON),
   { kind: 'text', id: 'mail', message: 'Mail the daily list of pending upgrades to', help: 'The subject says how many are pending and how many are security updates.', validate: (v) => checkMailAnswer(v, false) },
   smtpQuestion({ allowNone: true, default: 'none', message: 'Mail server (HOST:PORT, or "none" for /usr/sbin/sendmail)' }),
 ];
