@@ -103,7 +103,9 @@ async function run(c: Ctx, argv: readonly string[]): Promise<void> {
     const r = await spawnChild({
       argv,
       timeoutMs: 6 * 3_600_000,
-      onLine: (stream, line) => {
+      onLine: (stream, raw) => {
+        // dpkg redraws "(Reading database ... 25%" with carriage returns: its last state is the line.
+        const line = raw.split('\r').filter((part) => part !== '').pop() ?? '';
         writeSync(fd, `${stream === 'stderr' ? 'E| ' : ''}${line}\n`);
         process[stream].write(`${line}\n`);
         tail.push(line);
