@@ -14,6 +14,20 @@ interface PendingOptions {
 
 export function registerPatchCommands(program: Command, setCode: (code: number) => void): void {
   const patch = program.commands.find((c) => c.name() === 'patch') ?? program.command('patch').description('the security-patch procedure');
+  patch.addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  lockstep patch                                   # on a terminal: what is pending, your choice, the plan, your yes\n' +
+      '  lockstep patch --upgrade security --mail ops@example.org --smtp localhost:25 --yes\n' +
+      '  lockstep patch --upgrade pick --packages openssl,libssl3 --dry-run\n' +
+      '  lockstep patch --approved approved.json --yes    # the versions of "patch pending --json", exactly\n' +
+      '  lockstep patch --chroot /home/cacert --yes       # then bring the chroot\'s copies up to date\n\n' +
+      'The whole session goes to /var/log/OSPATCH-YYYYMMDD.log (-2, -3… for a second one that day), made\n' +
+      'read-only at the end; the old → new table is re-checked with dpkg-query and mailed with the log\'s\n' +
+      'sha256. Exit 0: upgraded (or nothing to do); 1: apt or dpkg failed (the log and the mail say how);\n' +
+      '2: bad input (an approval file that cannot be applied, a package that is not pending).\n' +
+      'Also: lockstep patch pending (the list, --json for approval), lockstep patch timer (a daily mail).',
+  );
   patch
     .command('pending')
     .description('refresh the package lists (apt-get update), then list every upgradable package: installed and candidate version, the archive it comes from, SECURITY when that is the security archive; --json is also the approval file of "patch --approved"')
@@ -44,7 +58,7 @@ export function registerPatchCommands(program: Command, setCode: (code: number) 
         const r = await refreshLists(sys, (line) => process.stderr.write(`  ${line}\n`));
         for (const p of r.problems) process.stderr.write(`warning: ${p}\n`);
         if (!r.ok) {
-          process.stderr.write('error: apt-get update failed: the list below is from the package lists as they were.\n');
+          process.stderr.write('error: apt-get update did not refresh every list (a source unreachable or its signature refused, above): the list below is from the package lists as they were.\n');
           code = 1;
         }
       } else process.stderr.write(`The package lists as they are (${g.dryRun === true ? '--dry-run' : '--no-update'}: no apt-get update).\n`);

@@ -4,12 +4,12 @@ import type { Sequence, Stage, StageContext } from '../core/sequence.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { chrootFacts, chrootStep, sudoLogStep } from '../patch/extra-stages.js';
+import type { PendingPackage } from '../patch/approval.js';
 import { countLine, pendingTable, readPending } from '../patch/pending.js';
-import { chrootsOf, patchStep } from '../patch/patch-step.js';
+import { chrootsOf, lastResult, packagesChoice, patchStep } from '../patch/patch-step.js';
 import { readRepoReport, repoWarnings } from '../patch/repo-report.js';
 
-async function overview(sys: System): Promise<Step> {
-  const pending = await readPending(sys);
+async function overview(pending: readonly PendingPackage[], sys: System): Promise<Step> {
   const repo = await readRepoReport(sys);
   return {
     id: 'patch overview',
@@ -34,9 +34,11 @@ const sessionRan = (ctx: StageContext): true | string => {
 export const patchSequence: Sequence = {
   answers: 'flat',
   async stages(sys): Promise<readonly Stage[]> {
+    const pending = await readPending(sys);
+    const session = { ...patchStep, questions: patchStep.questions.map((q) => (q.id === 'packages' ? packagesChoice(pending) : q)) };
     return [
-      { id: 'patch overview', step: await overview(sys), part: 'Pending' },
-      { id: 'patch', step: patchStep as unknown as Step, part: 'Upgrade session' },
+      { id: 'patch overview', step: await overview(pending, sys), part: 'Pending' },
+      { id: 'patch', step: session as unknown as Step, part: 'Upgrade session' },
       {
         id: 'patch chroot',
         step: chrootStep as unknown as Step,
@@ -57,5 +59,10 @@ export const patchSequence: Sequence = {
         when: (ctx) => ((ctx.answers.get('patch') ?? {}).sudoLog === true ? true : 'not asked for: --sudo-log adds it'),
       },
     ];
+  },
+  /** --json's result document: the session's log, its sha256, the old → new rows and the mail. */
+  async result(ctx) {
+    const r = ctx.status.get('patch') === 'done' || ctx.status.get('patch') === 'failed' ? await lastResult(ctx.sys) : undefined;
+    return { ok: true, data: r === undefined ? {} : { session: { log: r.log, status: r.status, logSha256: r.logSha256, packages: r.rows, reboot: r.reboot, ...(r.mail !== undefined ? { mail: r.mail } : {}) } } };
   },
 };

@@ -44,7 +44,7 @@ export const patchQuestions: readonly Question[] = [
     kind: 'text',
     id: 'approved',
     message: 'Apply exactly the versions of this approval file (made by "lockstep patch pending --json")',
-    help: 'Staged approval: newer versions published since are mentioned and left; a version no longer available stops the session before anything changes.',
+    help: 'Staged approval: newer versions published since are mentioned and left; a version no longer available stops the session before anything changes',
     optional: true,
     unasked: true,
   },
@@ -67,13 +67,13 @@ export const patchQuestions: readonly Question[] = [
     repeatable: true,
     when: (a) => a.upgrade === 'pick',
   },
-  mailQuestion({ message: 'Mail the old → new summary to (an address, or "none")', help: 'The subject says ok, FAILED or nothing to do; the body has the table and the log\'s sha256.' }),
+  mailQuestion({ message: 'Mail the old → new summary to (an address, or "none")', help: 'The subject says ok, FAILED or nothing to do; the body has the table and the log\'s sha256' }),
   smtpQuestion({ allowNone: true, default: 'none', message: 'Mail server for the summary (HOST:PORT, or "none" for /usr/sbin/sendmail)' }),
   {
     kind: 'text',
     id: 'chroot',
     message: 'Chroot folders that carry copies of system files, to compare after the upgrade (none: no chroot)',
-    help: 'As the seed\'s web server chroot under /home/cacert: files of the upgraded packages that differ there are listed, then offered to be copied in.',
+    help: 'As the seed\'s web server chroot under /home/cacert: files of the upgraded packages that differ there are listed, then offered to be copied in',
     repeatable: true,
     default: 'none',
   },
@@ -81,10 +81,23 @@ export const patchQuestions: readonly Question[] = [
     kind: 'confirm',
     id: 'sudoLog',
     message: 'Also record root sessions: a sudoers drop-in with Defaults log_output (checked by visudo)?',
-    help: 'The reviewers\' logged root activity: every sudo session recorded, sudoreplay to read them. Its own step, shown before it is written.',
+    help: 'The reviewers\' logged root activity: every sudo session recorded, sudoreplay to read them. its own step, shown before it is written',
     default: false,
   },
 ];
+
+/** On a terminal, "the packages I name" is a list to tick, made from what is pending now. */
+export function packagesChoice(pending: readonly PendingPackage[]): Question {
+  return {
+    kind: 'multiselect',
+    id: 'packages',
+    message: 'Packages to upgrade (Space ticks, Enter goes on)',
+    choices: pending.map((x) => ({ value: x.name, label: `${x.name} ${x.current} → ${x.candidate}`, hint: x.security ? 'SECURITY' : x.securityCandidate !== undefined ? `security fix ${x.securityCandidate} below it` : x.origin })),
+    default: [],
+    when: (a) => a.upgrade === 'pick',
+    validate: (v) => (v.length === 0 ? 'tick at least one package, or choose another answer to "What to upgrade"' : undefined),
+  };
+}
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

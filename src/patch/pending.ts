@@ -21,7 +21,8 @@ export interface Refresh {
 export async function refreshLists(sys: System, onLine: (line: string) => void): Promise<Refresh> {
   const r = await probeApt(sys, 'apt-get', ['update'], { timeoutMs: 600_000, onLine: (_s, line) => onLine(line) });
   const problems = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /^(W|E|Err):? /.test(l));
-  return { ok: r.exitCode === 0 && !problems.some((l) => l.startsWith('E')), problems };
+  // apt-get exits 0 when a signature is refused (it keeps the old index): that is a failure here.
+  return { ok: r.exitCode === 0 && !problems.some((l) => /^E|GPG error|signature|Failed to fetch/.test(l)), problems };
 }
 
 export function pendingPackage(u: Upgrade): PendingPackage {

@@ -23,7 +23,7 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
   let sink: SmtpSink;
 
   before(async () => {
-    world = await patchWorld();
+    world = await patchWorld({ signed: true });
     sink = await startSmtpSink();
   });
   after(async () => {
@@ -54,6 +54,24 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
     assert.match(m.data, /lockstep-secpkg +1\.0 +1\.1 +SECURITY/);
   });
 
+  test('the repository report: the signed archive with its keyring, the unsigned ones warned; a tampered signed index makes pending fail', async () => {
+    const r = await lockstep(['--root', world.root, 'patch', '--dry-run', '--upgrade', 'security']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\+  deb file:\\S+/repos/signed \\./  \\[/etc/apt/sources.list.d/lockstep-test-signed.sources:2\\]\\n\\s+\\+      signed-by ${world.keyring!.replace(/[.]/g, '\\.')}`));
+    assert.match(r.stdout, /WARNING: \/etc\/apt\/sources.list.d\/lockstep-test.list:1 file:\S+\/repos\/security is marked trusted=yes: apt installs from it without checking any signature\./);
+    const inRelease = path.join(world.dir, 'repos/signed/InRelease');
+    const good = await fs.readFile(inRelease, 'utf8');
+    try {
+      await fs.writeFile(inRelease, good.replace('Label: Lockstep Test', 'Label: Lockstep Tampered'));
+      const p = await lockstep(['--root', world.root, 'patch', 'pending']);
+      assert.equal(p.exitCode, 1, p.stderr);
+      assert.match(p.stderr, /warning: (W|E): .*(signature|not signed|BADSIG)/);
+    } finally {
+      await fs.writeFile(inRelease, good);
+    }
+    assert.equal((await lockstep(['--root', world.root, 'patch', 'pending'])).exitCode, 0);
+  });
+
   test('--dry-run: the plan, and the dpkg database and /var/log exactly as they were', async () => {
     const dpkg = await snapshot(path.join(world.root, 'var/lib/dpkg'));
     const log = await snapshot(path.join(world.root, 'var/log'));
@@ -64,6 +82,12 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
     assert.match(r.stdout, /trusted=yes: NOT CHECKED/);
     assert.deepEqual(await snapshot(path.join(world.root, 'var/lib/dpkg')), dpkg);
     assert.deepEqual(await snapshot(path.join(world.root, 'var/log')), log);
+    const picked = await lockstep(['--root', world.root, 'patch', '--dry-run', '--upgrade', 'pick', '--packages', 'lockstep-updpkg']);
+    assert.equal(picked.exitCode, 0, picked.stderr);
+    assert.match(picked.stdout, /install --only-upgrade lockstep-updpkg=1\.1\n/);
+    const unknown = await lockstep(['--root', world.root, 'patch', '--dry-run', '--upgrade', 'pick', '--packages', 'lockstep-nope']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /"lockstep-nope" is not one of: lockstep-libsec, lockstep-mixed, lockstep-secpkg, lockstep-updpkg/);
   });
 
   test('a full session: the log (mode 0444, whole session), the conffile kept, versions re-checked, the mail as received, the sha256 in the mail and the journal; then a second session the same day', async () => {

@@ -30,10 +30,12 @@ export const secpkg = (version: string, extra: Partial<TestPackage> = {}): TestP
   ...extra,
 });
 
-export async function patchWorld(options: AptWorldOptions & { readonly extraSecurity?: readonly TestPackage[] } = {}): Promise<AptWorld> {
+/** signed: a third archive signed with a throwaway gpg key (signed-by=), for the repository report. */
+export async function patchWorld(options: AptWorldOptions & { readonly extraSecurity?: readonly TestPackage[]; readonly signed?: boolean } = {}): Promise<AptWorld> {
   const repos = await defaultRepos(await hostCodename());
   repos[0] = { ...repos[0]!, packages: [...repos[0]!.packages.filter((p) => p.name !== 'lockstep-secpkg'), secpkg('1.1'), ...(options.extraSecurity ?? [])] };
   repos[1] = { ...repos[1]!, packages: [...repos[1]!.packages, secpkg('1.0')] };
+  if (options.signed === true) repos.push({ name: 'signed', release: { Origin: 'Lockstep', Label: 'Lockstep Test', Suite: 'stable', Codename: 'lockstep' }, packages: [{ name: 'lockstep-signed', version: '1.0' }], signed: true, format: 'sources' });
   const world = await makeAptWorld({ repos, ...options });
   return {
     ...world,
