@@ -6,7 +6,8 @@ import type { System } from '../core/system.js';
 import { chrootFacts, chrootStep, sudoLogStep } from '../patch/extra-stages.js';
 import type { PendingPackage } from '../patch/approval.js';
 import { countLine, pendingTable, readPending } from '../patch/pending.js';
-import { chrootsOf, lastResult, packagesChoice, patchStep } from '../patch/patch-step.js';
+import { chrootsOf, packagesChoice, patchStep } from '../patch/patch-step.js';
+import { lastResult } from '../patch/session-log.js';
 import { readRepoReport, repoWarnings } from '../patch/repo-report.js';
 
 async function overview(pending: readonly PendingPackage[], sys: System): Promise<Step> {

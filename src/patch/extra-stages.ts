@@ -10,7 +10,8 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { chrootDifferences } from './after-upgrade.js';
 import { packageFiles } from './baseline.js';
-import { chrootsOf, lastResult } from './patch-step.js';
+import { chrootsOf } from './patch-step.js';
+import { lastResult } from './session-log.js';
 
 export interface ChrootFacts {
   /** [chroot, file of the package] whose copy differs. */

@@ -10,7 +10,6 @@ import { aptPrepareActions, aptTarget, probeApt, type AptTarget } from '../apt/a
 import { parsePackagePolicies } from '../apt/policy.js';
 import { p, type Action, type Arg } from '../core/actions.js';
 import { commandLine } from '../core/describe.js';
-import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import { System } from '../core/system.js';
@@ -19,10 +18,11 @@ import { isNone, mailQuestion, mailTarget, smtpQuestion } from '../mail/question
 import { selfCommand } from '../tls/self-command.js';
 import { loadApproval, type Approval, type PendingPackage } from './approval.js';
 import { changedSinceBaseline, readBaseline } from './baseline.js';
-import { countLine, pendingTable, readPending } from './pending.js';
-import { readRepoReport, repoReportLines, type RepoReport } from './repo-report.js';
+import { readPending } from './pending.js';
+import { lastResult, logHead, resultChecks } from './session-log.js';
+import { readRepoReport, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
-import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, oldNewTable, sessionResultSchema, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
+import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, oldNewTable, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
 export interface PatchFacts {
   readonly apt: AptTarget;
@@ -136,7 +136,7 @@ export async function patchFacts(answers: Answers, sys: System): Promise<PatchFa
   };
 }
 
-interface Chosen {
+export interface Chosen {
   readonly choice: string;
   readonly packages: readonly SessionPackage[];
   readonly approved?: ApprovedPlan;
@@ -164,37 +164,6 @@ export function specOf(answers: Answers, facts: PatchFacts, chosen: Chosen = cho
     chroots: chrootsOf(answers),
     ...(facts.approval !== undefined ? { approved: { file: facts.approval.file, sha256: facts.approval.sha256, ...(facts.approval.generated !== undefined ? { generated: facts.approval.generated } : {}), ...(facts.approval.host !== undefined ? { host: facts.approval.host } : {}) } } : {}),
   };
-}
-
-const CHOICE_WORDS: Readonly<Record<string, string>> = { all: 'everything pending (apt-get upgrade)', security: 'security updates only', pick: 'the packages named', approved: 'the approval file\'s versions, exactly' };
-
-/** The head of the session's log: who, when, what was pending, the repositories, what will run. */
-export function logHead(spec: SessionSpec, facts: PatchFacts, upgradeLine: string | undefined, chosen: Chosen): string {
-  const lines = [
-    `lockstep patch session ${spec.stamp} on ${spec.host}`,
-    `Started ${facts.now}; root ${facts.apt.root}; log ${spec.log}`,
-    '',
-    '== Pending upgrades (apt-get -s -V upgrade, apt-cache policy)',
-    ...(facts.pending.length > 0 ? tableLines(pendingTable(facts.pending)) : []),
-    countLine(facts.pending),
-    '',
-    '== Repository report',
-    ...repoReportLines(facts.repo),
-    '',
-    '== Checksum baseline',
-    facts.baselineTaken === undefined ? 'No earlier baseline: this session takes the first.' : `Baseline of ${facts.baselineTaken}: ${facts.changedSinceBaseline.length === 0 ? 'every file as recorded.' : `${facts.changedSinceBaseline.length} changed outside an upgrade since:`}`,
-    ...facts.changedSinceBaseline.map((c) => `  ${c}`),
-    '',
-    `== Choice: ${CHOICE_WORDS[spec.choice] ?? spec.choice}`,
-    ...(spec.approved !== undefined ? [`Approval file ${spec.approved.file} (sha256 ${spec.approved.sha256}${spec.approved.generated !== undefined ? `, made ${spec.approved.generated}` : ''}${spec.approved.host !== undefined ? ` on ${spec.approved.host}` : ''})`] : []),
-    ...(chosen.approved?.newer ?? []).map((n) => `Newer since the approval, left for the next one: ${n}`),
-    ...(chosen.approved?.current ?? []).map((n) => `Already at the approved version: ${n}`),
-    ...spec.packages.map((x) => `  ${x.name} ${x.current} -> ${x.target}${x.security ? ' (security)' : ''}`),
-    ...(spec.packages.length === 0 ? ['Nothing to upgrade.'] : []),
-    ...(upgradeLine !== undefined ? ['', '== Upgrade (non-interactive; conffiles you changed are kept: --force-confdef --force-confold)', `$ ${upgradeLine}`] : []),
-    '',
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
 const internal = (what: string, stamp: string): Arg[] => [...selfCommand(), 'internal', 'patch', what, '--root', p('/'), '--session', stamp];
@@ -229,31 +198,6 @@ export function patchPlan(answers: Answers, facts: PatchFacts): Action[] {
     actions.push({ kind: 'run', title: `Mail the summary to ${spec.mail.to} ${spec.mail.smtp !== undefined ? `through ${spec.mail.smtp}` : 'through /usr/sbin/sendmail'}`, argv: internal('mail', spec.stamp) });
   }
   return actions;
-}
-
-/** The newest session's result (verify and the summary read it). */
-export async function lastResult(sys: System): Promise<SessionResult | undefined> {
-  let names: string[] = [];
-  try {
-    names = (await fs.readdir(sys.real(PATCH_STATE_DIR))).filter((n) => n.endsWith('.result.json')).sort();
-  } catch {
-    return undefined;
-  }
-  const newest = names.at(-1);
-  if (newest === undefined) return undefined;
-  const parsed = sessionResultSchema.safeParse(JSON.parse((await sys.readText(`${PATCH_STATE_DIR}/${newest}`)) ?? 'null'));
-  return parsed.success ? parsed.data : undefined;
-}
-
-export function resultChecks(r: SessionResult | undefined): Check[] {
-  if (r === undefined) return [{ name: 'the session left its result', ok: false, evidence: `no session result in ${PATCH_STATE_DIR}` }];
-  const wrong = r.rows.filter((x) => !x.ok);
-  return [
-    { name: 'the upgrade finished without an apt or dpkg error', ok: r.status !== 'failed' || r.error === undefined, evidence: r.error ?? (r.status === 'nothing' ? 'nothing to upgrade' : 'apt-get exited 0') },
-    { name: 'dpkg-query shows every package at its planned version', ok: wrong.length === 0, evidence: r.rows.map((x) => `${x.name} ${x.old}→${x.new}${x.ok ? '' : ` (${x.note})`}`).join(', ') || 'no package to upgrade' },
-    { name: 'the session log is read-only', ok: r.logMode === '0444', evidence: `${r.log} mode ${r.logMode}, ${r.immutable}; sha256 ${r.logSha256}` },
-    ...(r.mail !== undefined ? [{ name: r.mail.sent ? 'the summary was mailed' : 'the summary mail was NOT sent (the session is complete; the summary is in the log)', ok: true, evidence: r.mail.detail }] : []),
-  ];
 }
 
 /** What the last verify read: the summary says it (a step's summary sees only its answers). */
