@@ -8,6 +8,7 @@ import type { PendingPackage } from '../patch/approval.js';
 import { countLine, pendingTable, readPending } from '../patch/pending.js';
 import { chrootsOf, packagesChoice, patchStep } from '../patch/patch-step.js';
 import { lastResult } from '../patch/session-log.js';
+import { oldNewTable } from '../patch/session-spec.js';
 import { readRepoReport, repoWarnings } from '../patch/repo-report.js';
 
 async function overview(pending: readonly PendingPackage[], sys: System): Promise<Step> {
@@ -64,6 +65,10 @@ export const patchSequence: Sequence = {
   /** --json's result document: the session's log, its sha256, the old → new rows and the mail. */
   async result(ctx) {
     const r = ctx.status.get('patch') === 'done' || ctx.status.get('patch') === 'failed' ? await lastResult(ctx.sys) : undefined;
-    return { ok: true, data: r === undefined ? {} : { session: { log: r.log, status: r.status, logSha256: r.logSha256, packages: r.rows, reboot: r.reboot, ...(r.mail !== undefined ? { mail: r.mail } : {}) } } };
+    return {
+      ok: true,
+      ...(r !== undefined && r.rows.length > 0 ? { table: { title: `Old → new, re-checked with dpkg-query (${r.log})`, ...oldNewTable(r.rows) } } : {}),
+      data: r === undefined ? {} : { session: { log: r.log, status: r.status, logSha256: r.logSha256, packages: r.rows, reboot: r.reboot, ...(r.mail !== undefined ? { mail: r.mail } : {}) } },
+    };
   },
 };

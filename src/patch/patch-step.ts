@@ -13,7 +13,6 @@ import { commandLine } from '../core/describe.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import { System } from '../core/system.js';
-import { tableLines } from '../core/table-text.js';
 import { isNone, mailQuestion, mailTarget, smtpQuestion } from '../mail/questions.js';
 import { selfCommand } from '../tls/self-command.js';
 import { loadApproval, type Approval, type PendingPackage } from './approval.js';
@@ -22,7 +21,7 @@ import { readPending } from './pending.js';
 import { lastResult, logHead, resultChecks } from './session-log.js';
 import { readRepoReport, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
-import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, oldNewTable, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
+import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
 export interface PatchFacts {
   readonly apt: AptTarget;
@@ -230,7 +229,7 @@ export const patchStep: Step<PatchFacts> = {
     const r = verified;
     if (r === undefined) return [];
     return [
-      ...(r.rows.length > 0 ? tableLines(oldNewTable(r.rows)) : []),
+      ...r.rows.map((x) => `${x.name} ${x.old} → ${x.new}${x.security ? ' (security)' : ''}: ${x.note}`),
       `${r.status === 'nothing' ? 'Nothing to do' : r.status === 'ok' ? 'Upgraded' : 'FAILED'}: the session's log is ${r.log} (read-only, sha256 ${r.logSha256}).`,
       `Reboot: ${r.reboot}.${r.restarts.length > 0 ? ` Services to restart: ${r.restarts.join(', ')}.` : ''}`,
       ...r.downgrades.map((d) => `To go back: ${d}`),

@@ -143,5 +143,14 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
     assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /The summary mail was NOT sent: the mail to ops@example.org was not sent: .*ECONNREFUSED/);
     assert.match(r.stdout, new RegExp(`the message is in /var/log/OSPATCH-${day()}-\\d\\.log`));
+
+    const json = await lockstep(['--root', world.root, '--json', 'patch', '--yes', '--upgrade', 'all', '--mail', 'ops@example.org', '--smtp', `127.0.0.1:${closed}`]);
+    assert.equal(json.exitCode, 0, json.stderr);
+    const result = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { type: string; command: string; session: { status: string; logSha256: string; mail: { sent: boolean } } };
+    assert.equal(result.type, 'result');
+    assert.equal(result.command, 'patch');
+    assert.equal(result.session.status, 'nothing');
+    assert.equal(result.session.mail.sent, false);
+    assert.match(result.session.logSha256, /^[0-9a-f]{64}$/);
   });
 });

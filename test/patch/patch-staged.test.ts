@@ -79,6 +79,12 @@ describe('staged approval (--approved FILE)', { skip: haveTools ? false : 'needs
     const gone = await lockstep(['--root', world.root, 'patch', '--yes', '--approved', bad]);
     assert.equal(gone.exitCode, 2, gone.stderr);
     assert.match(gone.stderr, /cannot be applied as approved: lockstep-updpkg 1\.05 is no longer available \(apt offers 1\.1, 1\.0\)\. Nothing was changed\./);
+    const answers = path.join(world.dir, 'answers.json');
+    await fs.writeFile(answers, JSON.stringify({ upgrdae: 'all' }));
+    const typo = await lockstep(['--root', world.root, 'patch', '--yes', '--answers', answers]);
+    assert.equal(typo.exitCode, 2);
+    assert.match(typo.stderr, /upgrdae/);
+    assert.match(typo.stderr, /"upgrade"/);
     assert.deepEqual(await snapshot(path.join(world.root, 'var/lib/dpkg')), dpkg);
   });
 
