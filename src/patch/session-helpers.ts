@@ -64,6 +64,7 @@ async function prepare(c: Ctx): Promise<void> {
   const downgrades: string[] = [];
   const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
   const keep = sys.real(DEB_KEEP_DIR);
+  let repackWhy = 'dpkg-repack is not installed';
   for (const x of spec.packages) {
     let kept: string | undefined;
     const cached = await cachedDeb(sys, x.name, x.current);
@@ -78,13 +79,14 @@ async function prepare(c: Ctx): Promise<void> {
         const repack = await sys.probe(['dpkg-repack', ...(sys.root !== '/' ? [`--root=${sys.root}`] : []), x.name], { cwd: keep, timeoutMs: 300_000 });
         const made = (await fs.readdir(keep)).find((f) => f.startsWith(`${x.name}_${x.current.replace(/:/g, '%3a')}_`) && f.endsWith('.deb'));
         if (repack.exitCode === 0 && made !== undefined) kept = `${DEB_KEEP_DIR}/${made} (rebuilt from the installed files by dpkg-repack)`;
+        else if (!repack.missing) repackWhy = `dpkg-repack failed: ${(repack.stderr.trim().split('\n').pop() ?? '') || `exit ${repack.exitCode}`}`;
       }
     }
     if (kept !== undefined) {
       const file = kept.split(' ')[0]!;
       downgrades.push(`${x.name} ${x.current}: dpkg -i ${file}`);
       lines.push(`  ${x.name} ${x.current}: ${kept}`);
-    } else lines.push(`  ${x.name} ${x.current}: no .deb of it anywhere (not in apt's cache, not in the archive, dpkg-repack not installed): a downgrade would need it from elsewhere`);
+    } else lines.push(`  ${x.name} ${x.current}: no .deb of it (not in apt's cache, not in the archive; ${repackWhy}): a downgrade would need it from elsewhere`);
   }
   await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
   lines.push('');

@@ -15,6 +15,7 @@ import type { AptWorld } from '../apt/apt-world.js';
 import { patchWorld } from './patch-world.js';
 
 const haveTools = (await execa('sh', ['-c', 'command -v dpkg-scanpackages && command -v apt-get && command -v chattr'], { reject: false })).exitCode === 0;
+const haveRepack = (await execa('sh', ['-c', 'command -v dpkg-repack'], { reject: false })).exitCode === 0;
 const day = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '');
 const sha = async (file: string): Promise<string> => createHash('sha256').update(await fs.readFile(file)).digest('hex');
 
@@ -108,6 +109,12 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
     assert.equal(await fs.readFile(conf, 'utf8'), 'setting = local\n', 'the changed conffile is kept');
     assert.equal(await fs.readFile(`${conf}.dpkg-dist`, 'utf8'), 'setting = 2\n', "the package's version beside it");
     assert.ok((await fs.stat(path.join(world.root, 'var/cache/lockstep/patch/lockstep-secpkg_1.0_all.deb'))).isFile(), 'the old .deb kept');
+    if (haveRepack) {
+      // 2.0-1 was never in an archive: dpkg-repack rebuilds it from what dpkg installed.
+      assert.match(log, /lockstep-libsec 2\.0-1: \/var\/cache\/lockstep\/patch\/lockstep-libsec_2\.0-1_all\.deb \(rebuilt from the installed files by dpkg-repack\)/);
+      const field = await execa('dpkg-deb', ['-f', path.join(world.root, 'var/cache/lockstep/patch/lockstep-libsec_2.0-1_all.deb'), 'Version']);
+      assert.equal(field.stdout.trim(), '2.0-1');
+    }
     const versions = await world.apt('dpkg-query', ['-W', '-f', '${Package} ${Version}\n']);
     assert.match(versions.stdout, /^lockstep-secpkg 1\.1$/m);
     assert.match(versions.stdout, /^lockstep-mixed 1\.2$/m);
