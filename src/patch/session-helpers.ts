@@ -56,6 +56,36 @@ interface Before {
   readonly downgrades: string[];
 }
 
+const debOf = async (keep: string, name: string, version: string): Promise<string | undefined> =>
+  (await fs.readdir(keep)).find((f) => f.startsWith(`${name}_${version.replace(/:/g, '%3a')}_`) && f.endsWith('.deb'));
+
+/** The installed version's .deb into `keep`: from apt's cache, else the archive, else rebuilt by dpkg-repack. */
+async function keepOldDeb(sys: System, name: string, version: string, keep: string): Promise<{ file: string; how: string } | { why: string }> {
+  const cached = await cachedDeb(sys, name, version);
+  if (cached !== undefined) {
+    await fs.copyFile(sys.real(cached), path.join(keep, path.basename(cached)));
+    return { file: `${DEB_KEEP_DIR}/${path.basename(cached)}`, how: "from apt's cache" };
+  }
+  const r = await probeApt(sys, 'apt-get', ['download', `${name}=${version}`], { cwd: keep, timeoutMs: 300_000 });
+  const got = await debOf(keep, name, version);
+  if (r.exitCode === 0 && got !== undefined) return { file: `${DEB_KEEP_DIR}/${got}`, how: 'downloaded from the archive' };
+  const repack = await sys.probe(['dpkg-repack', ...(sys.root !== '/' ? [`--root=${sys.root}`] : []), name], { cwd: keep, timeoutMs: 300_000 });
+  const made = await debOf(keep, name, version);
+  if (repack.exitCode === 0 && made !== undefined) return { file: `${DEB_KEEP_DIR}/${made}`, how: 'rebuilt from the installed files by dpkg-repack' };
+  const why = repack.missing ? 'dpkg-repack is not installed' : `dpkg-repack failed: ${(repack.stderr.trim().split('\n').pop() ?? '') || `exit ${repack.exitCode}`}`;
+  return { why: `not in apt's cache, not in the archive; ${why}` };
+}
+
+/** What a helper reads besides the essentials: a failure there is said in the log, never stops the close. */
+async function safely<T>(what: string, fallback: T, notes: string[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    notes.push(`(${what} could not be read: ${(error as Error).message})`);
+    return fallback;
+  }
+}
+
 /** Before the upgrade: the old versions' .debs kept (apt's cache, the archive, dpkg-repack), the files' checksums. */
 async function prepare(c: Ctx): Promise<void> {
   const { sys, spec } = c;
@@ -64,29 +94,12 @@ async function prepare(c: Ctx): Promise<void> {
   const downgrades: string[] = [];
   const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
   const keep = sys.real(DEB_KEEP_DIR);
-  let repackWhy = 'dpkg-repack is not installed';
   for (const x of spec.packages) {
-    let kept: string | undefined;
-    const cached = await cachedDeb(sys, x.name, x.current);
-    if (cached !== undefined) {
-      await fs.copyFile(sys.real(cached), path.join(keep, path.basename(cached)));
-      kept = `${DEB_KEEP_DIR}/${path.basename(cached)} (from apt's cache)`;
-    } else {
-      const r = await probeApt(sys, 'apt-get', ['download', `${x.name}=${x.current}`], { cwd: keep, timeoutMs: 300_000 });
-      const got = (await fs.readdir(keep)).find((f) => f.startsWith(`${x.name}_${x.current.replace(/:/g, '%3a')}_`) && f.endsWith('.deb'));
-      if (r.exitCode === 0 && got !== undefined) kept = `${DEB_KEEP_DIR}/${got} (downloaded from the archive)`;
-      else {
-        const repack = await sys.probe(['dpkg-repack', ...(sys.root !== '/' ? [`--root=${sys.root}`] : []), x.name], { cwd: keep, timeoutMs: 300_000 });
-        const made = (await fs.readdir(keep)).find((f) => f.startsWith(`${x.name}_${x.current.replace(/:/g, '%3a')}_`) && f.endsWith('.deb'));
-        if (repack.exitCode === 0 && made !== undefined) kept = `${DEB_KEEP_DIR}/${made} (rebuilt from the installed files by dpkg-repack)`;
-        else if (!repack.missing) repackWhy = `dpkg-repack failed: ${(repack.stderr.trim().split('\n').pop() ?? '') || `exit ${repack.exitCode}`}`;
-      }
-    }
-    if (kept !== undefined) {
-      const file = kept.split(' ')[0]!;
-      downgrades.push(`${x.name} ${x.current}: dpkg -i ${file}`);
-      lines.push(`  ${x.name} ${x.current}: ${kept}`);
-    } else lines.push(`  ${x.name} ${x.current}: no .deb of it (not in apt's cache, not in the archive; ${repackWhy}): a downgrade would need it from elsewhere`);
+    const k = await keepOldDeb(sys, x.name, x.current, keep).catch((error: unknown) => ({ why: `could not be kept: ${(error as Error).message}` }));
+    if ('file' in k) {
+      downgrades.push(`${x.name} ${x.current}: dpkg -i ${k.file}`);
+      lines.push(`  ${x.name} ${x.current}: ${k.file} (${k.how})`);
+    } else lines.push(`  ${x.name} ${x.current}: no .deb of it (${k.why}): a downgrade would need it from elsewhere`);
   }
   await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
   lines.push('');
@@ -176,17 +189,21 @@ async function close(c: Ctx): Promise<void> {
   const baseline = await readBaseline(sys);
   const keptFiles = Object.fromEntries(Object.entries(baseline?.files ?? {}).filter(([f]) => !(f in before.hashes)));
   await writeJson(sys, BASELINE_FILE, { taken: new Date().toISOString(), files: { ...keptFiles, ...after } });
-  const chrootDiffers: string[] = [];
-  for (const dir of spec.chroots) for (const f of await chrootDifferences(sys, dir, names, files)) chrootDiffers.push(`${path.posix.join(dir, f)} (differs from ${f})`);
+  const notes: string[] = [];
+  const chrootDiffers = await safely('the chroots', [] as string[], notes, async () => {
+    const out: string[] = [];
+    for (const dir of spec.chroots) for (const f of await chrootDifferences(sys, dir, names, files)) out.push(`${path.posix.join(dir, f)} (differs from ${f})`);
+    return out;
+  });
   const changelogs: string[] = [];
   for (const x of rows.filter((r) => r.ok)) {
-    const text = await newChangelog(sys, x.name, x.new);
+    const text = await safely(`the changelog of ${x.name}`, undefined, notes, () => newChangelog(sys, x.name, x.new));
     if (text === undefined) continue;
     const ex = changelogSince(text, x.old);
     changelogs.push(`== Changelog of ${x.name} since ${x.old}${ex.cves.length > 0 ? ` (fixes ${ex.cves.join(', ')})` : ''}`, ...ex.lines);
     if (ex.cves.length > 0) x.note = `${x.note}; ${ex.cves.join(' ')}`;
   }
-  const restart = await restartInfo(sys);
+  const restart = await safely('reboot and restarts', { reboot: 'unknown', services: [] as readonly string[] }, notes, () => restartInfo(sys));
   const result: SessionResult = {
     stamp: spec.stamp,
     log: spec.log,
@@ -202,7 +219,7 @@ async function close(c: Ctx): Promise<void> {
     changedFiles: changedBetween(before.hashes, after),
     chrootDiffers,
   };
-  const lines = [...summaryLines(result, spec, changelogs), `Closed ${new Date().toISOString()}: this log is made read-only (chmod a-wx); its sha256 is in the mail and in lockstep's journal.`];
+  const lines = [...summaryLines(result, spec, changelogs), ...notes, `Closed ${new Date().toISOString()}: this log is made read-only (chmod a-wx); its sha256 is in the mail and in lockstep's journal.`];
   await c.log(lines);
   const real = sys.real(spec.log);
   await fs.chmod(real, 0o444);
