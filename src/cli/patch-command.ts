@@ -19,7 +19,7 @@ export function registerPatchCommands(program: Command, setCode: (code: number) 
     '\nExamples:\n' +
       '  lockstep patch                                   # on a terminal: what is pending, your choice, the plan, your yes\n' +
       '  lockstep patch --upgrade security --mail ops@example.org --smtp localhost:25 --yes\n' +
-      '  lockstep patch --upgrade pick --packages openssl,libssl3 --dry-run\n' +
+      '  lockstep patch --packages openssl,libssl3 --dry-run        # only those (pick)\n' +
       '  lockstep patch --approved approved.json --yes    # the versions of "patch pending --json", exactly\n' +
       '  lockstep patch --chroot /home/cacert --yes       # then bring the chroot\'s copies up to date\n\n' +
       'The whole session goes to /var/log/OSPATCH-YYYYMMDD.log (-2, -3… for a second one that day), made\n' +

@@ -37,7 +37,9 @@ export const patchSequence: Sequence = {
   answers: 'flat',
   async stages(sys): Promise<readonly Stage[]> {
     const pending = await readPending(sys);
-    const session = { ...patchStep, questions: patchStep.questions.map((q) => (q.id === 'packages' ? packagesChoice(pending) : q)) };
+    // The list to tick goes right after "What to upgrade"; --packages (a flag, the answers file) comes before it.
+    const at = patchStep.questions.findIndex((q) => q.id === 'upgrade') + 1;
+    const session = { ...patchStep, questions: [...patchStep.questions.slice(0, at), packagesChoice(pending), ...patchStep.questions.slice(at)] };
     return [
       { id: 'patch overview', step: await overview(pending, sys), part: 'Pending' },
       { id: 'patch', step: session as unknown as Step, part: 'Upgrade session' },

@@ -48,23 +48,27 @@ export const patchQuestions: readonly Question[] = [
     unasked: true,
   },
   {
+    // From a flag or the answers file only; naming packages means "pick" (never silently "all").
+    kind: 'text',
+    id: 'packages',
+    message: 'Upgrade only these pending packages (names, comma-separated; implies --upgrade pick)',
+    repeatable: true,
+    optional: true,
+    unasked: true,
+    when: (a) => typeof a.approved !== 'string' || a.approved === '',
+  },
+  {
     kind: 'select',
     id: 'upgrade',
     message: 'What to upgrade',
-    default: 'all',
+    default: (a) => (a.packages !== undefined ? 'pick' : 'all'),
+    validate: (v, a) => (a.packages !== undefined && v !== 'pick' ? `--packages names the packages to upgrade, so --upgrade must be pick (or left out), not ${v}` : undefined),
     when: (a) => typeof a.approved !== 'string' || a.approved === '',
     choices: [
       { value: 'all', label: 'everything pending', hint: 'apt-get upgrade, as the seed does' },
       { value: 'security', label: 'security updates only', hint: 'from the security archive; the others wait' },
       { value: 'pick', label: 'the packages I name', hint: '--packages a,b' },
     ],
-  },
-  {
-    kind: 'text',
-    id: 'packages',
-    message: 'Packages to upgrade (names, comma-separated; "lockstep patch pending" lists them)',
-    repeatable: true,
-    when: (a) => a.upgrade === 'pick',
   },
   mailQuestion({ message: 'Mail the old → new summary to (an address, or "none")', help: 'The subject says ok, FAILED or nothing to do; the body has the table and the log\'s sha256' }),
   smtpQuestion({ allowNone: true, default: 'none', message: 'Mail server for the summary (HOST:PORT, or "none" for /usr/sbin/sendmail)' }),
@@ -85,7 +89,7 @@ export const patchQuestions: readonly Question[] = [
   },
 ];
 
-/** On a terminal, "the packages I name" is a list to tick, made from what is pending now. */
+/** On a terminal, "the packages I name" is a list to tick, made from what is pending now (after `upgrade`). */
 export function packagesChoice(pending: readonly PendingPackage[]): Question {
   return {
     kind: 'multiselect',
@@ -93,7 +97,7 @@ export function packagesChoice(pending: readonly PendingPackage[]): Question {
     message: 'Packages to upgrade (Space ticks, Enter goes on)',
     choices: pending.map((x) => ({ value: x.name, label: `${x.name} ${x.current} → ${x.candidate}`, hint: x.security ? 'SECURITY' : x.securityCandidate !== undefined ? `security fix ${x.securityCandidate} below it` : x.origin })),
     default: [],
-    when: (a) => a.upgrade === 'pick',
+    when: (a) => a.upgrade === 'pick' && a.packages === undefined,
     validate: (v) => (v.length === 0 ? 'tick at least one package, or choose another answer to "What to upgrade"' : undefined),
   };
 }

@@ -27,6 +27,7 @@ export function chosenPackages(choice: string, pending: readonly PendingPackage[
   if (choice === 'security') {
     return pending.flatMap((p) => (p.security ? [asSession(p, p.candidate)] : p.securityCandidate !== undefined ? [asSession(p, p.securityCandidate)] : []));
   }
+  if (picked.length === 0) throw new UserError('"the packages I name" needs their names: --packages a,b (the key "packages" in the answers file).', `Pending: ${pending.map((p) => p.name).join(', ') || '(none)'}.`);
   const unknown = picked.filter((n) => !pending.some((p) => p.name === n));
   if (unknown.length > 0) {
     throw new UserError(`--packages: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among the pending upgrades.`, `Pending: ${pending.map((p) => p.name).join(', ') || '(none)'}.`);

@@ -83,12 +83,15 @@ describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpk
     assert.match(r.stdout, /trusted=yes: NOT CHECKED/);
     assert.deepEqual(await snapshot(path.join(world.root, 'var/lib/dpkg')), dpkg);
     assert.deepEqual(await snapshot(path.join(world.root, 'var/log')), log);
-    const picked = await lockstep(['--root', world.root, 'patch', '--dry-run', '--upgrade', 'pick', '--packages', 'lockstep-updpkg']);
+    const picked = await lockstep(['--root', world.root, 'patch', '--dry-run', '--packages', 'lockstep-updpkg']);
     assert.equal(picked.exitCode, 0, picked.stderr);
     assert.match(picked.stdout, /install --only-upgrade lockstep-updpkg=1\.1\n/);
-    const unknown = await lockstep(['--root', world.root, 'patch', '--dry-run', '--upgrade', 'pick', '--packages', 'lockstep-nope']);
+    const unknown = await lockstep(['--root', world.root, 'patch', '--dry-run', '--packages', 'lockstep-nope']);
     assert.equal(unknown.exitCode, 2);
-    assert.match(unknown.stderr, /"lockstep-nope" is not one of: lockstep-libsec, lockstep-mixed, lockstep-secpkg, lockstep-updpkg/);
+    assert.match(unknown.stderr, /--packages: lockstep-nope is not among the pending upgrades\.\nPending: lockstep-libsec, lockstep-mixed, lockstep-secpkg, lockstep-updpkg\./);
+    const conflict = await lockstep(['--root', world.root, 'patch', '--yes', '--upgrade', 'all', '--packages', 'lockstep-updpkg']);
+    assert.equal(conflict.exitCode, 2, 'naming packages never upgrades everything');
+    assert.match(conflict.stderr, /--upgrade must be pick \(or left out\), not all/);
   });
 
   test('a full session: the log (mode 0444, whole session), the conffile kept, versions re-checked, the mail as received, the sha256 in the mail and the journal; then a second session the same day', async () => {
