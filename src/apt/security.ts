@@ -105,9 +105,9 @@ export async function pendingUpgrades(sys: System, platform: Platform, options: 
   if (sim.exitCode !== 0) throw new Error(`apt-get -s ${options.dist === true ? 'dist-upgrade' : 'upgrade'} failed: ${sim.stderr.trim() || `exit ${sim.exitCode}`}`);
   const simulation = parseSimulation(sim.stdout);
   if (simulation.upgrades.length === 0) return { upgrades: [], simulation };
-  const files = await probeApt(sys, 'apt-cache', ['policy']);
   const names = [...new Set(simulation.upgrades.map((u) => u.name))];
-  const policy = await probeApt(sys, 'apt-cache', ['policy', ...names]);
+  // Independent reads of the same lists: side by side.
+  const [files, policy] = await Promise.all([probeApt(sys, 'apt-cache', ['policy']), probeApt(sys, 'apt-cache', ['policy', ...names])]);
   if (files.exitCode !== 0 || policy.exitCode !== 0) throw new Error(`apt-cache policy failed: ${(files.stderr || policy.stderr).trim()}`);
   return { upgrades: classifyUpgrades(simulation, parsePackagePolicies(policy.stdout), parsePolicyFiles(files.stdout), platform), simulation };
 }
