@@ -67,9 +67,12 @@ export function stampOf(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-/** OSPATCH-YYYYMMDD.log, or -2, -3… when the day already has a session's log: an existing log is never touched. */
+/** The server's local date as the seed's `date '+%Y%m%d'` prints it. */
+export const localDay = (now: Date): string => `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
+
+/** OSPATCH-YYYYMMDD.log (local date), or -2, -3… when the day already has a session's log: an existing log is never touched. */
 export function nextLogName(now: Date, existing: ReadonlySet<string>): string {
-  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const day = localDay(now);
   for (let n = 1; ; n++) {
     const name = `OSPATCH-${day}${n === 1 ? '' : `-${n}`}.log`;
     if (!existing.has(name)) return `${LOG_DIR}/${name}`;

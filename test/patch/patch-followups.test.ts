@@ -10,11 +10,12 @@ import { System } from '../../src/core/system.js';
 import { parseNeedrestart, restartInfo } from '../../src/patch/after-upgrade.js';
 import type { AptWorld } from '../apt/apt-world.js';
 import { lockstep } from '../helpers.js';
+import { localDay } from '../../src/patch/session-spec.js';
 import { patchWorld } from './patch-world.js';
 
 const haveTools = (await execa('sh', ['-c', 'command -v dpkg-scanpackages && command -v apt-get'], { reject: false })).exitCode === 0;
 const haveVisudo = (await execa('sh', ['-c', 'command -v visudo'], { reject: false })).exitCode === 0;
-const day = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '');
+const day = (): string => localDay(new Date());
 const SEC = '/usr/share/lockstep-test/lockstep-secpkg.txt';
 
 describe('after the upgrade', { skip: haveTools ? false : 'needs dpkg-dev and apt' }, () => {

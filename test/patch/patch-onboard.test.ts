@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { execa } from 'execa';
 import type { AptWorld } from '../apt/apt-world.js';
 import { lockstep } from '../helpers.js';
+import { localDay } from '../../src/patch/session-spec.js';
 import { patchWorld } from './patch-world.js';
 
 const haveTools = (await execa('sh', ['-c', 'command -v dpkg-scanpackages && command -v apt-get'], { reject: false })).exitCode === 0;
@@ -25,7 +26,7 @@ test('onboard --steps patch: the session with the answers under "patch"; not a d
   await fs.writeFile(answers, JSON.stringify({ steps: ['patch'], patch: { upgrade: 'security' } }));
   const r = await lockstep(['--root', world.root, 'onboard', '--answers', answers, '--yes']);
   assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  const day = localDay(new Date());
   const log = await fs.readFile(path.join(world.root, `var/log/OSPATCH-${day}.log`), 'utf8');
   assert.match(log, /== Choice: security updates only/);
   assert.match(log, /== Summary: ok/);

@@ -12,11 +12,12 @@ import { pendingDocumentSchema } from '../../src/patch/approval.js';
 import { lockstep, snapshot } from '../helpers.js';
 import { startSmtpSink, type SmtpSink } from '../smtp-sink.js';
 import type { AptWorld } from '../apt/apt-world.js';
+import { localDay } from '../../src/patch/session-spec.js';
 import { patchWorld } from './patch-world.js';
 
 const haveTools = (await execa('sh', ['-c', 'command -v dpkg-scanpackages && command -v apt-get && command -v chattr'], { reject: false })).exitCode === 0;
 const haveRepack = (await execa('sh', ['-c', 'command -v dpkg-repack'], { reject: false })).exitCode === 0;
-const day = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '');
+const day = (): string => localDay(new Date());
 const sha = async (file: string): Promise<string> => createHash('sha256').update(await fs.readFile(file)).digest('hex');
 
 describe('lockstep patch on a test root', { skip: haveTools ? false : 'needs dpkg-dev, apt and chattr' }, () => {

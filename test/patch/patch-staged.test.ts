@@ -10,10 +10,11 @@ import { execa } from 'execa';
 import { DEFAULT_INSTALLED, type AptWorld } from '../apt/apt-world.js';
 import { lockstep, snapshot } from '../helpers.js';
 import { startSmtpSink, type SmtpSink } from '../smtp-sink.js';
+import { localDay } from '../../src/patch/session-spec.js';
 import { patchWorld, secpkg } from './patch-world.js';
 
 const haveTools = (await execa('sh', ['-c', 'command -v dpkg-scanpackages && command -v apt-get'], { reject: false })).exitCode === 0;
-const day = (): string => new Date().toISOString().slice(0, 10).replace(/-/g, '');
+const day = (): string => localDay(new Date());
 
 describe('a failing postinst', { skip: haveTools ? false : 'needs dpkg-dev and apt' }, () => {
   let world: AptWorld;
