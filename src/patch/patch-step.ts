@@ -21,7 +21,7 @@ import { readPending } from './pending.js';
 import { lastResult, logHead, resultChecks } from './session-log.js';
 import { readRepoReport, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
-import { DEB_KEEP_DIR, LOG_DIR, nextLogName, PATCH_STATE_DIR, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
+import { DEB_KEEP_DIR, LOG_DIR, headPath, nextLogName, PATCH_STATE_DIR, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
 export interface PatchFacts {
   readonly apt: AptTarget;
@@ -182,7 +182,9 @@ export function patchPlan(answers: Answers, facts: PatchFacts): Action[] {
     { kind: 'mkdir', title: `Create ${LOG_DIR}`, path: LOG_DIR, mode: 0o755 },
     { kind: 'mkdir', title: `Create ${PATCH_STATE_DIR} (the sessions' records and the checksum baseline; root only)`, path: PATCH_STATE_DIR, mode: 0o700 },
     { kind: 'write', title: 'Write the session\'s plan (read by the steps below)', path: specPath(spec.stamp), content: `${JSON.stringify(spec, null, 2)}\n`, mode: 0o600 },
-    { kind: 'write', title: `Open the session's log ${spec.log} (a new file; no earlier log is touched)`, path: spec.log, content: logHead(spec, facts, upgradeLine, chosen), mode: 0o600 },
+    { kind: 'write', title: 'Write the head of the session\'s log (the pending list, the repositories, what will run)', path: headPath(spec.stamp), content: logHead(spec, facts, upgradeLine, chosen), mode: 0o600 },
+    // A hard link is made only where no file is: a log that appeared since the preview is never replaced.
+    { kind: 'run', title: `Open the session's log ${spec.log} (a new file; an existing log is never touched)`, argv: internal('open', spec.stamp) },
   ];
   if (upgrade !== undefined) {
     actions.push(

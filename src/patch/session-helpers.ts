@@ -15,7 +15,7 @@ import { deliverMail } from '../mail/deliver.js';
 import { parseSmtpAddress } from '../mail/smtp.js';
 import { cachedDeb, changelogSince, chrootDifferences, debChangelog, debChangelogAt, restartInfo } from './after-upgrade.js';
 import { changedBetween, hashFiles, packageFiles, readBaseline, sha256File } from './baseline.js';
-import { BASELINE_FILE, DEB_KEEP_DIR, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
+import { BASELINE_FILE, DEB_KEEP_DIR, headPath, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
 
 interface Ctx {
   readonly sys: System;
@@ -84,6 +84,23 @@ async function safely<T>(what: string, fallback: T, notes: string[], fn: () => P
     notes.push(`(${what} could not be read: ${(error as Error).message})`);
     return fallback;
   }
+}
+
+/** The log put in place from its head: link(2) fails where a file is, so no existing log is replaced. */
+async function open(c: Ctx): Promise<void> {
+  const { sys, spec } = c;
+  const head = sys.real(headPath(spec.stamp));
+  try {
+    await fs.link(head, sys.real(spec.log));
+  } catch (error) {
+    const mine = (await sys.readText(spec.log))?.startsWith(`lockstep patch session ${spec.stamp} `) === true;
+    // A resumed run finds its own log already there; anything else is another session's.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !mine) {
+      throw new UserError(`${spec.log} appeared since the preview (another session?): it is left as it is and this session stops before any change. Run lockstep patch again for a log of its own.`);
+    }
+  }
+  await fs.rm(head, { force: true });
+  c.say([`The session's log is ${spec.log}.`]);
 }
 
 /** Before the upgrade: the old versions' .debs kept (apt's cache, the archive, dpkg-repack), the files' checksums. */
@@ -265,6 +282,7 @@ export async function runPatchInternal(args: readonly string[]): Promise<void> {
     return v;
   };
   const c = await context(value('--root'), value('--session'));
+  if (what === 'open') return open(c);
   if (what === 'prepare') return prepare(c);
   if (what === 'run') return run(c, dash === -1 ? [] : rest.slice(dash + 1));
   if (what === 'close') return close(c);

@@ -59,6 +59,7 @@ export type SessionRow = z.infer<typeof rowSchema>;
 export type SessionResult = z.infer<typeof sessionResultSchema>;
 
 export const specPath = (stamp: string): string => `${PATCH_STATE_DIR}/session-${stamp}.json`;
+export const headPath = (stamp: string): string => `${PATCH_STATE_DIR}/session-${stamp}.head.log`;
 export const upgradeStatusPath = (stamp: string): string => `${PATCH_STATE_DIR}/session-${stamp}.upgrade.json`;
 export const resultPath = (stamp: string): string => `${PATCH_STATE_DIR}/session-${stamp}.result.json`;
 

@@ -67,6 +67,34 @@ describe('after the upgrade', { skip: haveTools ? false : 'needs dpkg-dev and ap
   });
 });
 
+describe('a log that appeared since the preview', () => {
+  test('is never replaced: the session stops before any change (link(2) where no file is)', async () => {
+    const { tempRoot } = await import('../helpers.js');
+    const t = await tempRoot('lockstep-patch-open-');
+    try {
+      const stamp = '20261203T120000Z';
+      const state = path.join(t.root, 'var/lib/lockstep/patch');
+      await fs.mkdir(state, { recursive: true });
+      await fs.mkdir(path.join(t.root, 'var/log'), { recursive: true });
+      const spec = { stamp, log: `/var/log/OSPATCH-${localDay(new Date())}.log`, host: 'h', choice: 'all', packages: [], chroots: [] };
+      await fs.writeFile(path.join(state, `session-${stamp}.json`), JSON.stringify(spec));
+      await fs.writeFile(path.join(state, `session-${stamp}.head.log`), `lockstep patch session ${stamp} on h\n`);
+      const other = path.join(t.root, spec.log);
+      await fs.writeFile(other, 'another session\'s log\n');
+      const r = await lockstep(['internal', 'patch', 'open', '--root', t.root, '--session', stamp]);
+      assert.equal(r.exitCode, 2);
+      assert.match(r.stderr, /appeared since the preview \(another session\?\): it is left as it is/);
+      assert.equal(await fs.readFile(other, 'utf8'), 'another session\'s log\n');
+      await fs.rm(other);
+      const ok = await lockstep(['internal', 'patch', 'open', '--root', t.root, '--session', stamp]);
+      assert.equal(ok.exitCode, 0, ok.stderr);
+      assert.equal(await fs.readFile(other, 'utf8'), `lockstep patch session ${stamp} on h\n`);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('needrestart', () => {
   test('its batch lines parsed; on the real root it is asked (read-only), under --root never', async () => {
     const fixture = 'NEEDRESTART-VER: 3.6\nNEEDRESTART-KCUR: 6.1.0-17-amd64\nNEEDRESTART-KEXP: 6.1.0-18-amd64\nNEEDRESTART-KSTA: 3\nNEEDRESTART-SVC: ssh.service\nNEEDRESTART-SVC: cron.service\n';
