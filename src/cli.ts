@@ -8,6 +8,7 @@ import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
 import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
 import { expiryWarnings } from './cli/renew-warnings.js';
 import { registerCheckCommand } from './cli/check-command.js';
+import { registerPatchCommands } from './cli/patch-command.js';
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
 import { System } from './core/system.js';
@@ -74,6 +75,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       setCode(await runWith(all, flags, { flow }));
     });
   }
+
+  registerPatchCommands(program, setCode);
 
   groups
     .get('ca')

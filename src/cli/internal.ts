@@ -48,6 +48,11 @@ export async function runInternal(args: readonly string[]): Promise<number> {
       await mail(rest);
       return 0;
     }
+    if (command === 'patch') {
+      const { runPatchInternal } = await import('../patch/session-helpers.js');
+      await runPatchInternal(rest);
+      return 0;
+    }
     process.stderr.write(`lockstep internal: unknown helper "${command ?? ''}"\n`);
     return 2;
   } catch (error) {

@@ -12,6 +12,8 @@ export interface ProbeOptions {
   readonly cwd?: string;
   /** latin1 for binary output (DER). */
   readonly encoding?: BufferEncoding;
+  /** Each output line as it comes, besides the captured text (a live log of `apt-get update`). */
+  readonly onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
 
 export interface ProbeResult {
@@ -41,6 +43,7 @@ export function spawnProber(signal?: AbortSignal): Prober {
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.encoding !== undefined ? { encoding: options.encoding } : {}),
+      ...(options.onLine !== undefined ? { onLine: options.onLine } : {}),
       ...(signal !== undefined ? { signal } : {}),
     });
     const stderr = r.missing ? `${argv[0] ?? ''}: not found (is it installed and on PATH?)` : r.stderr;

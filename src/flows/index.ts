@@ -16,6 +16,9 @@ import { firewallConfirmStep } from '../firewall/confirm-step.js';
 import { firewallStep } from '../firewall/firewall-step.js';
 import { sshStep } from '../ssh/ssh-step.js';
 import { updatesStep } from '../updates/updates-step.js';
+import { patchStep } from '../patch/patch-step.js';
+import { patchTimerStep } from '../patch/timer-step.js';
+import { patchSequence } from './patch-flow.js';
 import { selfSignedStep } from '../tls/self-signed.js';
 import { certChooseStep } from '../tls/cert-choose.js';
 import { certSequence } from './cert-flow.js';
@@ -44,6 +47,7 @@ const flow = <F>(step: Step<F>, sequence?: Sequence, group?: string): Flow => ({
 
 const CERTS = 'Certificates and HTTPS';
 const LOCKDOWN = 'Server lockdown';
+const PATCH = 'Security patches';
 const CA = 'Private certificate authority (CouchDB hosts)';
 
 /** `lockstep renew` on a terminal, and the home menu's renewal: a walk through the certificates. */
@@ -67,6 +71,8 @@ export const FLOWS: readonly Flow[] = [
   flow(firewallConfirmStep, undefined, LOCKDOWN),
   flow(sshStep, undefined, LOCKDOWN),
   flow(updatesStep, undefined, LOCKDOWN),
+  flow(patchStep, patchSequence, PATCH),
+  flow(patchTimerStep, undefined, PATCH),
   flow(caInitStep, undefined, CA),
   flow(caSignStep, undefined, CA),
   flow(caRevokeStep, undefined, CA),

@@ -11,6 +11,7 @@ import type { Step } from '../core/step.js';
 import { sshStep } from '../ssh/ssh-step.js';
 import { renewTimerStep } from '../tls/renew-timer.js';
 import { updatesStep } from '../updates/updates-step.js';
+import { patchStep } from '../patch/patch-step.js';
 import { firewallStep } from '../firewall/firewall-step.js';
 import { certChoiceStage, certStages, httpsStage } from './cert-flow.js';
 import { keepRulesStage } from './firewall-flow.js';
@@ -24,7 +25,11 @@ export const ONBOARD_PARTS = [
   { value: 'firewall', label: 'Firewall', hint: '80/443 open, SSH from the ranges you give, CouchDB 6984 only to replication peers; rolled back unless you confirm' },
   { value: 'ssh', label: 'Key-only SSH', hint: 'passwords off once your login has a key' },
   { value: 'updates', label: 'Automatic security updates', hint: 'unattended-upgrades, security origins only by default' },
+  { value: 'patch', label: 'A first patch session', hint: 'what is pending, then a logged upgrade (OSPATCH-YYYYMMDD.log, read-only) with the old → new table; not ticked by default' },
 ] as const;
+
+/** Ticked unless the operator unticks them: a first upgrade session is asked for, never assumed. */
+const DEFAULT_PARTS = ONBOARD_PARTS.filter((p) => p.value !== 'patch').map((p) => p.value);
 
 /** For --help: where each step's answers go in the --answers file. */
 export const ONBOARD_HELP = [
@@ -37,9 +42,10 @@ export const ONBOARD_HELP = [
   '   "firewall": {"sshFrom": ["192.0.2.0/24"]}, "ssh": {"user": "admin"}}',
   'The keys of a step are its flags in camelCase (lockstep firewall --help lists them). Steps: cert, ca init,',
   'ca sign, cert install, cert letsencrypt, cert purchased, cert self-signed, web https, cert renew-timer,',
-  'firewall, ssh, updates. What one step settled (the site\'s names, the certificate\'s folder, the CA',
-  'passphrase) is not asked again. The firewall\'s new rules are kept only by a person: with --yes, run',
-  '"lockstep firewall confirm" from a new SSH session before the rollback.',
+  'firewall, ssh, updates, patch (a first patch session: only when "steps" names it). What one step settled',
+  '(the site\'s names, the certificate\'s folder, the CA passphrase) is not asked again. The firewall\'s new',
+  'rules are kept only by a person: with --yes, run "lockstep firewall confirm" from a new SSH session',
+  'before the rollback.',
 ].join('\n');
 
 export type OnboardPart = (typeof ONBOARD_PARTS)[number]['value'];
@@ -50,7 +56,7 @@ const stepsQuestion: Question = {
   message: 'Which parts should this run set up? (those the checklist finds already done start unticked: skip them?)',
   help: 'Each part asks its questions, shows its plan (every command, every file change) and changes nothing before your yes; a part you say no to is left out and the next goes on. Parts left out can be run later on their own. A part whose every check passes (lockstep check) is already done.',
   choices: ONBOARD_PARTS.map((p) => ({ value: p.value, label: p.label, hint: p.hint })),
-  default: (_a, facts) => ONBOARD_PARTS.map((p) => p.value).filter((v) => !(facts as OnboardFacts | undefined)?.done.includes(v)),
+  default: (_a, facts) => DEFAULT_PARTS.filter((v) => !(facts as OnboardFacts | undefined)?.done.includes(v)),
   validate: (v) => (v.length === 0 ? 'choose at least one part' : undefined),
 };
 
@@ -90,7 +96,7 @@ const both = (...rules: ((ctx: StageContext) => true | string)[]) => (ctx: Stage
 /** Which part of onboard each stage belongs to, for "To go on: lockstep onboard --steps …". */
 const PART_OF: Readonly<Record<string, OnboardPart>> = {
   cert: 'cert', 'ca init': 'cert', 'ca sign': 'cert', 'cert install': 'cert', 'cert letsencrypt': 'cert', 'cert purchased': 'cert', 'cert self-signed': 'cert',
-  'web https': 'https', 'cert renew-timer': 'renewal', firewall: 'firewall', 'firewall confirm': 'firewall', ssh: 'ssh', updates: 'updates',
+  'web https': 'https', 'cert renew-timer': 'renewal', firewall: 'firewall', 'firewall confirm': 'firewall', ssh: 'ssh', updates: 'updates', patch: 'patch',
 };
 
 export function onboardNext(stages: readonly StageSummary[]): string | undefined {
@@ -123,6 +129,7 @@ export const onboardSequence: Sequence = {
     { ...keepRulesStage(), chosen: wants('firewall') },
     { id: 'ssh', step: sshStep, chosen: wants('ssh'), part: 'SSH' },
     { id: 'updates', step: updatesStep, chosen: wants('updates'), part: 'Updates' },
+    { id: 'patch', step: patchStep as unknown as Step, chosen: wants('patch'), part: 'Patch' },
     { id: 'check', step: checklistAfterStep(Object.fromEntries(ONBOARD_PARTS.map((p) => [p.value, p.label]))), part: '', when: (ctx: StageContext) => (ctx.dryRun ? 'a dry run changes nothing: the checklist would say what it said before' : true) },
   ],
 };

@@ -34,12 +34,12 @@ function renewCommand(root: string, report?: ReportMail): string[] {
 // rest to /bin/sh. Plain words stay as they are, so the usual line reads as typed.
 const PLAIN = /^[A-Za-z0-9@._:/+=,-]+$/;
 
-function systemdWord(word: string): string {
+export function systemdWord(word: string): string {
   const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
   return PLAIN.test(word) ? escaped : `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-function cronWord(word: string): string {
+export function cronWord(word: string): string {
   return (PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`).replace(/%/g, '\\%');
 }
 
@@ -95,24 +95,31 @@ export function cronFile(root: string, minute: number, report?: ReportMail): str
   ].join('\n');
 }
 
+/** Which scheduler (systemd unless the target has none) and whether to start the timer now: every lockstep timer asks these. */
+export function schedulerQuestions(message: string, unit: string, cron: string): Question[] {
+  return [
+    {
+      kind: 'select',
+      id: 'scheduler',
+      message,
+      default: (_a, facts) => ((facts as { readonly systemd?: boolean } | undefined)?.systemd === false ? 'cron' : 'systemd'),
+      choices: [
+        { value: 'systemd', label: 'systemd timer', hint: `${unit}.timer; output in journalctl -u ${unit}` },
+        { value: 'cron', label: 'cron', hint: `${cron}; output in syslog` },
+      ],
+    },
+    {
+      kind: 'confirm',
+      id: 'enable',
+      message: 'Enable and start the timer now (systemctl enable --now)?',
+      default: true,
+      when: (a) => a.scheduler === 'systemd',
+    },
+  ];
+}
+
 export const renewTimerQuestions: readonly Question[] = [
-  {
-    kind: 'select',
-    id: 'scheduler',
-    message: 'What runs the renewal',
-    default: (_a, facts) => ((facts as RenewTimerFacts | undefined)?.systemd === false ? 'cron' : 'systemd'),
-    choices: [
-      { value: 'systemd', label: 'systemd timer', hint: 'lockstep-renew.timer; output in journalctl -u lockstep-renew' },
-      { value: 'cron', label: 'cron', hint: '/etc/cron.d/lockstep-renew; output in syslog' },
-    ],
-  },
-  {
-    kind: 'confirm',
-    id: 'enable',
-    message: 'Enable and start the timer now (systemctl enable --now)?',
-    default: true,
-    when: (a) => a.scheduler === 'systemd',
-  },
+  ...schedulerQuestions('What runs the renewal', 'lockstep-renew', CRON),
   mailQuestion({
     message: 'Mail the expiry report to (an address, or "none")',
     help: 'Each run that finds a due certificate it could not renew mails the report, as lockstep renew --mail does.',
