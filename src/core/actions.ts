@@ -27,6 +27,13 @@ export interface RunAction {
   readonly stdoutTo?: { readonly path: string; readonly mode: number };
   /** Once the command succeeds, something runs out in `seconds` (a rollback): front ends count down. */
   readonly deadline?: { readonly label: string; readonly seconds: number };
+  /**
+   * A group name: the actions next to each other with the same group may run at the same time
+   * (CPU-bound work with no shared state: one key per host), os.availableParallelism() at once.
+   */
+  readonly parallel?: string;
+  /** Done, it is one more of this count: the front ends draw "12/20 hosts signed". */
+  readonly counts?: string;
 }
 
 export interface WriteFileAction {
@@ -38,6 +45,8 @@ export interface WriteFileAction {
   readonly owner?: { readonly uid: number; readonly gid: number };
   /** A new file derived from another (a dedicated copy of openssl.cnf): the preview diffs against it. */
   readonly basedOn?: { readonly path: string; readonly content: string };
+  /** As RunAction's. */
+  readonly counts?: string;
 }
 
 /**

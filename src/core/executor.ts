@@ -1,6 +1,7 @@
 // Applies a plan: each action journaled before and after, files replaced atomically with a
 // backup, modes set at creation, command output streamed as events and into the run log.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Action } from './actions.js';
 import { backupFile, commitTemp, discardTemp, openTemp, syncDir, writeAtomic } from './atomic-file.js';
@@ -28,48 +29,103 @@ export interface ExecutorContext {
   readonly onSpawn?: (pid: number | undefined) => void;
 }
 
+const countsOf = (a: Action): string | undefined => (a.kind === 'run' || a.kind === 'write' ? a.counts : undefined);
+const groupOf = (a: Action | undefined): string | undefined => (a?.kind === 'run' ? a.parallel : undefined);
+
 export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): Promise<void> {
-  const total = plan.length;
-  for (const [index, action] of plan.entries()) {
-    if (ctx.alreadyDone?.has(index)) {
-      ctx.bus.emit({ type: 'action-done', index, title: action.title, ms: 0, outcome: 'already-done' });
-      continue;
-    }
-    for (;;) {
-      if (ctx.signal?.aborted) throw new AbortedError();
-      ctx.bus.emit({ type: 'action-start', index, total, title: action.title });
-      await ctx.journal.write({ t: 'action', index, status: 'start', title: action.title });
-      const started = performance.now();
+  const totals = new Map<string, number>();
+  for (const a of plan) {
+    const label = countsOf(a);
+    if (label !== undefined) totals.set(label, (totals.get(label) ?? 0) + 1);
+  }
+  const done = new Map<string, number>();
+  const counted = (action: Action): void => {
+    const label = countsOf(action);
+    if (label === undefined) return;
+    done.set(label, (done.get(label) ?? 0) + 1);
+    ctx.bus.emit({ type: 'progress', label, done: done.get(label) ?? 0, total: totals.get(label) ?? 0 });
+  };
+  // One failure prompt at a time, however many actions run at once.
+  let asking: Promise<unknown> = Promise.resolve();
+  const onFailure = (index: number, error: Error): Promise<FailureChoice> => {
+    const answer = asking.then(() => ctx.onFailure(index, error));
+    asking = answer.catch(() => undefined);
+    return answer;
+  };
+  const one = async (index: number): Promise<void> => {
+    if (await applyOne(plan, index, { ...ctx, onFailure })) counted(plan[index]!);
+  };
+  let index = 0;
+  while (index < plan.length) {
+    let end = index + 1;
+    const group = groupOf(plan[index]);
+    if (group !== undefined) while (end < plan.length && groupOf(plan[end]) === group) end++;
+    if (end - index === 1) await one(index);
+    else await pool(index, end, one);
+    index = end;
+  }
+}
+
+/** Runs `work` for indexes [from, to), os.availableParallelism() at once; the first error stops new starts and is thrown once the running ones end. */
+async function pool(from: number, to: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = from;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (next < to && failure === undefined) {
+      const index = next++;
       try {
-        const backup = await applyAction(action, index, ctx);
-        const ms = Math.round(performance.now() - started);
-        await ctx.journal.write({ t: 'action', index, status: 'done', title: action.title, ms, ...(backup ? { backup } : {}) });
-        ctx.bus.emit({ type: 'action-done', index, title: action.title, ms, outcome: 'done' });
-        if (action.kind === 'run' && action.deadline) ctx.bus.emit({ type: 'deadline', label: action.deadline.label, at: Date.now() + action.deadline.seconds * 1000 });
-        if (action.kind === 'move' && action.endsDeadline) ctx.bus.emit({ type: 'deadline-ended', ...action.endsDeadline });
-        break;
+        await work(index);
       } catch (error) {
-        const err = error instanceof Error ? error : new Error(String(error));
-        // Stopped (SIGINT/SIGTERM, Ctrl+C in the TUI): the record says so, and resume runs it again.
-        const interrupted = err instanceof InterruptedCommandError || ctx.signal?.aborted === true;
-        await ctx.journal.write({ t: 'action', index, status: interrupted ? 'interrupted' : 'failed', title: action.title, message: err.message });
-        ctx.bus.emit({
-          type: 'action-failed',
-          index,
-          title: action.title,
-          message: err.message,
-          stderrTail: err instanceof CommandFailedError ? err.stderrTail : [],
-        });
-        if (interrupted) throw new AbortedError(`Stopped by the operator (a signal or Ctrl+C) during "${action.title}"; its commands were ended.`);
-        const choice = await ctx.onFailure(index, err);
-        if (choice === 'retry') continue;
-        if (choice === 'skip') {
-          await ctx.journal.write({ t: 'action', index, status: 'skipped', title: action.title });
-          ctx.bus.emit({ type: 'action-done', index, title: action.title, ms: 0, outcome: 'skipped' });
-          break;
-        }
-        throw new AbortedError(`Stopped after "${action.title}" failed: ${err.message}`);
+        failure ??= { error };
       }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(to - from, Math.max(1, os.availableParallelism())) }, lane));
+  if (failure !== undefined) throw failure.error;
+}
+
+/** True when the action's effect is there (done now or by an earlier attempt), false when skipped. */
+async function applyOne(plan: readonly Action[], index: number, ctx: ExecutorContext): Promise<boolean> {
+  const total = plan.length;
+  const action = plan[index]!;
+  if (ctx.alreadyDone?.has(index)) {
+    ctx.bus.emit({ type: 'action-done', index, title: action.title, ms: 0, outcome: 'already-done' });
+    return true;
+  }
+  for (;;) {
+    if (ctx.signal?.aborted) throw new AbortedError();
+    ctx.bus.emit({ type: 'action-start', index, total, title: action.title });
+    await ctx.journal.write({ t: 'action', index, status: 'start', title: action.title });
+    const started = performance.now();
+    try {
+      const backup = await applyAction(action, index, ctx);
+      const ms = Math.round(performance.now() - started);
+      await ctx.journal.write({ t: 'action', index, status: 'done', title: action.title, ms, ...(backup ? { backup } : {}) });
+      ctx.bus.emit({ type: 'action-done', index, title: action.title, ms, outcome: 'done' });
+      if (action.kind === 'run' && action.deadline) ctx.bus.emit({ type: 'deadline', label: action.deadline.label, at: Date.now() + action.deadline.seconds * 1000 });
+      if (action.kind === 'move' && action.endsDeadline) ctx.bus.emit({ type: 'deadline-ended', ...action.endsDeadline });
+      return true;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      // Stopped (SIGINT/SIGTERM, Ctrl+C in the TUI): the record says so, and resume runs it again.
+      const interrupted = err instanceof InterruptedCommandError || ctx.signal?.aborted === true;
+      await ctx.journal.write({ t: 'action', index, status: interrupted ? 'interrupted' : 'failed', title: action.title, message: err.message });
+      ctx.bus.emit({
+        type: 'action-failed',
+        index,
+        title: action.title,
+        message: err.message,
+        stderrTail: err instanceof CommandFailedError ? err.stderrTail : [],
+      });
+      if (interrupted) throw new AbortedError(`Stopped by the operator (a signal or Ctrl+C) during "${action.title}"; its commands were ended.`);
+      const choice = await ctx.onFailure(index, err);
+      if (choice === 'retry') continue;
+      if (choice === 'skip') {
+        await ctx.journal.write({ t: 'action', index, status: 'skipped', title: action.title });
+        ctx.bus.emit({ type: 'action-done', index, title: action.title, ms: 0, outcome: 'skipped' });
+        return false;
+      }
+      throw new AbortedError(`Stopped after "${action.title}" failed: ${err.message}`);
     }
   }
 }

@@ -194,7 +194,7 @@ async function applyAndVerify(
       bus.emit({ type: 'step-failed', step: step.id, message: (error as Error).message });
       throw error;
     }
-    const checks = await step.verify(answers, sys, opts.secrets);
+    const checks = await step.verify(answers, sys, opts.secrets, plan);
     await journal.write({ t: 'verify', checks });
     bus.emit({ type: 'verify', checks });
     const ok = checks.every((c) => c.ok);

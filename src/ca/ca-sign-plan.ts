@@ -1,0 +1,86 @@
+// The actions of `ca sign`, in an order that is quick and safe to interrupt: the host folders,
+// every host key at once (key generation is most of the time, and each key is its own file),
+// every CSR at once, then one `openssl ca` after another (they share index.txt and serial, which
+// openssl does not lock), each followed by the root copy for that host. A re-issue revokes the
+// old certificate (superseded) before its host is signed again, and the CRL is published last.
+import { p, type Action } from '../core/actions.js';
+import type { Answers } from '../core/questions.js';
+import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
+import type { CaConfigUse } from './ca-config.js';
+import type { CaLayout } from './layout.js';
+import { sanValue } from './san.js';
+
+export const HOSTS_SIGNED = 'hosts signed';
+
+function extFile(host: string, san: string | undefined, keyType: KeyType): string {
+  return [
+    '# Extensions for this host certificate, written by lockstep (used with openssl ca -extfile).',
+    '[ host_ext ]',
+    'basicConstraints       = critical, CA:false',
+    `keyUsage               = critical, digitalSignature${keyType.startsWith('rsa') ? ', keyEncipherment' : ''}`,
+    'extendedKeyUsage       = serverAuth, clientAuth',
+    'subjectKeyIdentifier   = hash',
+    'authorityKeyIdentifier = keyid, issuer',
+    `subjectAltName         = ${sanValue(host, san)}`,
+    '',
+  ].join('\n');
+}
+
+const PASS = [{ fd: 3, secret: 'passphrase' }];
+
+/** `openssl ca` with the CA's config (config.cnf, or the --root view of it). */
+function caCommand(cfg: CaConfigUse, title: string, args: readonly (string | ReturnType<typeof p>)[], extra: Partial<Extract<Action, { kind: 'run' }>> = {}): Action {
+  return {
+    kind: 'run',
+    title,
+    argv: ['openssl', 'ca', ...cfg.args, ...args, '-passin', 'fd:3'],
+    secretFds: PASS,
+    ...extra,
+  };
+}
+
+export const rootCopyOf = (ca: CaLayout, host: string): string => `${ca.hostDir(host)}/${ca.name}.crt`;
+
+export function rootCopyAction(ca: CaLayout, host: string, rootPem: string): Action {
+  return { kind: 'write', title: `${host}: root certificate for clients`, path: rootCopyOf(ca, host), content: rootPem, mode: 0o644 };
+}
+
+export function revokeAction(ca: CaLayout, cfg: CaConfigUse, serial: string, reason: string, title: string): Action {
+  return caCommand(cfg, title, ['-revoke', p(`${ca.dir}/newcerts/${serial}.pem`), '-crl_reason', reason]);
+}
+
+export function gencrlAction(ca: CaLayout, cfg: CaConfigUse): Action {
+  return caCommand(cfg, 'Publish a new certificate revocation list', ['-gencrl'], { stdoutTo: { path: ca.crl, mode: 0o644 } });
+}
+
+/** Folders, keys, CSRs and extension files of the new hosts, then each one signed with its root copy. */
+export function newHostActions(ca: CaLayout, cfg: CaConfigUse, hosts: readonly string[], answers: Answers, sans: ReadonlyMap<string, string>): { prepare: Action[]; sign: (host: string) => Action[] } {
+  const keyType = answers.keyType as KeyType;
+  const prepare: Action[] = [
+    ...hosts.map((h): Action => ({ kind: 'mkdir', title: `${h}: create ${ca.hostDir(h)}`, path: ca.hostDir(h), mode: 0o755 })),
+    ...hosts.map((h): Action => ({
+      kind: 'run',
+      title: `${h}: generate the ${keyType} key`,
+      argv: ['openssl', 'genpkey', ...genpkeyArgs(keyType)],
+      stdoutTo: { path: ca.hostFile(h, 'key'), mode: 0o600 },
+      parallel: 'host keys',
+    })),
+    ...hosts.map((h): Action => ({
+      kind: 'run',
+      title: `${h}: certificate signing request`,
+      argv: ['openssl', 'req', '-new', '-key', p(ca.hostFile(h, 'key')), '-config', p(ca.orgConfig), '-subj', `/CN=${h}`],
+      stdoutTo: { path: ca.hostFile(h, 'csr'), mode: 0o644 },
+      parallel: 'host CSRs',
+    })),
+    ...hosts.map((h): Action => ({ kind: 'write', title: `${h}: certificate extensions`, path: ca.hostFile(h, 'ext'), content: extFile(h, sans.get(h), keyType), mode: 0o644 })),
+  ];
+  const sign = (h: string): Action[] => [
+    caCommand(
+      cfg,
+      `${h}: sign with the CA`,
+      ['-batch', '-notext', '-in', p(ca.hostFile(h, 'csr')), '-extfile', p(ca.hostFile(h, 'ext')), '-extensions', 'host_ext', '-days', String(answers.days)],
+      { stdoutTo: { path: ca.hostFile(h, 'crt'), mode: 0o644 }, counts: HOSTS_SIGNED },
+    ),
+  ];
+  return { prepare, sign };
+}
