@@ -23,11 +23,16 @@ export interface CaConfigFacts {
   /** The real path openssl sees for the CA folder (under --root). */
   readonly realDir: string;
   readonly root: string;
+  /** lockstep-root.cnf as it is now (under --root): rewritten only when it differs. */
+  readonly rootCnf?: string;
 }
+
+const rootCnfOf = (ca: CaLayout): string => `${ca.dir}/lockstep-root.cnf`;
 
 export async function readCaConfig(sys: System, ca: CaLayout): Promise<CaConfigFacts> {
   const text = await sys.readText(ca.orgConfig);
-  return { realDir: sys.real(ca.dir), root: sys.root, ...(text !== undefined ? { text } : {}) };
+  const rootCnf = sys.real(ca.dir) === ca.dir ? undefined : await sys.readText(rootCnfOf(ca));
+  return { realDir: sys.real(ca.dir), root: sys.root, ...(text !== undefined ? { text } : {}), ...(rootCnf !== undefined ? { rootCnf } : {}) };
 }
 
 /** How every `openssl ca` of a plan reads the CA's config. */
@@ -75,7 +80,7 @@ export function caConfigUse(ca: CaLayout, facts: CaConfigFacts): CaConfigUse {
   }
   if (facts.realDir === ca.dir) return { actions, args: ['-config', p(ca.orgConfig)], notes };
   // A sandbox: the same config, its CA paths taken inside the root.
-  const rootCnf = `${ca.dir}/lockstep-root.cnf`;
+  const rootCnf = rootCnfOf(ca);
   const content = [
     `# config.cnf as openssl ca reads it under lockstep --root ${facts.root}: the CA's paths inside the root`,
     '# (the last definition wins). Written again by every lockstep run with --root; not used without one.',
@@ -84,6 +89,6 @@ export function caConfigUse(ca: CaLayout, facts: CaConfigFacts): CaConfigUse {
     ...overrides,
     '',
   ].join('\n');
-  actions.push({ kind: 'write', title: `The CA's paths inside --root ${facts.root} for openssl ca (lockstep-root.cnf)`, path: rootCnf, content, mode: 0o644 });
+  if (content !== facts.rootCnf) actions.push({ kind: 'write', title: `The CA's paths inside --root ${facts.root} for openssl ca (lockstep-root.cnf)`, path: rootCnf, content, mode: 0o644 });
   return { actions, args: ['-config', p(rootCnf)], notes };
 }
