@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Action } from './actions.js';
-import { backupFile, commitTemp, discardTemp, openTemp, syncDir, writeAtomic } from './atomic-file.js';
+import { backupFile, commitTemp, discardTemp, openTemp, sweepStaleTemps, syncDir, writeAtomic } from './atomic-file.js';
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
 import type { EventBus } from './events.js';
@@ -32,7 +32,30 @@ export interface ExecutorContext {
 const countsOf = (a: Action): string | undefined => (a.kind === 'run' || a.kind === 'write' ? a.counts : undefined);
 const groupOf = (a: Action | undefined): string | undefined => (a?.kind === 'run' ? a.parallel : undefined);
 
+/** The files an action creates or replaces (as on the server). */
+function targetsOf(a: Action): string[] {
+  switch (a.kind) {
+    case 'write':
+    case 'edit':
+      return [a.path];
+    case 'move':
+      return [a.to];
+    case 'run':
+      return a.stdoutTo ? [a.stdoutTo.path] : [];
+    default:
+      return [];
+  }
+}
+
+/** What a run killed before this one left in the folders this plan writes into, and in the backups. */
+async function sweepBeforeApply(plan: readonly Action[], ctx: ExecutorContext): Promise<void> {
+  const dirs = new Set(plan.flatMap(targetsOf).map((t) => path.dirname(ctx.sys.real(t))));
+  for (const dir of dirs) await sweepStaleTemps(dir);
+  await sweepStaleTemps(ctx.sys.real(BACKUP_DIR), true);
+}
+
 export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): Promise<void> {
+  await sweepBeforeApply(plan, ctx);
   const totals = new Map<string, number>();
   for (const a of plan) {
     const label = countsOf(a);
