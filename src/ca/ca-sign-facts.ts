@@ -35,6 +35,8 @@ export interface CaSignFacts {
   readonly revokedOnDisk: readonly string[];
   readonly db: DbState;
   readonly config: CaConfigFacts;
+  /** Hosts that have their .p12 already (--p12 makes the missing ones). */
+  readonly p12Present: readonly string[];
 }
 
 export const hostsOf = (a: Answers): readonly string[] => (a.host as readonly string[] | undefined) ?? [];
@@ -97,7 +99,9 @@ export async function readCaSignFacts(answers: Answers, sys: System, secrets?: S
   const replaceable: Record<string, { serial: string; why: string }> = {};
   const revokedOnDisk: string[] = [];
   const rootCopy = (host: string): string => `${ca.hostDir(host)}/${ca.name}.crt`;
+  const p12Present: string[] = [];
   for (const host of hostsOf(answers)) {
+    if ((await sys.stat(ca.hostFile(host, 'p12'))) !== undefined) p12Present.push(host);
     const entry = valid.find((e) => e.cn === host);
     const crt = await sys.readText(ca.hostFile(host, 'crt'));
     if (crt !== undefined) {
@@ -119,7 +123,7 @@ export async function readCaSignFacts(answers: Answers, sys: System, secrets?: S
     else if (entry !== undefined) replaceable[host] = { serial: entry.serial, why: `index.txt lists serial ${entry.serial} as its valid certificate, which is not the one in ${ca.hostDir(host)}` };
   }
   return {
-    problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, replaceable, revokedOnDisk, db, config,
+    problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, replaceable, revokedOnDisk, db, config, p12Present,
     ...(rootPem !== undefined ? { rootPem } : {}),
   };
 }

@@ -6,6 +6,7 @@
 import { p, type Action } from '../core/actions.js';
 import type { Answers } from '../core/questions.js';
 import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
+import { pfxExportAction } from '../pki/pkcs12.js';
 import type { CaConfigUse } from './ca-config.js';
 import type { CaLayout } from './layout.js';
 import { sanValue } from './san.js';
@@ -83,4 +84,15 @@ export function newHostActions(ca: CaLayout, cfg: CaConfigUse, hosts: readonly s
     ),
   ];
   return { prepare, sign };
+}
+
+/** The host's key, certificate and the root as one PKCS#12 (OpenSSL's defaults: AES-256, PBKDF2). */
+export function p12Action(ca: CaLayout, h: string): Action {
+  return pfxExportAction(
+    `${h}: key, certificate and root as one PKCS#12 (mode 0600)`,
+    { key: p(ca.hostFile(h, 'key')), cert: p(ca.hostFile(h, 'crt')), chain: p(ca.cert) },
+    h,
+    ca.hostFile(h, 'p12'),
+    'p12Password',
+  );
 }

@@ -7,9 +7,10 @@ import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
+import { p12Checks } from '../pki/pkcs12.js';
 import { caConfigUse } from './ca-config.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
-import { HOSTS_SIGNED, gencrlAction, newHostActions, revokeAction, rootCopyAction } from './ca-sign-plan.js';
+import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction } from './ca-sign-plan.js';
 import { hostsOf, readCaSignFacts, requestedChecks, sansOf, type CaSignFacts } from './ca-sign-facts.js';
 import { repairActions } from './db-repair.js';
 import { layoutOf } from './layout.js';
@@ -62,6 +63,24 @@ export const caSignQuestions: readonly Question[] = [
     help: 'Without it they are left as they are, and checked only against the root. A host whose certificate is as asked is never signed again.',
     default: false,
     when: (_a, facts) => Object.keys((facts as CaSignFacts).replaceable).length > 0,
+  },
+  {
+    kind: 'confirm',
+    id: 'p12',
+    flag: '--p12',
+    message: 'Also hand each host its key, certificate and the root as one PKCS#12 file (<host>.p12, mode 0600)?',
+    help: 'For tools that want one file (Java keystores, Windows, some appliances). Its password: --p12-password-file, LOCKSTEP_P12_PASSWORD or a masked prompt.',
+    default: false,
+  },
+  {
+    kind: 'secret',
+    id: 'p12Password',
+    flag: '--p12-password-file',
+    message: 'Password for the .p12 files',
+    help: 'Whoever installs a .p12 needs it; it is not stored by lockstep.',
+    repeat: true,
+    minLength: 8,
+    when: (a) => a.p12 === true,
   },
   caPassphraseQuestion,
 ];
@@ -118,7 +137,7 @@ export const caSignStep: Step<CaSignFacts> = {
       const old = facts.replaceable[h]!;
       return revokeAction(ca, cfg, old.serial, 'superseded', `${h}: revoke serial ${old.serial} as superseded (--reissue)`);
     });
-    const perHost = hostsOf(answers).flatMap((h): Action[] => {
+    const hostSteps = (h: string): Action[] => {
       if (fresh.includes(h)) return [...sign(h), rootCopyAction(ca, h, rootPem)];
       const done = facts.interrupted[h];
       if (done !== undefined) {
@@ -128,7 +147,9 @@ export const caSignStep: Step<CaSignFacts> = {
         ];
       }
       return facts.rootCopyMissing.includes(h) ? [rootCopyAction(ca, h, rootPem)] : [];
-    });
+    };
+    const p12 = (h: string, made: boolean): Action[] => (answers.p12 === true && (made || !facts.p12Present.includes(h)) ? [p12Action(ca, h)] : []);
+    const perHost = hostsOf(answers).flatMap((h): Action[] => [...hostSteps(h), ...p12(h, fresh.includes(h) || facts.interrupted[h] !== undefined)]);
     const crl = revokes.length > 0 || facts.revokedOnDisk.some((h) => fresh.includes(h)) ? [gencrlAction(ca, cfg)] : [];
     return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...prepare, ...perHost, ...crl];
   },
@@ -146,7 +167,7 @@ export const caSignStep: Step<CaSignFacts> = {
     return notes;
   },
 
-  async verify(answers, sys, _secrets, plan) {
+  async verify(answers, sys, secrets, plan) {
     const ca = layoutOf(answers);
     const checks: Check[] = [];
     for (const host of hostsOf(answers)) {
@@ -157,12 +178,17 @@ export const caSignStep: Step<CaSignFacts> = {
       const own = await requestedChecks(sys, ca, host, answers, made);
       checks.push(...own.map((c) => ({ ...c, name: `${host}: ${c.name}${made ? '' : ' (left as it was)'}` })));
       checks.push(await verifyAgainstRoot(sys, ca, host));
+      if (answers.p12 === true && secrets.has('p12Password')) {
+        const p12 = await p12Checks(sys, ca.hostFile(host, 'p12'), secrets.get('p12Password'), await sys.readText(crt), 2);
+        checks.push(...p12.map((c) => ({ ...c, name: `${host}: ${c.name}` })));
+      }
     }
     return checks;
   },
 
   summary(answers) {
     const ca = layoutOf(answers);
-    return hostsOf(answers).map((h) => `${h}: ${ca.hostFile(h, 'key')} (0600), ${ca.hostFile(h, 'crt')}, root for clients ${ca.hostDir(h)}/${ca.name}.crt`);
+    const p12 = (h: string): string => (answers.p12 === true ? `, all in one ${ca.hostFile(h, 'p12')} (0600)` : '');
+    return hostsOf(answers).map((h) => `${h}: ${ca.hostFile(h, 'key')} (0600), ${ca.hostFile(h, 'crt')}, root for clients ${ca.hostDir(h)}/${ca.name}.crt${p12(h)}`);
   },
 };

@@ -154,6 +154,33 @@ describe('a moved or copied CA, --san per host, wildcard hosts, ca revoke twice'
     assert.equal(r.exitCode, 0, r.stderr);
   });
 
+  test('--p12: one .p12 per host (0600) that openssl pkcs12 opens with the password: the host key, its certificate and the root; the password in no file', async () => {
+    const p12pass = `p12-${Date.now().toString(36)}-secret`;
+    const p12File = `${box.root}.p12pass`;
+    await fs.writeFile(p12File, `${p12pass}\n`, { mode: 0o600 });
+    try {
+      const r = await lockstep(signArgs(box, ['p1.example.org', 'p2.example.org'], ['--key-type', 'ec-p256', '--p12', '--p12-password-file', p12File]));
+      ok(r, 'ca sign --p12');
+      assert.match(r.stdout, /openssl pkcs12 -export -inkey \S+p1\.example\.org\.key .* -passout fd:3 3<\(secret: p12Password\)/);
+      for (const h of ['p1.example.org', 'p2.example.org']) {
+        const file = box.real(`${CA}/hosts/${h}/${h}.p12`);
+        assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+        const out = (await execa('openssl', ['pkcs12', '-in', file, '-noenc', '-passin', `file:${p12File}`])).stdout;
+        const certs = [...out.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]));
+        assert.equal(certs.length, 2);
+        assert.equal(certs[0]!.subject, `CN=${h}`);
+        assert.equal(certs[1]!.fingerprint256, (await cert(box.real(`${CA}/certs/couch_ca.cert`))).fingerprint256);
+        const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(out)![0];
+        assert.equal(key.replace(/\n/g, ''), (await fs.readFile(box.real(`${CA}/hosts/${h}/${h}.key`), 'utf8')).trim().replace(/\n/g, ''));
+        const wrong = await execa('openssl', ['pkcs12', '-in', file, '-noout', '-passin', 'pass:wrong'], { reject: false });
+        assert.notEqual(wrong.exitCode, 0, 'a wrong password opens it');
+      }
+      for (const f of await filesUnder(box.root)) assert.ok(!(await fs.readFile(f, 'latin1')).includes(p12pass), `${f} holds the .p12 password`);
+    } finally {
+      await fs.rm(p12File, { force: true });
+    }
+  });
+
   test('ca revoke killed after openssl revoked: resume publishes the CRL ("already revoked" is done, not a failure); a second revoke too', async () => {
     const args = ['--root', box.root, 'ca', 'revoke', '--yes', '--passphrase-file', box.passFile, '--host', 'a.example.org', '--reason', 'keyCompromise'];
     const caDir = box.real(CA);
