@@ -1,8 +1,8 @@
-// The actions of `ca sign`, in an order that is quick and safe to interrupt: the host folders,
-// every host key at once (key generation is most of the time, and each key is its own file),
-// every CSR at once, then one `openssl ca` after another (they share index.txt and serial, which
-// openssl does not lock), each followed by the root copy for that host. A re-issue revokes the
-// old certificate (superseded) before its host is signed again, and the CRL is published last.
+// The actions of `ca sign`, host by host: folder, key, CSR, extensions, certificate, the root
+// beside it (and the .p12). The hosts run as chains side by side, os.availableParallelism() at
+// once (key generation is most of the time, and each host's files are its own), every
+// `openssl ca` under one lock: they share index.txt and serial, which openssl does not lock. A
+// re-issue revokes the old certificate (superseded) before the hosts, the CRL comes last.
 import { p, type Action } from '../core/actions.js';
 import type { Answers } from '../core/questions.js';
 import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
@@ -54,36 +54,47 @@ export function gencrlAction(ca: CaLayout, cfg: CaConfigUse): Action {
   return caCommand(cfg, 'Publish a new certificate revocation list', ['-gencrl'], { stdoutTo: { path: ca.crl, mode: 0o644 } });
 }
 
-/** Folders, keys, CSRs and extension files of the new hosts, then each one signed with its root copy. */
-export function newHostActions(ca: CaLayout, cfg: CaConfigUse, hosts: readonly string[], answers: Answers, sans: ReadonlyMap<string, string>): { prepare: Action[]; sign: (host: string) => Action[] } {
+/** One host's chain: folder, key, CSR, extensions, certificate (under the CA database lock). */
+export function newHostActions(ca: CaLayout, cfg: CaConfigUse, h: string, answers: Answers, san: string | undefined): Action[] {
   const keyType = answers.keyType as KeyType;
-  const prepare: Action[] = [
-    ...hosts.map((h): Action => ({ kind: 'mkdir', title: `${h}: create ${ca.hostDir(h)}`, path: ca.hostDir(h), mode: 0o755 })),
-    ...hosts.map((h): Action => ({
+  return [
+    { kind: 'mkdir', title: `${h}: create ${ca.hostDir(h)}`, path: ca.hostDir(h), mode: 0o755 },
+    {
       kind: 'run',
       title: `${h}: generate the ${keyType} key`,
       argv: ['openssl', 'genpkey', ...genpkeyArgs(keyType)],
       stdoutTo: { path: ca.hostFile(h, 'key'), mode: 0o600 },
-      parallel: 'host keys',
-    })),
-    ...hosts.map((h): Action => ({
+    },
+    {
       kind: 'run',
       title: `${h}: certificate signing request`,
       argv: ['openssl', 'req', '-new', '-key', p(ca.hostFile(h, 'key')), '-config', p(ca.orgConfig), '-subj', `/CN=${h}`],
       stdoutTo: { path: ca.hostFile(h, 'csr'), mode: 0o644 },
-      parallel: 'host CSRs',
-    })),
-    ...hosts.map((h): Action => ({ kind: 'write', title: `${h}: certificate extensions`, path: ca.hostFile(h, 'ext'), content: extFile(h, sans.get(h), keyType), mode: 0o644 })),
-  ];
-  const sign = (h: string): Action[] => [
+    },
+    { kind: 'write', title: `${h}: certificate extensions`, path: ca.hostFile(h, 'ext'), content: extFile(h, san, keyType), mode: 0o644 },
     caCommand(
       cfg,
       `${h}: sign with the CA`,
       ['-batch', '-notext', '-in', p(ca.hostFile(h, 'csr')), '-extfile', p(ca.hostFile(h, 'ext')), '-extensions', 'host_ext', '-days', String(answers.days)],
-      { stdoutTo: { path: ca.hostFile(h, 'crt'), mode: 0o644 }, counts: HOSTS_SIGNED },
+      { stdoutTo: { path: ca.hostFile(h, 'crt'), mode: 0o644 }, counts: HOSTS_SIGNED, concurrency: { group: HOSTS, chain: h, exclusive: CA_DATABASE } },
     ),
   ];
-  return { prepare, sign };
+}
+
+const HOSTS = 'hosts';
+const CA_DATABASE = 'the CA database';
+
+/** The actions of several hosts as chains that may run side by side (`openssl ca` one at a time). */
+export function sideBySide(chains: ReadonlyMap<string, readonly Action[]>): Action[] {
+  const out: Action[] = [];
+  for (const [h, actions] of chains) {
+    for (const a of actions) {
+      if (a.kind !== 'run' && a.kind !== 'write' && a.kind !== 'mkdir') throw new Error(`ca sign: a ${a.kind} action cannot run beside others`);
+      const own = 'concurrency' in a ? a.concurrency : undefined;
+      out.push({ ...a, concurrency: { group: HOSTS, chain: h, ...(own?.exclusive !== undefined ? { exclusive: own.exclusive } : {}) } });
+    }
+  }
+  return out;
 }
 
 /** The host's key, certificate and the root as one PKCS#12 (OpenSSL's defaults: AES-256, PBKDF2). */

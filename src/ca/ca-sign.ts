@@ -10,7 +10,7 @@ import type { Step } from '../core/step.js';
 import { p12Checks } from '../pki/pkcs12.js';
 import { caConfigUse } from './ca-config.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
-import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction } from './ca-sign-plan.js';
+import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction, sideBySide } from './ca-sign-plan.js';
 import { hostsOf, readCaSignFacts, requestedChecks, sansOf, type CaSignFacts } from './ca-sign-facts.js';
 import { repairActions } from './db-repair.js';
 import { layoutOf } from './layout.js';
@@ -132,13 +132,13 @@ export const caSignStep: Step<CaSignFacts> = {
     const rootPem = facts.rootPem!;
     const again = reissuing(answers, facts);
     const fresh = hostsOf(answers).filter((h) => facts.interrupted[h] === undefined && (!facts.alreadySigned.includes(h) || again.includes(h)));
-    const { prepare, sign } = newHostActions(ca, cfg, fresh, answers, sansOf(answers));
+    const sans = sansOf(answers);
     const revokes = again.map((h) => {
       const old = facts.replaceable[h]!;
       return revokeAction(ca, cfg, old.serial, 'superseded', `${h}: revoke serial ${old.serial} as superseded (--reissue)`);
     });
     const hostSteps = (h: string): Action[] => {
-      if (fresh.includes(h)) return [...sign(h), rootCopyAction(ca, h, rootPem)];
+      if (fresh.includes(h)) return [...newHostActions(ca, cfg, h, answers, sans.get(h)), rootCopyAction(ca, h, rootPem)];
       const done = facts.interrupted[h];
       if (done !== undefined) {
         return [
@@ -149,9 +149,12 @@ export const caSignStep: Step<CaSignFacts> = {
       return facts.rootCopyMissing.includes(h) ? [rootCopyAction(ca, h, rootPem)] : [];
     };
     const p12 = (h: string, made: boolean): Action[] => (answers.p12 === true && (made || !facts.p12Present.includes(h)) ? [p12Action(ca, h)] : []);
-    const perHost = hostsOf(answers).flatMap((h): Action[] => [...hostSteps(h), ...p12(h, fresh.includes(h) || facts.interrupted[h] !== undefined)]);
+    // Hosts signed now run side by side (sideBySide); the others' few writes come first.
+    const chain = (h: string): Action[] => [...hostSteps(h), ...p12(h, fresh.includes(h) || facts.interrupted[h] !== undefined)];
+    const others = hostsOf(answers).filter((h) => !fresh.includes(h)).flatMap(chain);
+    const signed = sideBySide(new Map(fresh.map((h) => [h, chain(h)])));
     const crl = revokes.length > 0 || facts.revokedOnDisk.some((h) => fresh.includes(h)) ? [gencrlAction(ca, cfg)] : [];
-    return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...prepare, ...perHost, ...crl];
+    return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...others, ...signed, ...crl];
   },
 
   notes(answers, facts) {

@@ -27,13 +27,21 @@ export interface RunAction {
   readonly stdoutTo?: { readonly path: string; readonly mode: number };
   /** Once the command succeeds, something runs out in `seconds` (a rollback): front ends count down. */
   readonly deadline?: { readonly label: string; readonly seconds: number };
-  /**
-   * A group name: the actions next to each other with the same group may run at the same time
-   * (CPU-bound work with no shared state: one key per host), os.availableParallelism() at once.
-   */
-  readonly parallel?: string;
+  readonly concurrency?: Concurrency;
   /** Done, it is one more of this count: the front ends draw "12/20 hosts signed". */
   readonly counts?: string;
+}
+
+/**
+ * Actions that may run beside others. The adjacent actions of one `group` run as chains side by
+ * side, os.availableParallelism() chains at once (key generation is CPU-bound and each host's
+ * files are its own); the actions of one `chain` in plan order; two actions naming the same
+ * `exclusive` resource never at the same time (`openssl ca` and its index.txt and serial).
+ */
+export interface Concurrency {
+  readonly group: string;
+  readonly chain: string;
+  readonly exclusive?: string;
 }
 
 export interface WriteFileAction {
@@ -47,6 +55,7 @@ export interface WriteFileAction {
   readonly basedOn?: { readonly path: string; readonly content: string };
   /** As RunAction's. */
   readonly counts?: string;
+  readonly concurrency?: Concurrency;
 }
 
 /**
@@ -68,6 +77,7 @@ export interface MkdirAction {
   readonly title: string;
   readonly path: string;
   readonly mode: number;
+  readonly concurrency?: Concurrency;
 }
 
 export interface ChmodAction {

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Action } from './actions.js';
+import type { Action, Concurrency } from './actions.js';
 import { backupFile, commitTemp, discardTemp, openTemp, sweepStaleTemps, syncDir, writeAtomic } from './atomic-file.js';
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
@@ -30,7 +30,7 @@ export interface ExecutorContext {
 }
 
 const countsOf = (a: Action): string | undefined => (a.kind === 'run' || a.kind === 'write' ? a.counts : undefined);
-const groupOf = (a: Action | undefined): string | undefined => (a?.kind === 'run' ? a.parallel : undefined);
+const concurrencyOf = (a: Action | undefined): Concurrency | undefined => (a !== undefined && 'concurrency' in a ? a.concurrency : undefined);
 
 /** The files an action creates or replaces (as on the server). */
 function targetsOf(a: Action): string[] {
@@ -81,29 +81,49 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
   let index = 0;
   while (index < plan.length) {
     let end = index + 1;
-    const group = groupOf(plan[index]);
-    if (group !== undefined) while (end < plan.length && groupOf(plan[end]) === group) end++;
+    const group = concurrencyOf(plan[index])?.group;
+    if (group !== undefined) while (end < plan.length && concurrencyOf(plan[end])?.group === group) end++;
     if (end - index === 1) await one(index);
-    else await pool(index, end, one);
+    else await runChains(plan, index, end, one);
     index = end;
   }
 }
 
-/** Runs `work` for indexes [from, to), os.availableParallelism() at once; the first error stops new starts and is thrown once the running ones end. */
-async function pool(from: number, to: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = from;
+/**
+ * Runs the actions [from, to) chain by chain, os.availableParallelism() chains at once, each
+ * chain in plan order, holding a lock per `exclusive` resource around its actions. The first
+ * error stops every chain at its next action; it is thrown once the running actions end.
+ */
+async function runChains(plan: readonly Action[], from: number, to: number, work: (index: number) => Promise<void>): Promise<void> {
+  const chains = new Map<string, number[]>();
+  for (let i = from; i < to; i++) {
+    const key = concurrencyOf(plan[i])?.chain ?? String(i);
+    chains.set(key, [...(chains.get(key) ?? []), i]);
+  }
+  const queue = [...chains.values()];
+  const locks = new Map<string, Promise<void>>();
   let failure: { error: unknown } | undefined;
-  const lane = async (): Promise<void> => {
-    while (next < to && failure === undefined) {
-      const index = next++;
-      try {
-        await work(index);
-      } catch (error) {
-        failure ??= { error };
+  const locked = async (resource: string | undefined, index: number): Promise<void> => {
+    if (resource === undefined) return work(index);
+    const before = locks.get(resource) ?? Promise.resolve();
+    const mine = before.then(() => (failure === undefined ? work(index) : undefined));
+    locks.set(resource, mine.catch(() => undefined));
+    return mine;
+  };
+  const worker = async (): Promise<void> => {
+    for (let chain = queue.shift(); chain !== undefined && failure === undefined; chain = queue.shift()) {
+      for (const index of chain) {
+        if (failure !== undefined) return;
+        try {
+          await locked(concurrencyOf(plan[index])?.exclusive, index);
+        } catch (error) {
+          failure ??= { error };
+          return;
+        }
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(to - from, Math.max(1, os.availableParallelism())) }, lane));
+  await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, os.availableParallelism())) }, worker));
   if (failure !== undefined) throw failure.error;
 }
 
