@@ -68,6 +68,8 @@ export const caSignQuestions: readonly Question[] = [
     kind: 'confirm',
     id: 'p12',
     flag: '--p12',
+    // Asked of nobody: most hosts want PEM files; whoever needs a .p12 says so.
+    unasked: true,
     message: 'Also hand each host its key, certificate and the root as one PKCS#12 file (<host>.p12, mode 0600)?',
     help: 'For tools that want one file (Java keystores, Windows, some appliances). Its password: --p12-password-file, LOCKSTEP_P12_PASSWORD or a masked prompt.',
     default: false,
