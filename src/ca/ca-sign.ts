@@ -30,7 +30,7 @@ export const caSignQuestions: readonly Question[] = [
     id: 'host',
     multiple: true,
     message: 'Host names to sign a certificate for (one certificate each)',
-    help: 'Each host gets its own key and certificate in <CA folder>/hosts/<host>/; a wildcard *.example.org in hosts/_wildcard.example.org/.',
+    help: 'Each host gets its own key and certificate in <CA folder>/hosts/<host>/; a wildcard *.example.org in hosts/_wildcard.example.org/ (a * in a path is a glob to every shell)',
   },
   {
     kind: 'text',
