@@ -35,8 +35,9 @@ export interface RunAction {
 /**
  * Actions that may run beside others. The adjacent actions of one `group` run as chains side by
  * side, os.availableParallelism() chains at once (key generation is CPU-bound and each host's
- * files are its own); the actions of one `chain` in plan order; two actions naming the same
- * `exclusive` resource never at the same time (`openssl ca` and its index.txt and serial).
+ * files are its own); the actions of one `chain` in plan order. From its first action naming an
+ * `exclusive` resource on, a chain waits for the chains before it: the resource (`openssl ca` and
+ * its index.txt and serial) is never used by two at once, and is used in plan order.
  */
 export interface Concurrency {
   readonly group: string;

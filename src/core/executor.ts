@@ -90,40 +90,59 @@ export async function applyPlan(plan: readonly Action[], ctx: ExecutorContext): 
 }
 
 /**
- * Runs the actions [from, to) chain by chain, os.availableParallelism() chains at once, each
- * chain in plan order, holding a lock per `exclusive` resource around its actions. The first
- * error stops every chain at its next action; it is thrown once the running actions end.
+ * Runs the actions [from, to) as chains: each chain in plan order; the part of each chain before
+ * its first `exclusive` action (a host's folder, key, CSR) in os.availableParallelism() workers;
+ * the rest of every chain (from the `openssl ca` on) one chain after another in plan order, as
+ * soon as that chain's first part is done, so the resource is never used by two at once and is
+ * used in plan order (serial numbers follow the hosts' order). The first error stops every chain
+ * at its next action; it is thrown once the running actions end.
  */
 async function runChains(plan: readonly Action[], from: number, to: number, work: (index: number) => Promise<void>): Promise<void> {
-  const chains = new Map<string, number[]>();
+  const byChain = new Map<string, number[]>();
   for (let i = from; i < to; i++) {
     const key = concurrencyOf(plan[i])?.chain ?? String(i);
-    chains.set(key, [...(chains.get(key) ?? []), i]);
+    byChain.set(key, [...(byChain.get(key) ?? []), i]);
   }
-  const queue = [...chains.values()];
-  const locks = new Map<string, Promise<void>>();
+  const chains = [...byChain.values()].map((indexes) => {
+    const cut = indexes.findIndex((i) => concurrencyOf(plan[i])?.exclusive !== undefined);
+    return cut === -1 ? { free: indexes, ordered: [] as number[] } : { free: indexes.slice(0, cut), ordered: indexes.slice(cut) };
+  });
   let failure: { error: unknown } | undefined;
-  const locked = async (resource: string | undefined, index: number): Promise<void> => {
-    if (resource === undefined) return work(index);
-    const before = locks.get(resource) ?? Promise.resolve();
-    const mine = before.then(() => (failure === undefined ? work(index) : undefined));
-    locks.set(resource, mine.catch(() => undefined));
-    return mine;
-  };
-  const worker = async (): Promise<void> => {
-    for (let chain = queue.shift(); chain !== undefined && failure === undefined; chain = queue.shift()) {
-      for (const index of chain) {
-        if (failure !== undefined) return;
-        try {
-          await locked(concurrencyOf(plan[index])?.exclusive, index);
-        } catch (error) {
-          failure ??= { error };
-          return;
-        }
+  const run = async (indexes: readonly number[]): Promise<void> => {
+    for (const index of indexes) {
+      if (failure !== undefined) return;
+      try {
+        await work(index);
+      } catch (error) {
+        failure ??= { error };
+        return;
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, os.availableParallelism())) }, worker));
+  const ready = chains.map(() => {
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chains.length && failure === undefined) {
+      const c = next++;
+      await run(chains[c]!.free);
+      ready[c]!.resolve();
+    }
+  };
+  const workers = Promise.all(Array.from({ length: Math.min(chains.length, Math.max(1, os.availableParallelism())) }, worker)).then(() => {
+    for (const r of ready) r.resolve(); // chains never started (after a failure): the ordered part must not wait for them
+  });
+  const ordered = (async (): Promise<void> => {
+    for (const [c, chain] of chains.entries()) {
+      await ready[c]!.promise;
+      if (failure !== undefined) return;
+      await run(chain.ordered);
+    }
+  })();
+  await Promise.all([workers, ordered]);
   if (failure !== undefined) throw failure.error;
 }
 
