@@ -231,14 +231,18 @@ describe('SIGKILL at any point of ca sign', { concurrency: false }, () => {
     caDir = box.real(CA);
     rootCert = path.join(caDir, 'certs/couch_ca.cert');
     await initCa(box);
-    for (const keyType of ['rsa2048', 'ec-p256']) {
-      const hosts = Array.from({ length: HOSTS_PER_RUN }, (_, h) => `measure-${keyType}-${h}.example.org`);
+    // Measured twice, the quicker kept: on a busy machine one slow run would put many kills
+    // after the end of the runs they are meant for.
+    for (const keyType of ['rsa2048', 'ec-p256', 'rsa2048', 'ec-p256']) {
+      const hosts = Array.from({ length: HOSTS_PER_RUN }, (_, h) => `measure-${keyType}-${signed.length + h}.example.org`);
       const started = performance.now();
       ok(await lockstep(signArgs(box, hosts, ['--key-type', keyType])), 'the measured ca sign');
       const total = performance.now() - started;
       const records = await journalRecords(box.root);
       const ts = (t: string): number => Date.parse(records.filter((r) => r.t === t).at(-1)!.ts as string);
-      normal.set(keyType, { start: total, journal: ts('run-end') - ts('run-start') });
+      const was = normal.get(keyType);
+      const now = { start: total, journal: ts('run-end') - ts('run-start') };
+      normal.set(keyType, was === undefined ? now : { start: Math.min(was.start, now.start), journal: Math.min(was.journal, now.journal) });
       signed.push(...hosts);
     }
   });

@@ -62,9 +62,8 @@ describe('the CA passphrase never leaks', () => {
     const key = await fs.readFile(box.real(`${CA}/private/couch_ca.pem`), 'utf8');
     assert.equal(createPrivateKey({ key, passphrase: secret }).asymmetricKeyDetails?.modulusLength, 4096);
     await verifyAll(box.real(`${CA}/certs/couch_ca.cert`), [hosts[0]!, hosts[2]!].map((h) => box.real(`${CA}/hosts/${h}/${h}.crt`)));
-    // Hosts are signed side by side: index.txt holds them in the order openssl signed them.
-    const status = new Map((await readIndex(box.real(CA))).map((l) => [l.subject, l.status]));
-    assert.deepEqual(hosts.map((h) => status.get(`/CN=${h}`)), ['V', 'R', 'V']);
+    // Keys are made side by side, but openssl ca signs the hosts in the order given.
+    assert.deepEqual((await readIndex(box.real(CA))).map((l) => `${l.status} ${l.subject}`), hosts.map((h, i) => `${i === 1 ? 'R' : 'V'} /CN=${h}`));
   });
 });
 
