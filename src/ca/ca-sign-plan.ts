@@ -1,8 +1,9 @@
 // The actions of `ca sign`, host by host: folder, key, CSR, extensions, certificate, the root
 // beside it (and the .p12). The hosts run as chains side by side, os.availableParallelism() at
-// once (key generation is most of the time, and each host's files are its own), every
-// `openssl ca` under one lock: they share index.txt and serial, which openssl does not lock. A
-// re-issue revokes the old certificate (superseded) before the hosts, the CRL comes last.
+// once (key generation is most of the time, and each host's files are its own); the
+// `openssl ca` runs one after another in host order: they share index.txt and serial, which
+// openssl does not lock. A re-issue revokes the old certificate (superseded) before the hosts;
+// the CRL comes last.
 import { p, type Action } from '../core/actions.js';
 import type { Answers } from '../core/questions.js';
 import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
