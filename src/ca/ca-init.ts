@@ -20,7 +20,6 @@ export interface CaInitFacts {
   readonly existing: readonly string[];
   readonly orgDefaults: Readonly<Record<string, string>>;
   readonly opensslCnf?: string;
-  readonly realCaDir: string;
   readonly whyNotWritable?: string;
   readonly orgConfig?: string;
 }
@@ -98,7 +97,6 @@ export const caInitStep: Step<CaInitFacts> = {
     return {
       existing,
       orgDefaults: orgConfig ? readOrgDefaults(orgConfig) : {},
-      realCaDir: sys.real(ca.dir),
       ...(opensslCnf !== undefined ? { opensslCnf } : {}),
       ...(orgConfig !== undefined ? { orgConfig } : {}),
       ...(why !== undefined ? { whyNotWritable: why } : {}),
@@ -121,7 +119,8 @@ export const caInitStep: Step<CaInitFacts> = {
     if (facts.opensslCnf === undefined) {
       throw new UserError(`--openssl-cnf ${cnfPath} does not exist.`, 'Give the path of this system\'s openssl.cnf (Debian and Ubuntu: /etc/ssl/openssl.cnf).');
     }
-    const edited = seedEdits(facts.opensslCnf, facts.realCaDir);
+    // The folder as on the server: `openssl ca` under --root gets the root's paths from ca-config.ts.
+    const edited = seedEdits(facts.opensslCnf, ca.dir);
     const dedicated = answers.configMode !== 'system';
     const cnfUsed = dedicated ? ca.dedicatedCnf : cnfPath;
     const keyType = answers.keyType as KeyType;
@@ -157,7 +156,7 @@ export const caInitStep: Step<CaInitFacts> = {
         kind: 'write',
         title: 'Write the organisation config.cnf',
         path: ca.orgConfig,
-        content: orgConfigText({ realDir: facts.realCaDir, name: ca.name, digest, answers }),
+        content: orgConfigText({ dir: ca.dir, name: ca.name, digest, answers }),
         mode: 0o644,
       },
     ];

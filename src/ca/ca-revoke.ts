@@ -1,7 +1,7 @@
 // `lockstep ca revoke` and `lockstep ca crl`: revoke a host's certificate (by host or serial)
 // and publish a fresh CRL. An expired CRL makes some clients (OpenVPN, for one) reject every
 // certificate, so the summary says when it must be re-issued.
-import { p, type Action } from '../core/actions.js';
+import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
@@ -13,6 +13,8 @@ import { readDbState, repairActions, type DbState } from './db-repair.js';
 import { parseIndex, type IndexEntry } from './index-db.js';
 import { layoutOf, type CaLayout } from './layout.js';
 import { crlChecks } from './crl.js';
+import { caConfigUse, readCaConfig, type CaConfigFacts } from './ca-config.js';
+import { gencrlAction, revokeAction } from './ca-sign-plan.js';
 
 export const REVOKE_REASONS = ['unspecified', 'keyCompromise', 'CACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const;
 
@@ -20,6 +22,7 @@ interface CaFacts {
   readonly problems: readonly string[];
   readonly db: DbState;
   readonly entries: readonly IndexEntry[];
+  readonly config: CaConfigFacts;
 }
 
 async function caFacts(answers: Answers, sys: System, secrets?: SecretReader): Promise<CaFacts> {
@@ -30,21 +33,11 @@ async function caFacts(answers: Answers, sys: System, secrets?: SecretReader): P
     for (const c of await caChecks(sys, ca, secrets.get('passphrase'))) if (!c.ok) problems.push(`${c.name}: ${c.evidence}`);
   }
   const db = await readDbState(sys, ca);
-  return { problems, db, entries: parseIndex(db.index ?? '') };
+  return { problems, db, entries: parseIndex(db.index ?? ''), config: await readCaConfig(sys, ca) };
 }
 
 function refuseIfBroken(ca: CaLayout, facts: CaFacts): void {
   if (facts.problems.length > 0) throw new UserError(`The CA in ${ca.dir} cannot be used: ${facts.problems.join('; ')}.`, 'Check --ca-dir, --ca-name and the passphrase.');
-}
-
-function gencrlAction(ca: CaLayout): Action {
-  return {
-    kind: 'run',
-    title: 'Publish a new certificate revocation list',
-    argv: ['openssl', 'ca', '-gencrl', '-config', p(ca.orgConfig), '-passin', 'fd:3'],
-    secretFds: [{ fd: 3, secret: 'passphrase' }],
-    stdoutTo: { path: ca.crl, mode: 0o644 },
-  };
 }
 
 const revokeQuestions: readonly Question[] = [
@@ -68,10 +61,12 @@ const revokeQuestions: readonly Question[] = [
   caPassphraseQuestion,
 ];
 
+/** The valid certificate to revoke, or the one revoked already (a rerun, or resume after a kill). */
 function target(answers: Answers, entries: readonly IndexEntry[]): IndexEntry {
   const host = (answers.host as string | undefined) ?? '';
   const serial = ((answers.serial as string | undefined) ?? '').toUpperCase();
-  const found = entries.find((e) => e.status === 'valid' && (host !== '' ? e.cn === host : e.serial.toUpperCase() === serial));
+  const mine = (e: IndexEntry): boolean => (host !== '' ? e.cn === host : e.serial.toUpperCase() === serial);
+  const found = entries.find((e) => e.status === 'valid' && mine(e)) ?? entries.findLast((e) => e.status === 'revoked' && mine(e));
   if (found === undefined) {
     throw new UserError(`No valid certificate ${host !== '' ? `for ${host}` : `with serial ${serial}`} in this CA.`, 'See "lockstep ca list".');
   }
@@ -83,21 +78,25 @@ export const caRevokeStep: Step<CaFacts> = {
   title: 'Revoke a host certificate',
   description: 'Marks a certificate of your private CA as revoked (by host or serial) and publishes a new CRL.',
   questions: revokeQuestions,
+  // `openssl ca -revoke` of a revoked certificate fails ("Already revoked"): a resumed run plans
+  // again from index.txt, where a revocation the killed run made is done, not to be repeated.
+  replanOnResume: true,
   facts: caFacts,
   plan(answers, facts) {
     const ca = layoutOf(answers);
     refuseIfBroken(ca, facts);
+    const cfg = caConfigUse(ca, facts.config);
     const entry = target(answers, facts.entries);
-    return [
-      ...repairActions(ca, facts.db),
-      {
-        kind: 'run',
-        title: `Revoke serial ${entry.serial} (${entry.subject}) — ${answers.reason}`,
-        argv: ['openssl', 'ca', '-config', p(ca.orgConfig), '-revoke', p(`${ca.dir}/newcerts/${entry.serial}.pem`), '-crl_reason', String(answers.reason), '-passin', 'fd:3'],
-        secretFds: [{ fd: 3, secret: 'passphrase' }],
-      },
-      gencrlAction(ca),
-    ];
+    const reason = String(answers.reason);
+    const revoke = entry.status === 'valid' ? [revokeAction(ca, cfg, entry.serial, reason, `Revoke serial ${entry.serial} (${entry.subject}) — ${reason}`)] : [];
+    return [...repairActions(ca, facts.db), ...cfg.actions, ...revoke, gencrlAction(ca, cfg)];
+  },
+  notes(answers, facts) {
+    // plan() has run: the CA is usable and the target exists.
+    const found = target(answers, facts.entries);
+    const said = caConfigUse(layoutOf(answers), facts.config).notes;
+    if (found.status !== 'revoked') return said;
+    return [...said, `Serial ${found.serial} (${found.subject}) is already revoked (${found.revoked?.toISOString().slice(0, 10) ?? 'date unknown'}${found.reason ? `, ${found.reason}` : ''}): nothing to revoke; the CRL is published again.`];
   },
   async verify(answers, sys) {
     const ca = layoutOf(answers);
@@ -125,7 +124,8 @@ export const caCrlStep: Step<CaFacts> = {
   plan(answers, facts) {
     const ca = layoutOf(answers);
     refuseIfBroken(ca, facts);
-    return [...repairActions(ca, facts.db), gencrlAction(ca)];
+    const cfg = caConfigUse(ca, facts.config);
+    return [...repairActions(ca, facts.db), ...cfg.actions, gencrlAction(ca, cfg)];
   },
   async verify(answers, sys) {
     return crlChecks(sys, layoutOf(answers));

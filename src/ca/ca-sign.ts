@@ -1,55 +1,26 @@
 // `lockstep ca sign`: per host a key, a CSR made with the organisation config.cnf, and a
 // certificate signed by `openssl ca` with the passphrase on a file descriptor; the root
-// certificate is copied beside it for clients.
-import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { p, type Action } from '../core/actions.js';
+// certificate is copied beside it for clients. A host that already has its certificate is left
+// as it is unless --reissue asks for a new one (when it differs from what is asked).
+import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
+import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
-import type { SecretReader, Step } from '../core/step.js';
-import type { System } from '../core/system.js';
-import { checkCertificateFiles } from '../tls/check-certificate.js';
-import { genpkeyArgs, type KeyType } from '../pki/key-types.js';
-import { caChecks } from './ca-checks.js';
+import type { Step } from '../core/step.js';
+import { p12Checks } from '../pki/pkcs12.js';
+import { caConfigUse } from './ca-config.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
-import { repairActions, type DbState, readDbState } from './db-repair.js';
-import { parseIndex, type IndexEntry } from './index-db.js';
-import { layoutOf, type CaLayout } from './layout.js';
+import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction, sideBySide } from './ca-sign-plan.js';
+import { hostsOf, readCaSignFacts, requestedChecks, sansOf, type CaSignFacts } from './ca-sign-facts.js';
+import { repairActions } from './db-repair.js';
+import { layoutOf } from './layout.js';
 import { HOST_MAX_DAYS } from './org-config.js';
 import { verifyAgainstRoot } from './openssl-verify.js';
-import { checkSanList, sanValue } from './san.js';
+import { sanByHost } from './san.js';
 
-export interface CaSignFacts {
-  readonly problems: readonly string[];
-  readonly rootPem?: string;
-  readonly valid: readonly IndexEntry[];
-  readonly existingFiles: readonly string[];
-  /** Hosts whose signing was interrupted after openssl recorded it: the certificate is in newcerts/. */
-  readonly interrupted: Readonly<Record<string, { readonly serial: string; readonly pem: string }>>;
-  /** Hosts whose certificate from this CA is already in place (a rerun after an interruption). */
-  readonly alreadySigned: readonly string[];
-  /** Of those, the ones without the root certificate beside it (killed between the two writes). */
-  readonly rootCopyMissing: readonly string[];
-  readonly db: DbState;
-  readonly realOrgConfig: string;
-}
+export type { CaSignFacts } from './ca-sign-facts.js';
 
-function serialOf(pem: string): string | undefined {
-  try {
-    return new X509Certificate(pem).serialNumber.toUpperCase().replace(/^0+/, '');
-  } catch {
-    return undefined;
-  }
-}
-
-function matches(certPem: string, keyPem: string): boolean {
-  try {
-    return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
-  } catch {
-    return false;
-  }
-}
-
-const hostsOf = (a: Answers): readonly string[] => (a.host as readonly string[] | undefined) ?? [];
+const reissuing = (a: Answers, facts: CaSignFacts): string[] => (a.reissue === true ? hostsOf(a).filter((h) => facts.replaceable[h] !== undefined) : []);
 
 export const caSignQuestions: readonly Question[] = [
   caDirQuestion,
@@ -59,16 +30,21 @@ export const caSignQuestions: readonly Question[] = [
     id: 'host',
     multiple: true,
     message: 'Host names to sign a certificate for (one certificate each)',
-    help: 'Each host gets its own key and certificate in <CA folder>/hosts/<host>/.',
+    help: 'Each host gets its own key and certificate in <CA folder>/hosts/<host>/; a wildcard *.example.org in hosts/_wildcard.example.org/ (a * in a path is a glob to every shell)',
   },
   {
     kind: 'text',
     id: 'san',
-    message: 'Extra subjectAltNames for each certificate (e.g. DNS:couch.example.org,IP:10.0.0.5; empty for none)',
-    help: 'The host name itself is always included.',
+    repeatable: true,
+    message: 'Extra subjectAltNames, per host: HOST=DNS:name,IP:address (empty for none)',
+    help: 'Repeat --san for each host (--san couch1.example.org=IP:10.0.0.5 --san couch2.example.org=DNS:couch2); with one --host the HOST= may be left out. The host name itself is always included.',
     optional: true,
     default: '',
-    validate: (v) => (v === '' ? undefined : checkSanList(v)),
+    validate: (v, a) => {
+      if (v === '') return undefined;
+      const r = sanByHost(v, hostsOf(a));
+      return r instanceof Map ? undefined : r.error;
+    },
   },
   hostKeyTypeQuestion,
   {
@@ -80,58 +56,64 @@ export const caSignQuestions: readonly Question[] = [
     min: 1,
     max: HOST_MAX_DAYS,
   },
+  {
+    kind: 'confirm',
+    id: 'reissue',
+    message: 'Some hosts already have a certificate from this CA that differs from what is asked. Sign them again, revoking the old one (superseded)?',
+    help: 'Without it they are left as they are, and checked only against the root. A host whose certificate is as asked is never signed again.',
+    default: false,
+    when: (_a, facts) => Object.keys((facts as CaSignFacts).replaceable).length > 0,
+  },
+  {
+    kind: 'confirm',
+    id: 'p12',
+    flag: '--p12',
+    // Asked of nobody: most hosts want PEM files; whoever needs a .p12 says so.
+    unasked: true,
+    message: 'Also hand each host its key, certificate and the root as one PKCS#12 file (<host>.p12, mode 0600)?',
+    help: 'For tools that want one file (Java keystores, Windows, some appliances). Its password: --p12-password-file, LOCKSTEP_P12_PASSWORD or a masked prompt.',
+    default: false,
+  },
+  {
+    kind: 'secret',
+    id: 'p12Password',
+    flag: '--p12-password-file',
+    message: 'Password for the .p12 files',
+    help: 'Whoever installs a .p12 needs it; it is not stored by lockstep.',
+    repeat: true,
+    minLength: 8,
+    when: (a) => a.p12 === true,
+  },
   caPassphraseQuestion,
 ];
 
-function extFile(host: string, san: string | undefined, keyType: KeyType): string {
-  return [
-    '# Extensions for this host certificate, written by lockstep (used with openssl ca -extfile).',
-    '[ host_ext ]',
-    'basicConstraints       = critical, CA:false',
-    `keyUsage               = critical, digitalSignature${keyType.startsWith('rsa') ? ', keyEncipherment' : ''}`,
-    'extendedKeyUsage       = serverAuth, clientAuth',
-    'subjectKeyIdentifier   = hash',
-    'authorityKeyIdentifier = keyid, issuer',
-    `subjectAltName         = ${sanValue(host, san)}`,
-    '',
-  ].join('\n');
-}
-
-function hostActions(ca: CaLayout, host: string, answers: Answers, rootPem: string): Action[] {
-  const keyType = answers.keyType as KeyType;
-  return [
-    { kind: 'mkdir', title: `Create ${ca.hostDir(host)}`, path: ca.hostDir(host), mode: 0o755 },
-    {
-      kind: 'run',
-      title: `${host}: generate the ${keyType} key`,
-      argv: ['openssl', 'genpkey', ...genpkeyArgs(keyType)],
-      stdoutTo: { path: ca.hostFile(host, 'key'), mode: 0o600 },
-    },
-    {
-      kind: 'run',
-      title: `${host}: certificate signing request`,
-      argv: ['openssl', 'req', '-new', '-key', p(ca.hostFile(host, 'key')), '-config', p(ca.orgConfig), '-subj', `/CN=${host}`],
-      stdoutTo: { path: ca.hostFile(host, 'csr'), mode: 0o644 },
-    },
-    { kind: 'write', title: `${host}: certificate extensions`, path: ca.hostFile(host, 'ext'), content: extFile(host, answers.san as string | undefined, keyType), mode: 0o644 },
-    {
-      kind: 'run',
-      title: `${host}: sign with the CA`,
-      argv: [
-        'openssl', 'ca', '-batch', '-notext', '-config', p(ca.orgConfig), '-in', p(ca.hostFile(host, 'csr')),
-        '-extfile', p(ca.hostFile(host, 'ext')), '-extensions', 'host_ext', '-days', String(answers.days), '-passin', 'fd:3',
-      ],
-      secretFds: [{ fd: 3, secret: 'passphrase' }],
-      stdoutTo: { path: ca.hostFile(host, 'crt'), mode: 0o644 },
-    },
-    rootCopyAction(ca, host, rootPem),
-  ];
-}
-
-const rootCopyOf = (ca: CaLayout, host: string): string => `${ca.hostDir(host)}/${ca.name}.crt`;
-
-function rootCopyAction(ca: CaLayout, host: string, rootPem: string): Action {
-  return { kind: 'write', title: `${host}: root certificate for clients`, path: rootCopyOf(ca, host), content: rootPem, mode: 0o644 };
+function refuse(answers: Answers, facts: CaSignFacts): void {
+  const ca = layoutOf(answers);
+  if (facts.problems.length > 0 || facts.rootPem === undefined) {
+    throw new UserError(`The CA in ${ca.dir} cannot sign: ${facts.problems.join('; ')}.`, 'Check --ca-dir, --ca-name and the passphrase.');
+  }
+  const hosts = hostsOf(answers);
+  const twice = hosts.find((h, i) => hosts.indexOf(h) !== i);
+  if (twice !== undefined) throw new UserError(`--host ${twice} is given twice.`);
+  const sans = sanByHost((answers.san as string | undefined) ?? '', hosts);
+  if (!(sans instanceof Map)) throw new UserError(`Invalid --san: ${sans.error}.`);
+  const reissue = answers.reissue === true;
+  for (const host of hosts) {
+    if (facts.interrupted[host] !== undefined || facts.alreadySigned.includes(host) || reissue) continue;
+    const dup = facts.valid.find((e) => e.cn === host);
+    if (dup !== undefined) {
+      throw new UserError(
+        `${host} already has a valid certificate from this CA (serial ${dup.serial}, expires ${dup.expires.toISOString().slice(0, 10)}), not the one in ${ca.hostDir(host)}.`,
+        `Sign it again with --reissue (the old one is revoked as superseded), or revoke it first: lockstep ca revoke --ca-dir ${ca.dir} --host ${host}`,
+      );
+    }
+  }
+  if (facts.existingFiles.length > 0) {
+    throw new UserError(
+      `Refusing to replace ${facts.existingFiles.join(', ')}: this CA has no record of it, or it is still valid.`,
+      'Revoke it first (lockstep ca revoke --host <host>), or move the host folder away.',
+    );
+  }
 }
 
 export const caSignStep: Step<CaSignFacts> = {
@@ -143,105 +125,78 @@ export const caSignStep: Step<CaSignFacts> = {
   // knows: replaying that command fails, while facts() recognises and finishes both states.
   replanOnResume: true,
 
-  async facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<CaSignFacts> {
-    const ca = layoutOf(answers);
-    const problems: string[] = [];
-    const rootPem = await sys.readText(ca.cert);
-    if ((await sys.readText(ca.orgConfig)) === undefined) problems.push(`${ca.orgConfig} is missing: run "lockstep ca init" first`);
-    if (secrets?.has('passphrase')) {
-      for (const c of await caChecks(sys, ca, secrets.get('passphrase'))) if (!c.ok) problems.push(`${c.name}: ${c.evidence}`);
-    } else if (rootPem === undefined) {
-      problems.push(`${ca.cert} is missing: run "lockstep ca init" first`);
-    }
-    const db = await readDbState(sys, ca);
-    const all = parseIndex(db.index ?? '');
-    const valid = all.filter((e) => e.status === 'valid');
-    const existingFiles: string[] = [];
-    const interrupted: Record<string, { serial: string; pem: string }> = {};
-    const alreadySigned: string[] = [];
-    const rootCopyMissing: string[] = [];
-    for (const host of hostsOf(answers)) {
-      const entry = valid.find((e) => e.cn === host);
-      const crt = await sys.readText(ca.hostFile(host, 'crt'));
-      if (crt !== undefined) {
-        const serial = serialOf(crt);
-        const own = all.find((e) => e.serial.replace(/^0+/, '') === serial);
-        if (entry !== undefined && own === entry) {
-          alreadySigned.push(host);
-          if ((await sys.readText(rootCopyOf(ca, host))) !== rootPem) rootCopyMissing.push(host);
-        } else if (own === undefined || own.status === 'valid') existingFiles.push(ca.hostFile(host, 'crt'));
-        // else: revoked or expired; signed again below, the old files backed up
-        if (own === undefined || own.status === 'valid') continue;
-      }
-      const pem = entry ? await sys.readText(`${ca.dir}/newcerts/${entry.serial}.pem`) : undefined;
-      const key = await sys.readText(ca.hostFile(host, 'key'));
-      if (entry && pem && key && matches(pem, key)) interrupted[host] = { serial: entry.serial, pem };
-    }
-    return { problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, db, realOrgConfig: sys.real(ca.orgConfig), ...(rootPem !== undefined ? { rootPem } : {}) };
-  },
+  facts: readCaSignFacts,
 
   plan(answers, facts) {
+    refuse(answers, facts);
     const ca = layoutOf(answers);
-    if (facts.problems.length > 0 || facts.rootPem === undefined) {
-      throw new UserError(`The CA in ${ca.dir} cannot sign: ${facts.problems.join('; ')}.`, 'Check --ca-dir, --ca-name and the passphrase.');
-    }
-    const hosts = hostsOf(answers);
-    const twice = hosts.find((h, i) => hosts.indexOf(h) !== i);
-    if (twice !== undefined) throw new UserError(`--host ${twice} is given twice.`);
-    for (const host of hosts) {
-      if (facts.interrupted[host] !== undefined || facts.alreadySigned.includes(host)) continue;
-      const dup = facts.valid.find((e) => e.cn === host);
-      if (dup !== undefined) {
-        throw new UserError(
-          `${host} already has a valid certificate from this CA (serial ${dup.serial}, expires ${dup.expires.toISOString().slice(0, 10)}).`,
-          `Revoke it first: lockstep ca revoke --ca-dir ${ca.dir} --host ${host}`,
-        );
-      }
-    }
-    if (facts.existingFiles.length > 0) {
-      throw new UserError(
-        `Refusing to replace ${facts.existingFiles.join(', ')}: this CA has no record of it, or it is still valid.`,
-        'Revoke it first (lockstep ca revoke --host <host>), or move the host folder away.',
-      );
-    }
-    const rootPem = facts.rootPem;
-    return [
-      ...repairActions(ca, facts.db),
-      ...hosts.flatMap((h): Action[] => {
-        if (facts.alreadySigned.includes(h)) return facts.rootCopyMissing.includes(h) ? [rootCopyAction(ca, h, rootPem)] : [];
-        const done = facts.interrupted[h];
-        if (done === undefined) return hostActions(ca, h, answers, rootPem);
+    const cfg = caConfigUse(ca, facts.config);
+    const rootPem = facts.rootPem!;
+    const again = reissuing(answers, facts);
+    const fresh = hostsOf(answers).filter((h) => facts.interrupted[h] === undefined && (!facts.alreadySigned.includes(h) || again.includes(h)));
+    const sans = sansOf(answers);
+    const revokes = again.map((h) => {
+      const old = facts.replaceable[h]!;
+      return revokeAction(ca, cfg, old.serial, 'superseded', `${h}: revoke serial ${old.serial} as superseded (--reissue)`);
+    });
+    const hostSteps = (h: string): Action[] => {
+      if (fresh.includes(h)) return [...newHostActions(ca, cfg, h, answers, sans.get(h)), rootCopyAction(ca, h, rootPem)];
+      const done = facts.interrupted[h];
+      if (done !== undefined) {
         return [
-          { kind: 'write', title: `${h}: finish the interrupted signing (serial ${done.serial}, from newcerts/)`, path: ca.hostFile(h, 'crt'), content: done.pem, mode: 0o644 },
+          { kind: 'write', title: `${h}: finish the interrupted signing (serial ${done.serial}, from newcerts/)`, path: ca.hostFile(h, 'crt'), content: done.pem, mode: 0o644, counts: HOSTS_SIGNED },
           rootCopyAction(ca, h, rootPem),
         ];
-      }),
-    ];
+      }
+      return facts.rootCopyMissing.includes(h) ? [rootCopyAction(ca, h, rootPem)] : [];
+    };
+    const p12 = (h: string, made: boolean): Action[] => (answers.p12 === true && (made || !facts.p12Present.includes(h)) ? [p12Action(ca, h)] : []);
+    // Hosts signed now run side by side (sideBySide); the others' few writes come first.
+    const chain = (h: string): Action[] => [...hostSteps(h), ...p12(h, fresh.includes(h) || facts.interrupted[h] !== undefined)];
+    const others = hostsOf(answers).filter((h) => !fresh.includes(h)).flatMap(chain);
+    const signed = sideBySide(new Map(fresh.map((h) => [h, chain(h)])));
+    const crl = revokes.length > 0 || facts.revokedOnDisk.some((h) => fresh.includes(h)) ? [gencrlAction(ca, cfg)] : [];
+    return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...others, ...signed, ...crl];
   },
 
-  notes(_answers, facts) {
-    return facts.alreadySigned.map((h) => `${h} already has its certificate from this CA: left as it is (revoke it to sign a new one).`);
-  },
-
-  async verify(answers, sys) {
+  notes(answers, facts) {
+    const again = reissuing(answers, facts);
     const ca = layoutOf(answers);
-    const checks = [];
-    for (const host of hostsOf(answers)) {
-      const own = await checkCertificateFiles(sys, {
-        certPath: ca.hostFile(host, 'crt'),
-        keyPath: ca.hostFile(host, 'key'),
-        hosts: [host],
-        days: answers.days as number,
-        keyType: answers.keyType as KeyType,
-      });
-      checks.push(...own.map((c) => ({ ...c, name: `${host}: ${c.name}` })));
-      checks.push(await verifyAgainstRoot(sys, ca, host));
+    const notes = [...caConfigUse(ca, facts.config).notes];
+    for (const h of facts.alreadySigned) {
+      const r = facts.replaceable[h];
+      if (again.includes(h)) notes.push(`${h}: signed again (--reissue); serial ${r?.serial} is revoked as superseded, its files backed up.`);
+      else if (r !== undefined) notes.push(`${h} already has its certificate from this CA, which differs from what is asked (${r.why}): left as it is and checked only against the root; --reissue signs it again.`);
+      else notes.push(`${h} already has its certificate from this CA, as asked: left as it is.`);
     }
-    return checks;
+    return notes;
+  },
+
+  async verify(answers, sys, secrets, plan) {
+    const ca = layoutOf(answers);
+    // Each host on its own (openssl verify and pkcs12 are short processes), all at once; the checks in host order.
+    const perHost = await Promise.all(
+      hostsOf(answers).map(async (host): Promise<Check[]> => {
+        // What the plan did is checked against what was asked; a certificate it left alone only
+        // against the root (it was not made for these answers).
+        const crt = ca.hostFile(host, 'crt');
+        const made = plan === undefined || plan.some((a) => (a.kind === 'run' && a.stdoutTo?.path === crt) || (a.kind === 'write' && a.path === crt));
+        const own = await requestedChecks(sys, ca, host, answers, made);
+        const checks: Check[] = own.map((c) => ({ ...c, name: `${host}: ${c.name}${made ? '' : ' (left as it was)'}` }));
+        checks.push(await verifyAgainstRoot(sys, ca, host));
+        if (answers.p12 === true && secrets.has('p12Password')) {
+          const p12 = await p12Checks(sys, ca.hostFile(host, 'p12'), secrets.get('p12Password'), await sys.readText(crt), 2);
+          checks.push(...p12.map((c) => ({ ...c, name: `${host}: ${c.name}` })));
+        }
+        return checks;
+      }),
+    );
+    return perHost.flat();
   },
 
   summary(answers) {
     const ca = layoutOf(answers);
-    return hostsOf(answers).map((h) => `${h}: ${ca.hostFile(h, 'key')} (0600), ${ca.hostFile(h, 'crt')}, root for clients ${ca.hostDir(h)}/${ca.name}.crt`);
+    const p12 = (h: string): string => (answers.p12 === true ? `, all in one ${ca.hostFile(h, 'p12')} (0600)` : '');
+    return hostsOf(answers).map((h) => `${h}: ${ca.hostFile(h, 'key')} (0600), ${ca.hostFile(h, 'crt')}, root for clients ${ca.hostDir(h)}/${ca.name}.crt${p12(h)}`);
   },
 };

@@ -22,7 +22,7 @@ export interface CaLayout {
   readonly crl: string;
   readonly subdirs: readonly string[];
   hostDir(host: string): string;
-  hostFile(host: string, ext: 'key' | 'csr' | 'crt' | 'ext'): string;
+  hostFile(host: string, ext: 'key' | 'csr' | 'crt' | 'ext' | 'p12'): string;
 }
 
 export function caLayout(dir: string, name: string): CaLayout {
@@ -39,9 +39,17 @@ export function caLayout(dir: string, name: string): CaLayout {
     crlNumber: at('crlnumber'),
     crl: at('crl', `${name}.crl`),
     subdirs: ['certs', 'crl', 'newcerts', 'private', 'hosts'],
-    hostDir: (host) => at('hosts', host),
-    hostFile: (host, ext) => at('hosts', host, `${host}.${ext}`),
+    hostDir: (host) => at('hosts', hostFolder(host)),
+    hostFile: (host, ext) => at('hosts', hostFolder(host), `${hostFolder(host)}.${ext}`),
   };
+}
+
+/**
+ * The folder (and file) name of a host: the name itself, but a wildcard `*.example.org` becomes
+ * `_wildcard.example.org` (a `*` in a path is a glob in every shell; `_` is in no host name).
+ */
+export function hostFolder(host: string): string {
+  return host.startsWith('*.') ? `_wildcard.${host.slice(2)}` : host;
 }
 
 export function layoutOf(answers: Answers): CaLayout {

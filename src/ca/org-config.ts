@@ -8,15 +8,15 @@ import { SUBJECT_FIELDS } from './subject.js';
 export const HOST_MAX_DAYS = 825;
 
 export interface OrgConfigInput {
-  /** The CA directory as openssl will see it (under --root when one is given). */
-  readonly realDir: string;
+  /** The CA directory as on the server (never a --root path: see ca-config.ts). */
+  readonly dir: string;
   readonly name: string;
   readonly digest: string;
   readonly answers: Answers;
 }
 
 export function orgConfigText(input: OrgConfigInput): string {
-  const { realDir, name, digest, answers } = input;
+  const { dir, name, digest, answers } = input;
   const value = (id: string): string => ((answers[id] as string | undefined) ?? '').replace(/[\r\n]/g, '');
   const dn = SUBJECT_FIELDS.filter((f) => f.id !== 'cn');
   return [
@@ -34,7 +34,7 @@ export function orgConfigText(input: OrgConfigInput): string {
     `default_ca = ${name}`,
     '',
     `[ ${name} ]`,
-    `dir              = ${realDir}`,
+    `dir              = ${dir}`,
     'new_certs_dir    = $dir/newcerts/',
     'database         = $dir/index.txt',
     `certificate      = $dir/certs/${name}.cert`,

@@ -11,9 +11,9 @@ export interface EditedConfig {
 
 const bare = (value: string): string => (/^[A-Za-z0-9_./:-]+$/.test(value) ? value : quoteConfigValue(value));
 
-export function seedEdits(text: string, realCaDir: string): EditedConfig {
+export function seedEdits(text: string, caDir: string): EditedConfig {
   const doc = parseOpensslConfig(text, { env: {} });
-  doc.set('CA_default', 'dir', bare(realCaDir));
+  doc.set('CA_default', 'dir', bare(caDir));
   doc.set('usr_cert', 'keyUsage', 'nonRepudiation, digitalSignature, keyEncipherment');
   doc.set('usr_cert', 'nsComment', '"OpenSSL Generated Certificate"');
   // The guide writes "CA:true" and a plain keyUsage; RFC 5280 wants both critical in a CA.

@@ -27,6 +27,22 @@ export interface RunAction {
   readonly stdoutTo?: { readonly path: string; readonly mode: number };
   /** Once the command succeeds, something runs out in `seconds` (a rollback): front ends count down. */
   readonly deadline?: { readonly label: string; readonly seconds: number };
+  readonly concurrency?: Concurrency;
+  /** Done, it is one more of this count: the front ends draw "12/20 hosts signed". */
+  readonly counts?: string;
+}
+
+/**
+ * Actions that may run beside others. The adjacent actions of one `group` run as chains side by
+ * side, os.availableParallelism() chains at once (key generation is CPU-bound and each host's
+ * files are its own); the actions of one `chain` in plan order. From its first action naming an
+ * `exclusive` resource on, a chain waits for the chains before it: the resource (`openssl ca` and
+ * its index.txt and serial) is never used by two at once, and is used in plan order.
+ */
+export interface Concurrency {
+  readonly group: string;
+  readonly chain: string;
+  readonly exclusive?: string;
 }
 
 export interface WriteFileAction {
@@ -38,6 +54,9 @@ export interface WriteFileAction {
   readonly owner?: { readonly uid: number; readonly gid: number };
   /** A new file derived from another (a dedicated copy of openssl.cnf): the preview diffs against it. */
   readonly basedOn?: { readonly path: string; readonly content: string };
+  /** As RunAction's. */
+  readonly counts?: string;
+  readonly concurrency?: Concurrency;
 }
 
 /**
@@ -59,6 +78,7 @@ export interface MkdirAction {
   readonly title: string;
   readonly path: string;
   readonly mode: number;
+  readonly concurrency?: Concurrency;
 }
 
 export interface ChmodAction {

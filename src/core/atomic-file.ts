@@ -1,7 +1,8 @@
 // Files are replaced, never rewritten in place: a temp file beside the target (created with its
 // final mode, so a key is never readable by others), fsync, rename, fsync of the directory.
 // A crash at any point leaves either the old file or the new one, plus at most a stray temp
-// file that the next write of the same target removes.
+// file (.<name>.lockstep-<pid>-<hex>.tmp) that the next write of the same target removes, and
+// that the next run's sweep of the folders it writes into removes once its process is gone.
 import { randomBytes } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,9 +34,46 @@ export async function removeStaleTemps(target: string): Promise<void> {
   await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(path.join(dir, n), { force: true })));
 }
 
+/** `.<name>.lockstep-<pid>-<hex>.tmp` (and the older `.<name>.lockstep-<hex>.tmp`, no pid). */
+const TEMP_NAME = /^\..+\.lockstep-(?:(\d+)-)?[0-9a-f]{12}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !isCode(error, 'ESRCH');
+  }
+}
+
+/**
+ * Removes lockstep's temp files in `dir` (and below it, when `recursive`) whose process is gone:
+ * what a kill -9 left behind. A temp file of a lockstep still running is left alone.
+ */
+export async function sweepStaleTemps(dir: string, recursive = false): Promise<string[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true, recursive });
+  } catch (error) {
+    if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const e of entries) {
+    const m = TEMP_NAME.exec(e.name);
+    if (!e.isFile() || m === null) continue;
+    const pid = m[1] === undefined ? undefined : Number(m[1]);
+    if (pid !== undefined && (pid === process.pid || alive(pid))) continue;
+    const file = path.join(e.parentPath ?? dir, e.name);
+    await fs.rm(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
+
 export async function openTemp(target: string, mode: number, owner?: { uid: number; gid: number }): Promise<TempFile> {
   await removeStaleTemps(target);
-  const tmpPath = path.join(path.dirname(target), `${tempPrefix(target)}${randomBytes(6).toString('hex')}.tmp`);
+  const tmpPath = path.join(path.dirname(target), `${tempPrefix(target)}${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   // 'wx' + mode: created exclusively with at most `mode` (umask can only remove bits) ...
   const handle = await fs.open(tmpPath, 'wx', mode & 0o777);
   try {

@@ -29,6 +29,8 @@ export type LockstepEvent =
   | { readonly type: 'plan'; readonly step: string; readonly actions: readonly ActionPreview[]; readonly recap?: readonly string[] }
   | { readonly type: 'apply-start'; readonly run: string; readonly total: number; readonly logFile?: string }
   | { readonly type: 'action-start'; readonly index: number; readonly total: number; readonly title: string }
+  /** Of the plan's actions that count `label` ("hosts signed"), `done` of `total` are done. */
+  | { readonly type: 'progress'; readonly label: string; readonly done: number; readonly total: number }
   | { readonly type: 'log'; readonly index: number; readonly stream: 'stdout' | 'stderr'; readonly line: string }
   | {
       readonly type: 'action-done';

@@ -29,6 +29,11 @@ interface Base<K extends string, V> {
    * another command hands a step (renew's RFC 9773 `replaces`), which a person has no reason to type.
    */
   readonly unasked?: boolean;
+  /**
+   * The flag, when the rule of flagOf does not give the one people know (`--p12`, not `--p-12`);
+   * its camelCase must still be the id (commander's attribute name), `<id>File` for a secret.
+   */
+  readonly flag?: string;
   /** Extra check after the kind's own; returns a message or undefined. */
   readonly validate?: (value: V, answers: Answers) => string | undefined;
 }
@@ -73,6 +78,7 @@ export type Question =
   | IntegerQuestion;
 
 export function flagOf(q: Question): string {
+  if (q.flag !== undefined) return q.flag;
   // A digit run is a word of its own, as commander reads it back: http01Port is --http-01-port.
   const kebab = q.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/([a-z])([0-9])/g, '$1-$2');
   return q.kind === 'secret' ? `--${kebab}-file` : `--${kebab}`;

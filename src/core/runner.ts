@@ -78,7 +78,21 @@ export async function collectAnswers(step: Step, opts: RunOptions, readFacts = f
 }
 
 export function previewPlan(plan: readonly Action[], sys: System, currentFiles: ReadonlyMap<string, string>): ActionPreview[] {
-  return plan.map((action, i) => describe(action, i, sys, action.kind === 'write' ? currentFiles.get(action.path) : undefined));
+  // A new file with the same content as one shown already (the root copy beside each of 100
+  // hosts) names that one instead of repeating its diff.
+  const shown = new Map<string, number>();
+  return plan.map((action, i) => {
+    const current = action.kind === 'write' ? currentFiles.get(action.path) : undefined;
+    const preview = describe(action, i, sys, current);
+    if (action.kind !== 'write' || current !== undefined || action.basedOn !== undefined) return preview;
+    const first = shown.get(action.content);
+    if (first === undefined) {
+      shown.set(action.content, i);
+      return preview;
+    }
+    const { diff: _same, ...rest } = preview;
+    return { ...rest, details: [...preview.details, `the same content as ${first + 1}. (${sys.real((plan[first] as { path: string }).path)})`] };
+  });
 }
 
 async function currentContents(plan: readonly Action[], sys: System): Promise<Map<string, string>> {
@@ -194,7 +208,7 @@ async function applyAndVerify(
       bus.emit({ type: 'step-failed', step: step.id, message: (error as Error).message });
       throw error;
     }
-    const checks = await step.verify(answers, sys, opts.secrets);
+    const checks = await step.verify(answers, sys, opts.secrets, plan);
     await journal.write({ t: 'verify', checks });
     bus.emit({ type: 'verify', checks });
     const ok = checks.every((c) => c.ok);

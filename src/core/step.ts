@@ -23,8 +23,11 @@ export interface Step<F = unknown> {
   facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<F>;
   /** Pure: the same answers and facts give the same plan. Throws UserError to refuse. */
   plan(answers: Answers, facts: F): readonly Action[];
-  /** Checks the result against the real system. */
-  verify(answers: Answers, sys: System, secrets: SecretReader): Promise<readonly Check[]>;
+  /**
+   * Checks the result against the real system. `plan` is what was applied (a step verifies what
+   * its plan did, not what it left alone: `ca sign` of a host that already had its certificate).
+   */
+  verify(answers: Answers, sys: System, secrets: SecretReader, plan?: readonly Action[]): Promise<readonly Check[]>;
   /** Lines for the summary: where things are, what to do next. */
   summary(answers: Answers): readonly string[];
   /** Warnings worth showing with the preview (e.g. unsafe seed advice replaced). */

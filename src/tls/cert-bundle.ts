@@ -4,6 +4,7 @@ import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto'
 import { spawnChild } from '../core/spawn.js';
 import { covers } from './live-checks.js';
 import { pemBlocks } from './live-layout.js';
+import { truncatedPem } from '../pki/pem.js';
 import { sanDnsNames } from '../pki/x509.js';
 
 
@@ -22,6 +23,8 @@ export async function loadCertificates(data: Buffer, label: string): Promise<Loa
     if (r.exitCode !== 0) throw new Error(r.missing ? 'openssl is not installed' : r.stderr.trim() || `openssl pkcs7 exited ${r.exitCode ?? '?'}`);
     return pemBlocks(r.stdout).map((b) => new X509Certificate(b));
   };
+  const cut = truncatedPem(text, label);
+  if (cut !== undefined) throw new Error(cut);
   try {
     if (text.includes('-----BEGIN PKCS7-----')) return { certs: await pkcs7('PEM'), unordered: true };
     if (text.includes('-----BEGIN CERTIFICATE-----')) return { certs: pemBlocks(text).map((b) => new X509Certificate(b)), unordered: false };
@@ -60,6 +63,8 @@ export function analyseBundle(
   const problems: string[] = [];
   const notes: string[] = [];
   let key;
+  const cut = truncatedPem(keyPem, 'the key');
+  if (cut !== undefined) return { problems: [cut], chain: [], notes };
   try {
     key = createPublicKey(createPrivateKey(keyPem));
   } catch (error) {

@@ -4,6 +4,7 @@ import type { Check } from '../core/events.js';
 import { octal } from '../core/actions.js';
 import type { System } from '../core/system.js';
 import { expectedKeyDetails, type KeyType } from '../pki/key-types.js';
+import { truncatedPem } from '../pki/pem.js';
 import { sanDnsNames } from '../pki/x509.js';
 
 export interface CertificateExpectations {
@@ -27,6 +28,11 @@ export async function checkCertificateFiles(sys: System, expect: CertificateExpe
   const keyPem = await sys.readText(expect.keyPath);
   if (certPem === undefined || keyPem === undefined) {
     checks.push({ name: 'certificate and key present', ok: false, evidence: `missing: ${certPem === undefined ? expect.certPath : expect.keyPath}` });
+    return checks;
+  }
+  const cut = truncatedPem(certPem, expect.certPath) ?? truncatedPem(keyPem, expect.keyPath);
+  if (cut !== undefined) {
+    checks.push({ name: 'certificate and key readable', ok: false, evidence: cut });
     return checks;
   }
   let cert: X509Certificate;

@@ -1,12 +1,14 @@
 // `lockstep cert install`: the vendor's certificate (PEM, DER or PKCS#7, with or without a
-// separate chain file) checked against the key, the names, the dates and the trust store, then
-// put into /etc/lockstep/live/<name>/ like every other certificate lockstep manages.
+// separate chain file; or a .pfx holding key, certificate and chain) checked against the key, the
+// names, the dates and the trust store, then put into /etc/lockstep/live/<name>/ like every other
+// certificate lockstep manages.
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
-import type { Step } from '../core/step.js';
+import type { SecretReader, Step } from '../core/step.js';
+import { pfxKeyAction, readPfx } from '../pki/pkcs12.js';
 import type { System } from '../core/system.js';
 import { analyseBundle, loadCertificates, type BundleReport } from './cert-bundle.js';
 import { installLive } from './letsencrypt.js';
@@ -23,21 +25,34 @@ export interface InstallFacts {
   readonly inputError?: string;
   /** The renewal record already there (cert purchased's answers, web https's deploy): kept on reinstall. */
   readonly previous?: { readonly answers?: StoredRenewalRecord['answers']; readonly deploy?: DeployRecord };
+  /** --pfx needs openssl's legacy provider (RC2/3DES from older Windows exports). */
+  readonly pfxLegacy?: boolean;
 }
 
 export const DEFAULT_TRUST_STORE = '/etc/ssl/certs/ca-certificates.crt';
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
 const nameOf = (a: Answers): string => domainsOf(a)[0] ?? 'domain';
+const pfxOf = (a: Answers): string | undefined => (typeof a.pfx === 'string' && a.pfx !== '' ? a.pfx : undefined);
+const noPfx = (a: Answers): boolean => pfxOf(a) === undefined;
 
 export const installQuestions: readonly Question[] = [
   { kind: 'hostname', id: 'domain', multiple: true, message: 'Names the certificate must cover', help: 'The first names the folder in /etc/lockstep/live/.' },
-  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)' },
-  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', optional: true },
+  {
+    kind: 'path',
+    id: 'pfx',
+    message: 'A PKCS#12 file (.pfx or .p12) holding the key, the certificate and its chain, instead of --cert and --key (empty: none)',
+    help: 'As a vendor or a Windows server exports it; read as given on this machine. Its password: --pfx-password-file, LOCKSTEP_PFX_PASSWORD or a masked prompt, never a flag value.',
+    optional: true,
+  },
+  { kind: 'secret', id: 'pfxPassword', message: 'Password of the .pfx file', when: (a) => !noPfx(a) },
+  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)', when: noPfx },
+  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', optional: true, when: noPfx },
   {
     kind: 'path',
     id: 'key',
     message: 'The private key the CSR was made with',
     default: (_a, facts) => (facts as InstallFacts | undefined)?.pendingKey,
+    when: noPfx,
   },
   { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', default: DEFAULT_TRUST_STORE },
 ];
@@ -62,7 +77,7 @@ export const installStep: Step<InstallFacts> = {
   description: 'Checks the vendor\'s certificate against your key, names, dates and a complete chain to a trusted root, then installs it in /etc/lockstep/live/.',
   questions: installQuestions,
 
-  async facts(answers: Answers, sys: System): Promise<InstallFacts> {
+  async facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<InstallFacts> {
     if (domainsOf(answers).length === 0) return { version: 0 };
     const name = nameOf(answers);
     const version = await lastArchiveVersion(sys, name);
@@ -70,6 +85,23 @@ export const installStep: Step<InstallFacts> = {
     const pending = version > 0 && (await sys.stat(candidate)) !== undefined && (await sys.stat(archivePath(name, 'cert', version))) === undefined;
     const previous = await previousRecord(sys, name);
     const base = { version, ...(pending ? { pendingKey: candidate } : {}), ...(previous !== undefined ? { previous } : {}) };
+    const pfx = pfxOf(answers);
+    if (pfx !== undefined) {
+      if (answers.trustStore === undefined || secrets?.has('pfxPassword') !== true) return base;
+      let trusted: X509Certificate[];
+      try {
+        trusted = pemBlocks((await read(sys, String(answers.trustStore))).toString('utf8')).map((b) => new X509Certificate(b));
+      } catch (error) {
+        return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
+      }
+      try {
+        // The operator's file, read as given (not under --root).
+        const contents = await readPfx(pfx, secrets.get('pfxPassword'), `--pfx ${pfx}`);
+        return { ...base, pfxLegacy: contents.legacy, report: analyseBundle(contents.certs, contents.keyPem, domainsOf(answers), trusted, true) };
+      } catch (error) {
+        return { ...base, inputError: (error as Error).message };
+      }
+    }
     if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
     const given = [];
     let unordered = false;
@@ -109,14 +141,15 @@ export const installStep: Step<InstallFacts> = {
     const report = facts.report;
     if (report === undefined || report.leaf === undefined || report.problems.length > 0) {
       throw new UserError(
-        `The certificate in --cert ${String(answers.cert)} cannot be installed; nothing was changed.`,
+        `The certificate in ${pfxOf(answers) !== undefined ? `--pfx ${pfxOf(answers)}` : `--cert ${String(answers.cert)}`} cannot be installed; nothing was changed.`,
         'Fix these and run again (vendors offer the intermediate bundle for download; put the server certificate first):',
         report?.problems ?? ['the files could not be checked'],
       );
     }
     const name = nameOf(answers);
+    const pfx = pfxOf(answers);
     const keyFile = String(answers.key);
-    const reuse = facts.pendingKey === keyFile;
+    const reuse = pfx === undefined && facts.pendingKey === keyFile;
     const n = reuse ? facts.version : facts.version + 1;
     const leafPem = report.leaf.toString();
     const chainPem = report.chain.map((c) => c.toString()).join('');
@@ -125,7 +158,8 @@ export const installStep: Step<InstallFacts> = {
       { kind: 'mkdir', title: `Create the live folder for ${name}`, path: liveDir(name), mode: 0o755 },
       { kind: 'mkdir', title: 'Create the renewal folder', path: renewalFile(name).replace(/\/[^/]+$/, ''), mode: 0o755 },
     ];
-    if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', p(keyFile), p(archivePath(name, 'privkey', n))] });
+    if (pfx !== undefined) actions.push(pfxKeyAction(pfx, archivePath(name, 'privkey', n), facts.pfxLegacy === true, 'pfxPassword'));
+    else if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', p(keyFile), p(archivePath(name, 'privkey', n))] });
     actions.push(
       { kind: 'write', title: 'Archive the certificate', path: archivePath(name, 'cert', n), content: leafPem, mode: 0o644 },
       { kind: 'write', title: `Archive the chain (${report.chain.length} intermediate certificate(s), leaf's issuer first)`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },

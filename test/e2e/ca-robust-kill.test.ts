@@ -31,7 +31,7 @@ import {
   type Sandbox,
 } from './ca-robust-helpers.js';
 
-const TRIALS = Number(process.env.LOCKSTEP_KILL_TRIALS ?? 25);
+const TRIALS = Number(process.env.LOCKSTEP_KILL_TRIALS ?? 32);
 const SEED = Number(process.env.LOCKSTEP_KILL_SEED ?? 20261123);
 const HOSTS_PER_RUN = 2;
 
@@ -144,7 +144,7 @@ async function assertWholeAfterKill(): Promise<void> {
       const pem = await fs.readFile(file, 'utf8');
       assert.match(pem, /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/, `${file} is not a whole PEM key`);
       createPrivateKey(pem);
-    } else if (/\.key\.lockstep-[0-9a-f]+\.tmp$/.test(file)) {
+    } else if (/\.key\.lockstep-(\d+-)?[0-9a-f]+\.tmp$/.test(file)) {
       assert.equal(mode, 0o600, `the temp file of a key, ${file}, has mode ${mode.toString(8)}`);
     } else if (file.endsWith('.crt')) {
       const pem = await fs.readFile(file, 'utf8');
@@ -200,9 +200,13 @@ async function trial(t: TestContext, { name, hosts, keyType, preferResume, arm }
   count(phases, phase);
   if (killed.signal !== 'SIGKILL') ok({ ...killed, stdout: '', stderr: '' }, `ca sign (${name}) that ended before its kill`);
   await assertWholeAfterKill();
+  const stale = (await filesUnder(box.root)).filter((f) => /\.lockstep-[0-9a-f-]+\.tmp$/.test(f));
+  if (stale.length > 0) count(phases, 'temp files left by the kill');
   const how = await rerun(args, interrupted, preferResume);
   signed.push(...hosts);
   await assertSigned(hosts);
+  // The rerun swept what the killed run left: nowhere under --root (hosts, CA, backups) a temp file.
+  assert.deepEqual((await filesUnder(box.root)).filter((f) => /\.lockstep-[0-9a-f-]+\.tmp$/.test(f)), [], `temp files after the rerun (the kill left ${stale.length})`);
   t.diagnostic(`${name}, ${keyType}: killed in "${phase}"; ${how}`);
 }
 
@@ -227,14 +231,18 @@ describe('SIGKILL at any point of ca sign', { concurrency: false }, () => {
     caDir = box.real(CA);
     rootCert = path.join(caDir, 'certs/couch_ca.cert');
     await initCa(box);
-    for (const keyType of ['rsa2048', 'ec-p256']) {
-      const hosts = Array.from({ length: HOSTS_PER_RUN }, (_, h) => `measure-${keyType}-${h}.example.org`);
+    // Measured twice, the quicker kept: on a busy machine one slow run would put many kills
+    // after the end of the runs they are meant for.
+    for (const keyType of ['rsa2048', 'ec-p256', 'rsa2048', 'ec-p256']) {
+      const hosts = Array.from({ length: HOSTS_PER_RUN }, (_, h) => `measure-${keyType}-${signed.length + h}.example.org`);
       const started = performance.now();
       ok(await lockstep(signArgs(box, hosts, ['--key-type', keyType])), 'the measured ca sign');
       const total = performance.now() - started;
       const records = await journalRecords(box.root);
       const ts = (t: string): number => Date.parse(records.filter((r) => r.t === t).at(-1)!.ts as string);
-      normal.set(keyType, { start: total, journal: ts('run-end') - ts('run-start') });
+      const was = normal.get(keyType);
+      const now = { start: total, journal: ts('run-end') - ts('run-start') };
+      normal.set(keyType, was === undefined ? now : { start: Math.min(was.start, now.start), journal: Math.min(was.journal, now.journal) });
       signed.push(...hosts);
     }
   });

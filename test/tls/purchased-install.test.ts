@@ -55,6 +55,11 @@ test('cert purchased: key 0600 and a CSR with the names and organisation, its SH
   await openssl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-config', '/dev/null', '-keyout', v('other.key'), '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME},DNS:www.${NAME}`, '-out', v('other.csr'));
   await pki.sign(v('other.csr'), v('other.pem'));
   await fs.writeFile(v('garbage.pem'), 'hello\n');
+  // Cut short: the leaf loses its second half (its END line), the intermediate follows whole; a
+  // key file loses its end.
+  await fs.writeFile(v('cut.pem'), leaf.slice(0, Math.floor(leaf.length / 2)) + int);
+  const key = await fs.readFile(path.join(sandbox.root, 'etc/lockstep/archive', NAME, 'privkey1.pem'), 'utf8');
+  await fs.writeFile(v('cut.key'), key.slice(0, Math.floor(key.length / 2)), { mode: 0o600 });
 });
 
 test('cert install refuses bad bundles with the exact reason, exit 2, nothing changed', async () => {
@@ -64,6 +69,8 @@ test('cert install refuses bad bundles with the exact reason, exit 2, nothing ch
     [['--cert', '/vendor/expired.pem', '--chain', '/vendor/int.pem'], /expired: .*shop\.example\.com expired on/],
     [['--cert', '/vendor/other.pem', '--chain', '/vendor/int.pem'], /key mismatch/],
     [['--cert', '/vendor/garbage.pem'], /--cert \/vendor\/garbage\.pem is not a certificate in PEM, DER or PKCS#7/],
+    [['--cert', '/vendor/cut.pem'], /--cert \/vendor\/cut\.pem is a truncated PEM: the CERTIFICATE block that starts on line 1 has no "-----END CERTIFICATE-----" line/],
+    [['--cert', '/vendor/bundle.pem', '--key', '/vendor/cut.key'], /the key is a truncated PEM: the PRIVATE KEY block/],
     [['--cert', '/vendor/nothing.pem'], /--cert \/vendor\/nothing\.pem/],
     [['--cert', '/vendor/bundle.pem', '--key', '/vendor/missing.key'], /--key/],
   ];

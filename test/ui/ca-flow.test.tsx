@@ -87,9 +87,11 @@ test('ca init from the home menu, then ca sign: the certificate verifies against
   await sign.waitFor('Passphrase of the root key');
   sign.press(...PASS, KEY.enter);
   await sign.waitFor('Apply this plan?');
-  assert.match(sign.frames.join('\n'), /openssl ca -batch -notext/);
+  // Under --root openssl ca reads the CA's paths inside the root (config.cnf names /etc/pki/CA).
+  assert.match(sign.frames.join('\n'), /openssl ca -config \S+\/etc\/pki\/CA\/lockstep-root\.cnf -batch -notext/);
   sign.press('y');
   assert.equal(await sign.exited, 0);
+  assert.ok(sign.frames.some((f) => /\[#{20}\] 1\/1 hosts signed/.test(f)), 'the progress bar of the hosts signed');
   const host = new X509Certificate(await fs.readFile(path.join(ca, 'hosts/couch1.example.org/couch1.example.org.crt')));
   assert.ok(host.verify(rootCert.publicKey));
   assert.equal(host.subjectAltName, 'DNS:couch1.example.org, IP Address:10.0.0.5');

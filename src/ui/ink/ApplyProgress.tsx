@@ -1,6 +1,7 @@
 // The running action and the last few lines of its output: never the whole log, however long
 // (the full output is in the run's log file, named here).
 import { Box, Text } from 'ink';
+import { progressBar } from '../text/format.js';
 import { Styled } from './Styled.js';
 import { useElapsedSeconds } from './use-elapsed.js';
 import type { ApplyState } from './use-wizard-state.js';
@@ -8,8 +9,15 @@ import type { ApplyState } from './use-wizard-state.js';
 export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
   const { current, log } = apply;
   const seconds = useElapsedSeconds(current);
+  const { progress } = apply;
   return (
     <Box flexDirection="column">
+      {progress && (
+        <Text>
+          <Styled tone="accent">{progressBar(progress.done, progress.total)}</Styled>
+          <Styled bold>{` ${progress.done}/${progress.total} ${progress.label}`}</Styled>
+        </Text>
+      )}
       {current ? (
         <Text>
           <Styled tone="accent">▸ </Styled>

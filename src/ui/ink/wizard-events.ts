@@ -45,6 +45,8 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
     case 'action-start':
       if (apply === undefined) return state;
       return { ...state, apply: { ...apply, current: { index: e.index, total: e.total, title: e.title }, log: { lines: [], count: apply.log.count } } };
+    case 'progress':
+      return apply === undefined ? state : { ...state, apply: { ...apply, progress: { label: e.label, done: e.done, total: e.total } } };
     case 'log':
       return state; // batched by useEngineEvents into 'log' actions
     case 'action-done':

@@ -63,6 +63,8 @@ export interface ApplyState {
   readonly logFile?: string;
   readonly current?: { readonly index: number; readonly total: number; readonly title: string };
   readonly log: LiveLog;
+  /** "12/20 hosts signed", when the plan counts something. */
+  readonly progress?: { readonly label: string; readonly done: number; readonly total: number };
 }
 
 export interface RunResult {

@@ -51,6 +51,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
       return [`Applying (run ${event.run}${event.logFile ? `, full log in ${event.logFile}` : ''})`];
     case 'action-start':
       return [`[${event.index + 1}/${event.total}] ${event.title}…`];
+    case 'progress':
+      return [`${progressBar(event.done, event.total)} ${event.done}/${event.total} ${event.label}`];
     case 'log':
       return [c.dim(`      ${event.line}`)];
     case 'action-done':
@@ -72,4 +74,10 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
     case 'step-failed':
       return [c.red(`Failed: ${event.message}`)];
   }
+}
+
+/** A bar of `width` cells for done of total: [#######-------]. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const full = total <= 0 ? width : Math.round((Math.min(done, total) / total) * width);
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`;
 }
