@@ -42,7 +42,7 @@ export const ONBOARD_HELP = [
   '   "firewall": {"sshFrom": ["192.0.2.0/24"]}, "ssh": {"user": "admin"}}',
   'The keys of a step are its flags in camelCase (lockstep firewall --help lists them). Steps: cert, ca init,',
   'ca sign, cert install, cert letsencrypt, cert purchased, cert self-signed, web https, cert renew-timer,',
-  'firewall, ssh, updates, patch (a first patch session: only when "steps" names it). What one step settled',
+  'firewall, ssh, updates, patch. patch (a first patch session) runs only when "steps" names it. What one step settled',
   '(the site\'s names, the certificate\'s folder, the CA passphrase) is not asked again. The firewall\'s new',
   'rules are kept only by a person: with --yes, run "lockstep firewall confirm" from a new SSH session',
   'before the rollback.',
