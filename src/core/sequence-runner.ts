@@ -6,7 +6,7 @@ import { DeclinedError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
 import { runStep, type RunOptions, type RunOutcome } from './runner.js';
-import { GivenAnswers, givenText, withProposals, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
+import { GivenAnswers, givenText, withProposals, withSettledPaths, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
   /** The command's flags and the top level of the answers file. */
@@ -85,7 +85,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       if (settled !== '') bus.emit({ type: 'info', message: `From ${stage.givenFrom ?? 'the earlier steps'}: ${settled}.` });
       let outcome: RunOutcome;
       try {
-        const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});
+        const step = withProposals(withSettledPaths(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, given), stage.proposed?.(ctx) ?? {});
         outcome = await runStep(step, stage.id, { ...opts, source, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) });
       } catch (error) {
         if (error instanceof DeclinedError) {

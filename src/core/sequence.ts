@@ -107,6 +107,16 @@ export function withProposals(step: Step, proposed: Readonly<Record<string, Answ
   return { ...step, questions };
 }
 
+/**
+ * The step with the operator path questions an earlier stage settled defaulting to what it
+ * settled: those files are lockstep's own (the CA's host certificate handed to cert install),
+ * on the target under --root (core/paths.ts: an operator question's default is lockstep's).
+ */
+export function withSettledPaths(step: Step, given: Readonly<Record<string, AnswerValue>>): Step {
+  const paths = Object.entries(given).filter(([id, v]) => typeof v === 'string' && v !== '' && step.questions.some((q) => q.id === id && q.kind === 'path' && q.operator === true));
+  return withProposals(step, Object.fromEntries(paths));
+}
+
 /** Answers fixed by earlier stages first (a secret already given is taken from the store), then the stage's own preset. */
 export class GivenAnswers implements AnswerSource {
   constructor(

@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
+import { OPERATOR_FILE, answerPlace, ownerOf, pathArg } from '../core/paths.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
@@ -31,20 +32,21 @@ const nameOf = (a: Answers): string => domainsOf(a)[0] ?? 'domain';
 
 export const installQuestions: readonly Question[] = [
   { kind: 'hostname', id: 'domain', multiple: true, message: 'Names the certificate must cover', help: 'The first names the folder in /etc/lockstep/live/.' },
-  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)' },
-  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', optional: true },
+  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)', help: OPERATOR_FILE, operator: true },
+  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', help: OPERATOR_FILE, optional: true, operator: true },
   {
     kind: 'path',
     id: 'key',
     message: 'The private key the CSR was made with',
+    help: `${OPERATOR_FILE} The default is the key "cert purchased" made, in /etc/lockstep/archive/ (under --root).`,
     default: (_a, facts) => (facts as InstallFacts | undefined)?.pendingKey,
+    operator: true,
   },
-  { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', default: DEFAULT_TRUST_STORE },
+  { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', help: `${OPERATOR_FILE} The default is the system's bundle (under --root).`, default: DEFAULT_TRUST_STORE, operator: true },
 ];
 
-async function read(sys: System, file: string): Promise<Buffer> {
-  return fs.readFile(sys.real(file));
-}
+/** The step's question (a sequence may have given it a default: what an earlier stage settled). */
+const question = (questions: readonly Question[], id: string): Question => questions.find((q) => q.id === id) ?? (installQuestions.find((q) => q.id === id) as Question);
 
 /**
  * A renewed certificate goes back to the same nginx and is ordered again with the same
@@ -64,6 +66,8 @@ export const installStep: Step<InstallFacts> = {
 
   async facts(answers: Answers, sys: System): Promise<InstallFacts> {
     if (domainsOf(answers).length === 0) return { version: 0 };
+    // An operator's file as given; a default (cert purchased's key, the system's trust store, a file an earlier stage made) on the target.
+    const read = (id: string, facts?: InstallFacts): Promise<Buffer> => fs.readFile(answerPlace(sys, question(this.questions, id), answers, facts));
     const name = nameOf(answers);
     const version = await lastArchiveVersion(sys, name);
     const candidate = archivePath(name, 'privkey', version);
@@ -73,11 +77,12 @@ export const installStep: Step<InstallFacts> = {
     if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
     const given = [];
     let unordered = false;
-    for (const [flag, file] of [['--cert', answers.cert], ['--chain', answers.chain]] as const) {
+    for (const [flag, id] of [['--cert', 'cert'], ['--chain', 'chain']] as const) {
+      const file = answers[id];
       if (typeof file !== 'string') continue;
       let data: Buffer;
       try {
-        data = await read(sys, file);
+        data = await read(id);
       } catch (error) {
         return { ...base, inputError: `${flag} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` };
       }
@@ -92,12 +97,12 @@ export const installStep: Step<InstallFacts> = {
     let keyPem: string;
     let trusted: X509Certificate[];
     try {
-      keyPem = (await read(sys, String(answers.key))).toString('utf8');
+      keyPem = (await read('key', base)).toString('utf8');
     } catch (error) {
       return { ...base, inputError: `--key ${String(answers.key)} cannot be read: ${(error as Error).message}` };
     }
     try {
-      trusted = pemBlocks((await read(sys, String(answers.trustStore))).toString('utf8')).map((b) => new X509Certificate(b));
+      trusted = pemBlocks((await read('trustStore')).toString('utf8')).map((b) => new X509Certificate(b));
     } catch (error) {
       return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
     }
@@ -125,7 +130,7 @@ export const installStep: Step<InstallFacts> = {
       { kind: 'mkdir', title: `Create the live folder for ${name}`, path: liveDir(name), mode: 0o755 },
       { kind: 'mkdir', title: 'Create the renewal folder', path: renewalFile(name).replace(/\/[^/]+$/, ''), mode: 0o755 },
     ];
-    if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', p(keyFile), p(archivePath(name, 'privkey', n))] });
+    if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', pathArg(keyFile, ownerOf(question(this.questions, 'key'), answers, facts)), p(archivePath(name, 'privkey', n))] });
     actions.push(
       { kind: 'write', title: 'Archive the certificate', path: archivePath(name, 'cert', n), content: leafPem, mode: 0o644 },
       { kind: 'write', title: `Archive the chain (${report.chain.length} intermediate certificate(s), leaf's issuer first)`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },

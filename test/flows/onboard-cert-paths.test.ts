@@ -57,7 +57,7 @@ describe("onboard with Let's Encrypt (Pebble)", () => {
     const run = await onboard(box.root, box.answers, {
       steps: ['cert', 'https', 'renewal'],
       cert: { public: true, port80: true, vendorRequired: false, method: 'letsencrypt' },
-      'cert letsencrypt': { domain: [NAME], email: 'ops@example.org', agreeTos: true, acmeDirectory: p.directory, acmeCaFile: CA_FILE, http01Port: p.httpPort },
+      'cert letsencrypt': { domain: [NAME], email: 'ops@example.org', agreeTos: true, acmeDirectory: p.directory, acmeCaFile: p.tlsCaFile, http01Port: p.httpPort },
       // Port 80 of the site is where Pebble validates HTTP-01: renewals go through this nginx.
       'web https': { nginxConf: '/etc/nginx/nginx.conf', httpPort: p.httpPort, httpsPort, listenAddress: '127.0.0.1' },
       'cert renew-timer': { scheduler: 'systemd', enable: false },

@@ -70,7 +70,7 @@ test('cert inspect: a file or --domain, text and --json; bad input exits 2', asy
     assert.match(byDomain.stdout, /renewal: +from /);
     const der = path.join(root, 'site.der');
     await execa('openssl', ['x509', '-in', path.join(root, 'etc/lockstep/live/site.example.net/cert.pem'), '-outform', 'DER', '-out', der]);
-    const json = await lockstep(['--root', root, '--json', 'cert', 'inspect', '/site.der']);
+    const json = await lockstep(['--root', root, '--json', 'cert', 'inspect', der]);
     assert.equal(json.exitCode, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { certificates: { names: string[]; lifetimeDays: number }[] };
     assert.deepEqual(parsed.certificates[0]?.names, ['site.example.net']);

@@ -49,7 +49,7 @@ before(async () => {
   ok(await run(['ca', 'sign', '--yes', '--passphrase-file', passFile, '--host', HOST, '--san', 'DNS:www.internal.example', '--key-type', 'ec-p256', '--days', '4']));
   await fs.writeFile(config, original);
   const host = `${CA}/hosts/${HOST}/${HOST}`;
-  ok(await run(['cert', 'install', '--yes', '--domain', HOST, '--cert', `${host}.crt`, '--key', `${host}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`]));
+  ok(await run(['cert', 'install', '--yes', '--domain', HOST, '--cert', real(`${host}.crt`), '--key', real(`${host}.key`), '--trust-store', real(`${CA}/certs/couch_ca.cert`)]));
   await fs.chmod(real('var'), 0o755);
   httpsPort = await freePort();
   nginx = await startSiteNginx(sandbox.root);

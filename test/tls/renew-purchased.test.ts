@@ -27,7 +27,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
     const made = await run('--yes', 'cert', 'purchased', '--domain', `${NAME},www.${NAME}`, '--org', 'Example Shop GmbH', '--country', 'DE', '--locality', 'Berlin', '--key-type', 'ec-p256');
     assert.equal(made.exitCode, 0, made.stderr);
     await pki.sign(path.join(archive, 'csr1.pem'), path.join(root, 'leaf1.pem'), { start: utc(Date.now() - 3 * DAY), end: utc(Date.now() + DAY) });
-    const installed = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', '/leaf1.pem', '--chain', pki.intermediate.slice(root.length), '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`);
+    const installed = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', path.join(root, 'leaf1.pem'), '--chain', pki.intermediate, '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`);
     assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
     const live = path.join(root, 'etc/lockstep/live');
     const liveBefore = await snapshot(live);
@@ -58,7 +58,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
 
     // The vendor answers; cert install takes the waiting key; renew is quiet.
     await pki.sign(csr, path.join(root, 'leaf2.pem'));
-    const second = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', '/leaf2.pem', '--chain', pki.intermediate.slice(root.length), '--key', `/etc/lockstep/archive/${NAME}/privkey2.pem`);
+    const second = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', path.join(root, 'leaf2.pem'), '--chain', pki.intermediate, '--key', `/etc/lockstep/archive/${NAME}/privkey2.pem`);
     assert.equal(second.exitCode, 0, `${second.stdout}\n${second.stderr}`);
     const quiet = await run('--yes', 'renew');
     assert.equal(quiet.exitCode, 0, quiet.stderr);
