@@ -1,7 +1,7 @@
 // What the operator sees before anything runs: each command exactly as it will run, each file
 // change as a unified diff. Secrets appear only as their name.
 import { createTwoFilesPatch } from 'diff';
-import { octal, type Action, type Arg } from './actions.js';
+import { argvOn, octal, type Action, type Arg } from './actions.js';
 import type { System } from './system.js';
 
 export interface ActionPreview {
@@ -35,8 +35,9 @@ export function describe(action: Action, index: number, sys: System, current?: s
   switch (action.kind) {
     case 'run': {
       const env = Object.entries(action.env ?? {}).map(([k, v]) => `${k}=${shellQuote(argText(v, sys))} `).join('');
-      let command = env + commandLine(action.argv, sys);
+      let command = env + commandLine(argvOn(action, sys.root), sys);
       const details: string[] = [];
+      if (sys.root !== '/' && action.sandbox !== undefined) details.push(action.sandbox.note);
       for (const s of action.secretFds ?? []) {
         command += ` ${s.fd}<(secret: ${s.secret})`;
         details.push(`the secret "${s.secret}" is passed on file descriptor ${s.fd}, never on the command line`);

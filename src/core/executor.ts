@@ -2,7 +2,7 @@
 // backup, modes set at creation, command output streamed as events and into the run log.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Action } from './actions.js';
+import { argvOn, type Action } from './actions.js';
 import { backupFile, commitTemp, discardTemp, openTemp, syncDir, writeAtomic } from './atomic-file.js';
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
@@ -129,7 +129,7 @@ async function applyAction(action: Action, index: number, ctx: ExecutorContext):
 
 async function runAction(action: Extract<Action, { kind: 'run' }>, index: number, ctx: ExecutorContext): Promise<string | undefined> {
   const { sys } = ctx;
-  const argv = action.argv.map((a) => argText(a, sys));
+  const argv = argvOn(action, sys.root).map((a) => argText(a, sys));
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
   const env = action.env === undefined ? undefined : Object.fromEntries(Object.entries(action.env).map(([k, v]) => [k, argText(v, sys)]));
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {

@@ -7,9 +7,12 @@ import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { processOfRoot } from '../core/sandbox.js';
+import { selfCommand } from '../core/self-command.js';
 import { userKeys, type UserKeys } from './authorized-keys.js';
+import { SSHD_CONFIG, withSshdConfig } from './sshd-sandbox.js';
 
-export const SSHD_CONFIG = '/etc/ssh/sshd_config';
+export { SSHD_CONFIG };
 export const DROPIN_DIR = '/etc/ssh/sshd_config.d';
 export const DROPIN = `${DROPIN_DIR}/00-lockstep.conf`;
 const PREVIOUS = '/var/lib/lockstep/ssh/00-lockstep.conf.previous';
@@ -21,6 +24,8 @@ export interface SshFacts {
   readonly includesDropins: boolean;
   readonly previousDropin?: string;
   readonly sshdPid?: number;
+  /** Under --root: the pid file names a process that is not the root's own sshd; never signalled. */
+  readonly foreignSshdPid?: number;
   /** Each keyed user's groups (primary and supplementary), from /etc/passwd and /etc/group. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -113,13 +118,16 @@ export const EXPECTED = (answers: Answers): Record<string, string> => ({
   pubkeyauthentication: 'yes',
 });
 
-/** `sshd -T` for a connection of `user` from localhost: the settings sshd would apply. */
-export function sshdTArgv(sys: System, user: string): string[] {
-  return ['sshd', '-T', '-f', sys.real(SSHD_CONFIG), '-C', `user=${user},host=localhost,addr=127.0.0.1`];
+/** `sshd -T` for a connection of `user` from localhost: the settings sshd would apply (`config`: what withSshdConfig gives). */
+export function sshdTArgv(sys: System, user: string, config = sys.real(SSHD_CONFIG)): string[] {
+  return ['sshd', '-T', '-f', config, '-C', `user=${user},host=localhost,addr=127.0.0.1`];
 }
 
+/** `sshd -T` on the target's configuration (under --root: its mapped copy, never the host's drop-ins). */
+const sshdT = (sys: System, user: string) => withSshdConfig(sys, (config) => sys.probe(sshdTArgv(sys, user, config)));
+
 export async function effectiveSettings(sys: System, user: string): Promise<Record<string, string> | string> {
-  const r = await sys.probe(sshdTArgv(sys, user));
+  const r = await sshdT(sys, user);
   if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
   const out: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
@@ -131,7 +139,7 @@ export async function effectiveSettings(sys: System, user: string): Promise<Reco
 
 /** Every value of a key sshd -T prints once per entry (allowusers, allowgroups). */
 export async function effectiveList(sys: System, user: string, key: string): Promise<string[]> {
-  const r = await sys.probe(sshdTArgv(sys, user));
+  const r = await sshdT(sys, user);
   return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((w) => w[0] === key).map((w) => w.slice(1).join(' '));
 }
 
@@ -147,6 +155,7 @@ export const sshStep: Step<SshFacts> = {
     const mainConfig = await sys.readText(SSHD_CONFIG);
     const previousDropin = await sys.readText(DROPIN);
     const pidText = (await sys.readText(PID_FILE))?.trim();
+    const pid = pidText !== undefined && /^[0-9]+$/.test(pidText) ? Number(pidText) : undefined;
     const passwd = (await sys.readText('/etc/passwd')) ?? '';
     const group = (await sys.readText('/etc/group')) ?? '';
     return {
@@ -155,7 +164,8 @@ export const sshStep: Step<SshFacts> = {
       ...(mainConfig !== undefined ? { mainConfig } : {}),
       includesDropins: mainConfig !== undefined && includesDropins(mainConfig, sys),
       ...(previousDropin !== undefined ? { previousDropin } : {}),
-      ...(pidText !== undefined && /^[0-9]+$/.test(pidText) ? { sshdPid: Number(pidText) } : {}),
+      ...(pid !== undefined && (await processOfRoot(pid, sys.root)) ? { sshdPid: pid } : {}),
+      ...(pid !== undefined && !(await processOfRoot(pid, sys.root)) ? { foreignSshdPid: pid } : {}),
     };
   },
 
@@ -182,9 +192,11 @@ export const sshStep: Step<SshFacts> = {
       }
     }
     if (facts.mainConfig === undefined) throw new UserError(`${SSHD_CONFIG} does not exist: is openssh-server installed?`, 'apt-get install openssh-server');
+    // "$@" is the check: sshd -t on a server; under --root, lockstep's helper runs it on a mapped copy.
     const check = facts.previousDropin !== undefined
-      ? 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: restoring the previous drop-in" >&2; cp "$3" "$2"; exit 1'
-      : 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: removing the new drop-in" >&2; rm -f "$2"; exit 1';
+      ? 'd=$1; p=$2; shift 2; "$@" && exit 0; echo "sshd -t refused the configuration: restoring the previous drop-in" >&2; cp "$p" "$d"; exit 1'
+      : 'd=$1; shift 2; "$@" && exit 0; echo "sshd -t refused the configuration: removing the new drop-in" >&2; rm -f "$d"; exit 1';
+    const checkWith = (...command: (string | ReturnType<typeof p>)[]) => ['sh', '-c', check, 'sshd-check', p(DROPIN), p(PREVIOUS), ...command];
     const actions: Action[] = [
       { kind: 'mkdir', title: `Create ${DROPIN_DIR}`, path: DROPIN_DIR, mode: 0o755 },
       ...(facts.previousDropin !== undefined
@@ -195,7 +207,15 @@ export const sshStep: Step<SshFacts> = {
         : []),
       { kind: 'write', title: `Write ${DROPIN}`, path: DROPIN, content: dropinText(answers), mode: 0o644 },
       { kind: 'mkdir', title: 'Create /run/sshd (sshd -t needs its privilege separation folder)', path: '/run/sshd', mode: 0o755 },
-      { kind: 'run', title: 'Check the whole sshd configuration (sshd -t); undo the drop-in if it fails', argv: ['sh', '-c', check, 'sshd-check', p(SSHD_CONFIG), p(DROPIN), p(PREVIOUS)] },
+      {
+        kind: 'run',
+        title: 'Check the whole sshd configuration (sshd -t); undo the drop-in if it fails',
+        argv: checkWith('sshd', '-t', '-f', p(SSHD_CONFIG)),
+        sandbox: {
+          argv: checkWith(...selfCommand(), 'internal', 'sshd-test', p('/', '--root=')),
+          note: `sandbox (--root): sshd -t reads a temporary copy of the root's ${SSHD_CONFIG} with its Include lines and host keys mapped into the root, not the host's drop-ins`,
+        },
+      },
     ];
     if (facts.sshdPid !== undefined) {
       actions.push({ kind: 'run', title: `Reload sshd (pid ${facts.sshdPid}); open sessions stay`, argv: ['kill', '-HUP', String(facts.sshdPid)] });
@@ -232,7 +252,9 @@ export const sshStep: Step<SshFacts> = {
     if (facts.mainConfig !== undefined && !facts.includesDropins) {
       notes.push(`warning: ${SSHD_CONFIG} has no "Include ${DROPIN_DIR}/*.conf": the drop-in will be ignored until you add it at the top; verification will fail.`);
     }
-    if (facts.sshdPid === undefined) notes.push(`sshd is not running (no ${PID_FILE}): the settings apply when it starts.`);
+    if (facts.foreignSshdPid !== undefined) {
+      notes.push(`${PID_FILE} names pid ${facts.foreignSshdPid}, which is not this root's sshd (its command line does not name the root): lockstep does not signal it from a sandbox.`);
+    } else if (facts.sshdPid === undefined) notes.push(`sshd is not running (no ${PID_FILE}): the settings apply when it starts.`);
     return notes;
   },
 };

@@ -12,7 +12,7 @@ import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js
 import { checkLiveFiles } from './live-checks.js';
 import { LOCKSTEP_DIR, accountKeyPath, archiveDir, archivePath, lastArchiveVersion, liveDir, livePath, renewalFile } from './live-layout.js';
 import { renewalRecordOf, renewalRecordText, type DeployRecord } from './renewal-record.js';
-import { selfCommand } from './self-command.js';
+import { selfCommand } from '../core/self-command.js';
 
 export const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LE_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';

@@ -90,7 +90,7 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
   assert.equal(renewed.exitCode, 0, `${renewed.stdout}\n${renewed.stderr}`);
   assert.match(row(renewed.stdout, HOST, 'Renewal').what, /^renewed: app\.internal\.example signed again by the private CA and installed in live\/app\.internal\.example\/; nginx reloaded and checked$/);
   // The reload is a step of the plan (web reload): previewed, journaled, verified.
-  assert.match(renewed.stdout, /== app\.internal\.example: reload nginx and check what it serves ==[\s\S]*\$ nginx -s reload -c [\s\S]*✓ nginx serves/);
+  assert.match(renewed.stdout, /== app\.internal\.example: reload nginx and check what it serves ==[\s\S]*\$ \S+ \S+ internal nginx --root=\S+ -s reload -c [\s\S]*sandbox \(--root\)[\s\S]*✓ nginx serves/);
   const journal = await fs.readFile(real('/var/log/lockstep/journal.jsonl'), 'utf8');
   assert.match(journal, /"step":"web reload"/);
   assert.doesNotMatch(renewed.stdout + renewed.stderr, new RegExp(PASS));
