@@ -73,6 +73,16 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         mark(i, 'running'); // its part is the one being asked about
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
         if (go !== true) {
+          const instead = stage.gate.declinedStep;
+          if (instead !== undefined) {
+            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true });
+            checks.push(...done.checks);
+            if (!done.ok) {
+              mark(i, 'failed', `"${instead.title}" did not pass verification`);
+              ok = false;
+              break;
+            }
+          }
           mark(i, 'declined', stage.gate.declined ?? 'you chose not to');
           continue;
         }

@@ -60,6 +60,11 @@ export interface Stage {
     readonly declined?: string;
     /** The yes is also the yes to the stage's plan (shown, not asked again): keeping the firewall rules. */
     readonly confirmsPlan?: boolean;
+    /**
+     * What a "no" runs at once instead (its plan shown, not asked again): the firewall's rollback,
+     * so "do not keep the rules" does not wait for the countdown.
+     */
+    readonly declinedStep?: Step;
   };
 }
 

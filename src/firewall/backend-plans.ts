@@ -3,7 +3,7 @@
 // loaded (or, with --confirm-timeout 0, persisted and loaded at once). ufw's is ufw-commands.ts.
 import { p, type Action } from '../core/actions.js';
 import { iptablesRules } from './iptables-rules.js';
-import { nftRuleset } from './nft-ruleset.js';
+import { nftRuleset, SAVE_OWN_TABLE, TABLE } from './nft-ruleset.js';
 import type { Policy } from './policy.js';
 import {
   APPLIED, APPLIED_V4, APPLIED_V6, BACKEND_FILE, PENDING, PREVIOUS, PREVIOUS_V4, PREVIOUS_V6, rollbackScript, ROLLBACK_DEADLINE, ROLLBACK_SCRIPT, ROLLBACK_SH, STATE_DIR,
@@ -25,16 +25,16 @@ export function nftPlan(policy: Policy, timeout: number): Action[] {
       ...common,
       { kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 },
       { kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (no rollback: --confirm-timeout 0)`, path: NFTABLES_CONF, content: nftRuleset(policy), mode: 0o755 },
-      { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(NFTABLES_CONF)] },
+      { kind: 'run', title: `Load the new ruleset (replaces table inet ${TABLE} only)`, argv: ['nft', '-f', p(NFTABLES_CONF)] },
     ];
   }
   return [
     ...common,
-    { kind: 'run', title: 'Save the current ruleset for the rollback', argv: ['nft', 'list', 'ruleset'], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
+    { kind: 'run', title: `Save lockstep's table as it is now (table inet ${TABLE}; nothing if absent) for the rollback`, argv: ['sh', '-c', SAVE_OWN_TABLE], stdoutTo: { path: PREVIOUS, mode: 0o600 } },
     { kind: 'write', title: 'Write the rollback timer', path: ROLLBACK_SCRIPT, content: ROLLBACK_SH, mode: 0o700 },
     { kind: 'write', title: 'Mark the change as waiting for confirmation', path: PENDING, content: `confirm-timeout ${timeout}\n`, mode: 0o600 },
     { kind: 'run', title: `Arm the rollback: the previous ruleset returns in ${timeout} s unless confirmed`, argv: [p(ROLLBACK_SCRIPT), String(timeout)], deadline: ROLLBACK_DEADLINE(timeout) },
-    { kind: 'run', title: 'Load the new ruleset', argv: ['nft', '-f', p(APPLIED)] },
+    { kind: 'run', title: `Load the new ruleset (replaces table inet ${TABLE} only)`, argv: ['nft', '-f', p(APPLIED)] },
   ];
 }
 

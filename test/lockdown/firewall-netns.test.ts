@@ -112,7 +112,7 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
         reject: false, stdin: 'ignore', env: { CI: 'true', ...adminSsh },
       });
       // Killed the moment the new rules are loaded, before lockstep could do anything else.
-      await killAfterAction(child, /^Load the new ruleset$/);
+      await killAfterAction(child, /^Load the new ruleset/);
       assert.match(await nft('list', 'ruleset'), /table inet lockstep/, 'the new rules were loaded');
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'dropped');
 

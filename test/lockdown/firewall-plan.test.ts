@@ -21,6 +21,7 @@ const facts = (over: Partial<FirewallFacts> = {}): FirewallFacts => ({
   ruleset: '',
   pending: { pending: false },
   platform: platformOf(parseOsRelease('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')),
+  live: 'root',
   ...over,
 });
 const answers = { backend: 'nft', sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: 'none', allow: 'none', confirmTimeout: 120 };
@@ -41,8 +42,9 @@ test('policy: 22 from the ranges, 6984 only with peers, --allow with its reason;
 
 test('ruleset: one table inet, input policy drop, per-family source sets, ICMPv6 neighbour discovery', () => {
   const text = nftRuleset(buildPolicy({ sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: [], allow: [] }));
-  assert.match(text, /^flush ruleset$/m);
-  assert.equal(text.match(/^table /gm)?.length, 1);
+  assert.doesNotMatch(text, /flush ruleset/, 'other tools\' tables are never deleted');
+  assert.match(text, /^table inet lockstep\ndelete table inet lockstep\n/m, 'only lockstep\'s own table is replaced');
+  assert.equal(text.match(/^table inet lockstep \{/gm)?.length, 1);
   assert.match(text, /table inet lockstep \{/);
   assert.match(text, /policy drop;/);
   assert.match(text, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
@@ -99,8 +101,8 @@ test('SSH_CONNECTION guard: a client outside --ssh-from is refused with the fix 
 test('plan: check before arming, arm before loading; --confirm-timeout 0 persists without a rollback', () => {
   const titles = firewallStep.plan(answers, facts()).map((a) => a.title);
   const at = (s: string) => titles.findIndex((t) => t.includes(s));
-  assert.ok(at('Check the ruleset') < at('Save the current ruleset'));
-  assert.ok(at('Save the current ruleset') < at('Arm the rollback'));
+  assert.ok(at('Check the ruleset') < at("Save lockstep's table"));
+  assert.ok(at("Save lockstep's table") < at('Arm the rollback'));
   assert.ok(at('Arm the rollback') < at('Load the new ruleset'));
   assert.equal(at('/etc/nftables.conf'), -1, 'nothing persisted before confirmation');
   const direct = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts()).map((a) => a.title);
