@@ -1,10 +1,12 @@
 // One run of a flow: the session, the front end (Ink, plain, script, JSON) and what the operator
 // sees when it fails. The Ink TUI is imported only when it will be drawn.
 import fs from 'node:fs';
+import path from 'node:path';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
 import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
+import { withRunFlags, type RunFlags } from '../core/run-flags.js';
 import type { RunOutcome } from '../core/runner.js';
 import { FLOWS, stepById, type Flow } from '../flows/index.js';
 import { Session } from '../core/session.js';
@@ -63,7 +65,13 @@ export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
+  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true, runFlags: runFlagsOf(g, flags) });
+}
+
+/** The run's --ca-dir (a flag, else the answers file's) and --answers, for the commands it suggests. */
+function runFlagsOf(g: GlobalOptions, flags?: Map<string, FlagValue>): Omit<RunFlags, 'root'> {
+  const caDir = flags?.get('caDir');
+  return { ...(typeof caDir === 'string' ? { caDir } : {}), ...(g.answers !== undefined ? { answers: path.resolve(g.answers) } : {}) };
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
@@ -148,16 +156,18 @@ export function refuseAnswersFile(g: GlobalOptions, command: string): void {
 
 export function reportError(error: unknown, g: GlobalOptions, command?: string): number {
   const c = palette(colorWanted(process.stderr));
+  const advise = (text: string): string => withRunFlags(text, { root: path.resolve(g.root), ...runFlagsOf(g) });
   const err = error instanceof Error ? error : new Error(String(error));
   const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
   if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
   if (g.json) process.stdout.write(`${JSON.stringify(resultDocument(command ?? '', exitCodeOf(error), undefined, error))}\n`);
   if (error instanceof UserError) {
+    // The message says what is wrong (it may name a command in prose); the hints are what to run.
     process.stderr.write(`${c.red('error:')} ${error.message}\n`);
-    if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);
-    for (const s of error.nextSteps) process.stderr.write(`  - ${s}\n`);
+    if (error.tryMessage) process.stderr.write(`${advise(error.tryMessage)}\n`);
+    for (const s of error.nextSteps) process.stderr.write(`  - ${advise(s)}\n`);
   } else if (error instanceof AbortedError) {
-    process.stderr.write(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`);
+    process.stderr.write(advise(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`));
   } else if (err.name === 'CommandFailedError') {
     process.stderr.write(`${c.red('error:')} ${err.message}\n`);
   } else {

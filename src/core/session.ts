@@ -5,6 +5,7 @@ import { lastUnfinishedRun } from './journal.js';
 import { UserError } from './errors.js';
 import type { Prompter } from './prompter.js';
 import { resumeRun, runStep, type RunOutcome } from './runner.js';
+import { hasRunFlags, withRunFlags, type RunFlags } from './run-flags.js';
 import { runSequence } from './sequence-runner.js';
 import type { Sequence } from './sequence.js';
 import { SecretStore } from './secrets.js';
@@ -31,6 +32,8 @@ export interface SessionOptions {
   readonly sys?: System;
   /** The step a journaled run was made by (`lockstep resume`): flows/ knows them, core does not. */
   readonly stepById?: (id: string) => Step | undefined;
+  /** The run's --ca-dir and --answers, carried into the commands it suggests (with --root). */
+  readonly runFlags?: Omit<RunFlags, 'root'>;
 }
 
 export class Session {
@@ -43,7 +46,8 @@ export class Session {
 
   constructor(readonly options: SessionOptions) {
     this.sys = options.sys ?? new System(options.root, { signal: this.abort.signal });
-    this.bus = new EventBus(this.secrets);
+    const flags: RunFlags = { root: this.sys.root, ...options.runFlags };
+    this.bus = new EventBus(this.secrets, hasRunFlags(flags) ? (text) => withRunFlags(text, flags) : undefined);
   }
 
   private runOptions(prompter: Prompter) {

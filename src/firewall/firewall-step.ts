@@ -48,7 +48,7 @@ export function liveFirewallNote(facts: FirewallFacts, answers: Answers): string
     case 'root':
       return 'Live firewall: this machine\'s (--root /).';
     case 'netns':
-      return 'Live firewall: the network namespace lockstep runs in, not the host\'s (/proc/self/ns/net differs from /proc/1/ns/net); --root sandboxes the files.';
+      return 'Live firewall: the network namespace lockstep runs in, not the host\'s (its /proc/self/ns/net is another one); --root sandboxes the files.';
     default:
       return answers.liveFirewall === true
         ? 'Live firewall: THIS MACHINE\'S, although --root is a sandbox (--live-firewall given).'

@@ -154,7 +154,7 @@ describe('onboard with the private CA, and with a vendor', () => {
     });
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /✓ Certificate from a vendor: key and CSR\n/);
-    assert.match(run.stdout, /- HTTPS only with nginx: skipped \(the vendor's certificate is not here yet: once it is, lockstep cert install, then lockstep web https\)/);
+    assert.match(run.stdout, /- HTTPS only with nginx: skipped \(the vendor's certificate is not here yet: once it is, lockstep --root \S+ cert install, then lockstep --root \S+ web https\)/);
     const csr = await fs.readFile(path.join(box.root, 'etc/lockstep/archive', NAME, 'csr1.pem'), 'utf8');
     const subject = await execa('openssl', ['req', '-noout', '-subject'], { input: csr });
     assert.match(subject.stdout, /O = Example GmbH/);

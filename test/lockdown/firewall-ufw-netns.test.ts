@@ -84,7 +84,7 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
       const run = await ufwRun(['node', BIN, '--root', root, 'firewall', '--backend', 'ufw', ...flags, '--yes'], adminSsh);
       assert.equal(run.exitCode, 0, `${String(run.stdout)}\n${String(run.stderr)}`);
       assert.match(String(run.stdout), /✓ ufw is active/);
-      assert.match(String(run.stdout), /⏱ The previous firewall rules come back unless you run "lockstep firewall confirm": in 1[12][0-9] s, at [0-9:]{8} UTC/);
+      assert.match(String(run.stdout), /⏱ The previous firewall rules come back unless you run "lockstep --root \S+ firewall confirm": in 1[12][0-9] s, at [0-9:]{8} UTC/);
       assert.match(String(run.stdout), /✓ ip6tables: INPUT policy is DROP/);
 
       await assertReachability(
