@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
 import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
-import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
+import { checkGlobalPaths, makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
 import { expiryWarnings } from './cli/renew-warnings.js';
 import type { FlagValue } from './core/answers.js';
 import { UserError } from './core/errors.js';
@@ -36,6 +36,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--log <file>', 'also append the run as text to FILE')
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => checkGlobalPaths(action.optsWithGlobals() as GlobalOptions))
     .configureOutput({ outputError: (s, write) => write(s) })
     .exitOverride();
   program.addHelpText(
@@ -92,7 +93,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .get('cert')
     ?.command('inspect')
     .description('what a certificate says (names, issuer, dates, days left) and when lockstep would renew it')
-    .argument('[file]', 'a certificate file (PEM, DER or PKCS#7); an absolute path is taken under --root')
+    .argument('[file]', 'a certificate file (PEM, DER or PKCS#7), read as given (not under --root)')
     .option('--domain <name>', 'the certificate lockstep keeps for NAME in /etc/lockstep/live/')
     .action(async (file: string | undefined, opts: { domain?: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;

@@ -54,9 +54,39 @@ export async function answersShape(flow: Flow | undefined, sys: System): Promise
 
 const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * The global options that name paths, checked before any command runs: bad ones are the
+ * operator's to fix (exit 2, the option named), never "a bug in lockstep".
+ */
+export function checkGlobalPaths(g: GlobalOptions): void {
+  const st = fs.statSync(g.root, { throwIfNoEntry: false });
+  if (st === undefined) throw new UserError(`--root ${g.root} does not exist.`, 'Give an existing folder (mkdir -p it first for a sandbox), or leave --root out for this machine.');
+  if (!st.isDirectory()) throw new UserError(`--root ${g.root} is not a folder.`, 'Give the folder to take every server path under (a sandbox such as /tmp/lockstep-try), or leave --root out for this machine.');
+  if (g.log !== undefined) {
+    try {
+      fs.closeSync(fs.openSync(g.log, 'a', 0o600));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'it is not writable by this user' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+      throw new UserError(`--log ${g.log} cannot be opened for appending: ${why}.`, 'Give a file in a folder you can write (it is appended to, mode 0600).');
+    }
+  }
+}
+
+/** A run that changes things writes under --root (its journal at least): refused up front when it cannot. */
+function checkWritableRoot(g: GlobalOptions): void {
+  if (g.dryRun === true) return;
+  try {
+    fs.accessSync(g.root, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new UserError(`--root ${g.root} is not writable by this user: lockstep writes its journal and the files it manages under it.`, 'Run as root (sudo), give a --root you can write, or add --dry-run to only see the plan.');
+  }
+}
+
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
-  if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
+  checkGlobalPaths(g);
+  checkWritableRoot(g);
   // Without an answers file there is nothing to check its shape against: a sequence that reads
   // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
   const sys = new System(g.root);

@@ -194,8 +194,15 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
       });
     }
     const sans = domains.map((d) => `DNS:${d}`).join(',');
+    // Every value is one word with its flag (--email=VALUE): a value starting with "-" (a base64url
+    // ARI ID, a hook's option, an odd address) is never taken for an option by parseArgs.
+    const word = (flag: string, value: string): string => `${flag}=${value}`;
+    const pathWord = (flag: string, value: string, owner: PathOwner): Arg => {
+      const arg = pathArg(value, owner);
+      return typeof arg === 'string' ? word(flag, arg) : p(arg.path, `${flag}=`);
+    };
     const optional = (flag: string, value: unknown, owner?: PathOwner): Arg[] =>
-      value === undefined || value === '' ? [] : [flag, owner !== undefined ? pathArg(String(value), owner) : String(value)];
+      value === undefined || value === '' ? [] : [owner !== undefined ? pathWord(flag, String(value), owner) : word(flag, String(value))];
     actions.push(
       {
         kind: 'run',
@@ -214,22 +221,21 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
         title: `Order the certificate from ${new URL(directory).host} (${String(answers.challenge)}${answers.replaces !== undefined ? `, replacing ${String(answers.replaces)}` : ''})`,
         argv: [
           ...selfCommand(), 'internal', 'acme-order',
-          '--directory', directory,
-          '--account-key', p(accountKey),
-          '--csr', p(archivePath(name, 'csr', n)),
-          '--email', String(answers.email),
+          word('--directory', directory),
+          pathWord('--account-key', accountKey, 'managed'),
+          pathWord('--csr', archivePath(name, 'csr', n), 'managed'),
+          word('--email', String(answers.email)),
           '--agree-tos',
-          '--challenge', String(answers.challenge),
+          word('--challenge', String(answers.challenge)),
           ...(answers.challenge === 'http-01' ? optional('--webroot', answers.webroot, 'managed') : []),
-          ...(answers.challenge === 'http-01' && answers.webroot === undefined ? ['--http-01-port', String(answers.http01Port ?? 80)] : []),
+          ...(answers.challenge === 'http-01' && answers.webroot === undefined ? [word('--http-01-port', String(answers.http01Port ?? 80))] : []),
           ...optional('--dns-hook', answers.dnsHook),
           ...optional('--dns-resolver', answers.dnsResolver),
           ...optional('--ca-file', answers.acmeCaFile, 'operator'),
-          // One word: a base64url ID may start with "-", which parseArgs would take for an option.
-          ...(answers.replaces !== undefined ? [`--replaces=${String(answers.replaces)}`] : []),
-          '--cert-out', p(archivePath(name, 'cert', n)),
-          '--chain-out', p(archivePath(name, 'chain', n)),
-          '--fullchain-out', p(archivePath(name, 'fullchain', n)),
+          ...optional('--replaces', answers.replaces),
+          pathWord('--cert-out', archivePath(name, 'cert', n), 'managed'),
+          pathWord('--chain-out', archivePath(name, 'chain', n), 'managed'),
+          pathWord('--fullchain-out', archivePath(name, 'fullchain', n), 'managed'),
         ],
       },
       ...installLive(name, n),

@@ -73,6 +73,8 @@ test('a range for one family and "any" for the other keeps the range: "192.0.2.0
 test('--allow parsing and conflicts', () => {
   assert.deepEqual(parseAllow('51820/UDP:wireguard'), { port: 51820, proto: 'udp', reason: 'wireguard' });
   assert.match(parseAllow('0/tcp') as string, /out of range/);
+  assert.match(parseAllow('8443/tcp') as string, /"8443\/tcp" has no reason: add one after a colon, e\.g\. 8443\/tcp:admin console/);
+  assert.match(parseAllow('8443/tcp: ') as string, /has no reason/);
   assert.match(parseAllow('22/sctp') as string, /PORT\/PROTO/);
   assert.match(parseAllow('80/tcp:a "quote"') as string, /reason/);
   assert.throws(() => buildPolicy({ sshFrom: ['10.0.0.0/8'], replicationPeers: [], allow: [{ port: 22, proto: 'tcp', reason: '' }] }), /conflicts with --ssh-from/);
