@@ -91,11 +91,22 @@ export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue
   // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
   const sys = new System(g.root);
   if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
-  const section = (id: string): PresetAnswers => {
-    const part = file[id];
+  const sectionsOf = (data: Readonly<Record<string, unknown>>) => (id: string): PresetAnswers => {
+    const part = data[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true, runFlags: runFlagsOf(g, flags) });
+  // `lockstep resume` of a sequence's stage: the sequence again, with the answers file it read (checked again) and resume's own flags.
+  const sequenceFor = async (command: string, answersFile: string | undefined) => {
+    const found = FLOWS.find((f) => f.command === command && f.sequence !== undefined);
+    if (found === undefined) return undefined;
+    const data = answersFile !== undefined && fs.existsSync(answersFile) ? await loadAnswersFile(answersFile) : {};
+    if (answersFile !== undefined && fs.existsSync(answersFile)) checkAnswersData(data, await answersShape(found, sys));
+    return { flow: found, sources: { flat: new PresetAnswers(flags, data), section: sectionsOf(data) } };
+  };
+  return new Session({
+    root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section: sectionsOf(file), dryRun: g.dryRun === true, yes: g.yes === true,
+    runFlags: runFlagsOf(g, flags), sequenceFor, ...(g.answers !== undefined ? { answersFile: path.resolve(g.answers) } : {}),
+  });
 }
 
 /** The run's --ca-dir (a flag, else the answers file's) and --answers, for the commands it suggests. */

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly onSpawn?: (pid: number | undefined) => void;
   /** Told each plan as data before its preview (`lockstep export` renders the plans of a dry run). */
   readonly onPlan?: (step: Step, command: string, plan: readonly Action[]) => void;
+  /** The sequence run this step is a stage of: its run-start record names it, so resume can go on with the rest. */
+  readonly sequence?: string;
 }
 
 export interface RunOutcome {
@@ -175,7 +177,7 @@ async function applyAndVerify(
 
   const journal = await Journal.open(sys, opts.secrets, resumed?.run ?? newRunId());
   try {
-    if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan });
+    if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan, ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}) });
     else await journal.write({ t: 'resume' });
     bus.emit({ type: 'apply-start', run: journal.run, total: plan.length, logFile: journal.logFile });
     try {

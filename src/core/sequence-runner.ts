@@ -5,7 +5,8 @@ import type { AnswerSource } from './answers.js';
 import { DeclinedError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
-import { runStep, type RunOptions, type RunOutcome } from './runner.js';
+import { appendJournal, newRunId, type RunRecord, type SequenceRecord } from './journal.js';
+import { resumeRun, runStep, type RunOptions, type RunOutcome } from './runner.js';
 import { GivenAnswers, givenText, withProposals, withSettledPaths, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
@@ -15,8 +16,32 @@ export interface SequenceSources {
   section(stageId: string): AnswerSource;
 }
 
-export async function runSequence(seq: Sequence, title: string, opts: RunOptions, sources: SequenceSources): Promise<RunOutcome> {
+/** Going on with a sequence whose stage `interrupted` was stopped: the stages that ended keep their outcome. */
+export interface SequenceResume {
+  readonly record: SequenceRecord;
+  readonly interrupted: RunRecord;
+}
+
+export interface SequenceRunOptions {
+  /** The command (`onboard`), journaled so `lockstep resume` finds the sequence again. */
+  readonly command?: string;
+  /** The answers file the run read (absolute), journaled for the same reason. */
+  readonly answersFile?: string;
+  readonly resume?: SequenceResume;
+}
+
+export async function runSequence(seq: Sequence, title: string, opts: RunOptions, sources: SequenceSources, o: SequenceRunOptions = {}): Promise<RunOutcome> {
   const { bus } = opts;
+  // The sequence's own journal records (not in a dry run, which writes nothing).
+  const seqId = o.resume?.record.run ?? newRunId();
+  const journaling = !opts.dryRun && (o.command !== undefined || o.resume !== undefined);
+  let written: Promise<void> = Promise.resolve();
+  let replaying = false;
+  const record = (r: Parameters<typeof appendJournal>[3]): void => {
+    if (!journaling) return;
+    written = written.then(() => appendJournal(opts.sys, opts.secrets, seqId, r));
+  };
+  if (o.resume === undefined && o.command !== undefined) record({ t: 'sequence-start', command: o.command, ...(o.answersFile !== undefined ? { answersFile: o.answersFile } : {}) });
   const stages = await seq.stages(opts.sys);
   const summaries: StageSummary[] = stages.map((s) => ({ id: s.id, title: s.title ?? s.step.title, ...(s.part !== undefined ? { part: s.part } : {}), status: 'not-run' }));
   const answers = new Map<string, Answers>();
@@ -29,6 +54,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}) };
     status.set(s.id, st);
     bus.emit({ type: 'stage', index: i, total: stages.length, ...summaries[i]! });
+    if (st !== 'running' && !replaying) {
+      const a = answers.get(s.id);
+      record({ t: 'stage', id: s.id, status: st, ...(reason !== undefined ? { reason } : {}), ...(a !== undefined ? { answers: a } : {}) });
+    }
   };
   const checks: Check[] = [];
   let ok = true;
@@ -51,6 +80,15 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   };
   try {
     for (const [i, stage] of stages.entries()) {
+      // Resumed: a stage that ended in the interrupted run keeps its outcome and answers.
+      const before = o.resume?.record.stages.get(stage.id);
+      if (before !== undefined && stage.id !== o.resume?.interrupted.command) {
+        if (before.answers !== undefined) answers.set(stage.id, before.answers);
+        replaying = true;
+        mark(i, before.status as StageStatus, before.reason);
+        replaying = false;
+        continue;
+      }
       leaveOut();
       if (status.get(stage.id) === 'skipped') continue;
       const stoppedAt = stage.part !== undefined ? failedIn.get(stage.part) : undefined;
@@ -75,7 +113,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         if (go !== true) {
           const instead = stage.gate.declinedStep;
           if (instead !== undefined) {
-            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true });
+            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true, sequence: seqId });
             checks.push(...done.checks);
             if (!done.ok) {
               mark(i, 'failed', `"${instead.title}" did not pass verification`);
@@ -96,7 +134,11 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       let outcome: RunOutcome;
       try {
         const step = withProposals(withSettledPaths(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, given), stage.proposed?.(ctx) ?? {});
-        outcome = await runStep(step, stage.id, { ...opts, source, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) });
+        const stageOpts = { ...opts, source, sequence: seqId, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) };
+        outcome =
+          o.resume !== undefined && stage.id === o.resume.interrupted.command
+            ? await resumeRun(step, o.resume.interrupted, stageOpts)
+            : await runStep(step, stage.id, stageOpts);
       } catch (error) {
         if (error instanceof DeclinedError) {
           mark(i, 'declined', 'its plan was not confirmed; nothing was changed');
@@ -128,6 +170,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
     const next = stopped ? seq.next?.(summaries) : undefined;
     bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
+    await written;
   }
   if (refused !== undefined && seq.partsIndependent !== true) throw refused;
   const whole = ok && (result?.ok ?? true) && refused === undefined;
