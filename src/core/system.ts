@@ -37,6 +37,16 @@ export class System {
     return this.root === '/' ? normal : path.join(this.root, normal);
   }
 
+  /**
+   * The target path of a path that may already name the real one (a config written under the
+   * root, as tests and copied servers do): the root taken off, or the path as it is.
+   */
+  targetOf(maybeReal: string): string {
+    const root = this.root;
+    if (root === '/') return maybeReal;
+    return maybeReal === root ? '/' : maybeReal.startsWith(`${root}/`) ? maybeReal.slice(root.length) : maybeReal;
+  }
+
   async readText(target: string): Promise<string | undefined> {
     try {
       return await fs.readFile(this.real(target), 'utf8');

@@ -35,7 +35,7 @@ export async function sshdConfigFor(sys: System): Promise<SshdConfigCopy> {
   const main = await sys.readText(SSHD_CONFIG);
   // Nothing to map: sshd says itself that the file is missing.
   if (main === undefined) return { config: sys.real(SSHD_CONFIG), cleanup: nothing };
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-sshd-'));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-sshd-copy-'));
   try {
     const writer = new Copier(sys, dir);
     const config = await writer.copy(SSHD_CONFIG, main, 0);
@@ -89,7 +89,7 @@ class Copier {
       if (depth >= MAX_DEPTH) throw new Error(`sshd_config: Include nested deeper than ${MAX_DEPTH}`);
       const copies: string[] = [];
       for (const word of unquoted(value)) {
-        const pattern = path.posix.isAbsolute(this.target(word)) ? this.target(word) : path.posix.join(SSHD_DIR, word);
+        const pattern = path.posix.isAbsolute(this.sys.targetOf(word)) ? this.sys.targetOf(word) : path.posix.join(SSHD_DIR, word);
         for (const match of await globUnder(this.sys, pattern)) {
           const text = await this.sys.readText(match);
           if (text !== undefined) copies.push(await this.copy(match, text, depth + 1));
@@ -100,14 +100,8 @@ class Copier {
     }
     if (!PATH_KEYWORDS.has(key)) return line;
     if (key === 'hostkey') this.#hostKeySeen = true;
-    const mapped = unquoted(value).map((w) => (path.posix.isAbsolute(w) ? this.sys.real(this.target(w)) : w));
+    const mapped = unquoted(value).map((w) => (path.posix.isAbsolute(w) ? this.sys.real(this.sys.targetOf(w)) : w));
     return `${indent}${keyword}${sep}${mapped.join(' ')}`;
-  }
-
-  /** A path some configurations already write under the root (a test's, a copied server's): as a target path. */
-  private target(word: string): string {
-    const root = this.sys.root;
-    return word === root ? '/' : word.startsWith(`${root}/`) ? word.slice(root.length) : word;
   }
 }
 

@@ -33,7 +33,7 @@ export async function nginxConfigFor(sys: System, conf: string): Promise<NginxCo
   if (sys.root === '/') return { config: conf, cleanup: nothing };
   const text = await sys.readText(conf);
   if (text === undefined) return { config: sys.real(conf), cleanup: nothing };
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-nginx-'));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-nginx-copy-'));
   try {
     const copier = new Copier(sys, dir, path.posix.dirname(conf));
     let main = await copier.rewrite(text, 0);
@@ -87,7 +87,7 @@ class Copier {
   private async include(arg: string, depth: number): Promise<string> {
     if (depth >= MAX_DEPTH) throw new Error(`nginx: include nested deeper than ${MAX_DEPTH}`);
     const word = arg.replace(/^["'](.*)["']$/, '$1');
-    const target = this.target(word);
+    const target = this.sys.targetOf(word);
     const pattern = path.posix.isAbsolute(target) ? target : path.posix.join(this.confDir, target);
     const folder = path.join(this.dir, `include-${String(this.#n++).padStart(3, '0')}`);
     await fs.mkdir(folder, { mode: 0o700 });
@@ -105,13 +105,7 @@ class Copier {
     const quote = /^["']/.test(word) ? word[0]! : '';
     const bare = quote === '' ? word : word.slice(1, -1);
     if (!path.posix.isAbsolute(bare)) return word;
-    return `${quote}${this.sys.real(this.target(bare))}${quote}`;
-  }
-
-  /** A path some configurations already write under the root (lockstep's own site file does): as a target path. */
-  private target(word: string): string {
-    const root = this.sys.root;
-    return word === root ? '/' : word.startsWith(`${root}/`) ? word.slice(root.length) : word;
+    return `${quote}${this.sys.real(this.sys.targetOf(bare))}${quote}`;
   }
 }
 

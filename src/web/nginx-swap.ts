@@ -50,8 +50,7 @@ async function nginx(args: readonly string[]): Promise<{ ok: boolean; output: st
 export async function nginxWith(args: readonly string[], conf: string, root: string | undefined): Promise<{ ok: boolean; output: string }> {
   if (root === undefined || path.resolve(root) === '/') return nginx([...args, '-c', conf]);
   const sys = new System(root);
-  const target = conf.startsWith(`${sys.root}/`) ? conf.slice(sys.root.length) : conf;
-  return withNginxConfig(sys, target, (config) => nginx([...args, '-c', config]));
+  return withNginxConfig(sys, sys.targetOf(conf), (config) => nginx([...args, '-c', config]));
 }
 
 export async function nginxSwap(o: NginxSwapOptions): Promise<void> {

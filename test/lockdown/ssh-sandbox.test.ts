@@ -92,5 +92,5 @@ test('R\'s /run/sshd.pid naming a process that is not R\'s sshd: never signalled
 
 test('no temporary copy of the configuration is left behind', async () => {
   const tmp = await fs.readdir(process.env.TMPDIR ?? '/tmp');
-  assert.deepEqual(tmp.filter((n) => n.startsWith('lockstep-sshd-')), []);
+  assert.deepEqual(tmp.filter((n) => n.startsWith('lockstep-sshd-copy-')), []);
 });

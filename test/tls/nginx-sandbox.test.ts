@@ -64,5 +64,5 @@ test('web reload --root R: the host\'s nginx (pid file /run/nginx.pid) gets no s
 
 test('no temporary copy of the configuration is left behind', async () => {
   const tmp = await fs.readdir(process.env.TMPDIR ?? '/tmp');
-  assert.deepEqual(tmp.filter((n) => n.startsWith('lockstep-nginx-')), []);
+  assert.deepEqual(tmp.filter((n) => n.startsWith('lockstep-nginx-copy-')), []);
 });
