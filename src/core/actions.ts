@@ -44,6 +44,8 @@ export interface WriteFileAction {
   readonly owner?: { readonly uid: number; readonly gid: number };
   /** A new file derived from another (a dedicated copy of openssl.cnf): the preview diffs against it. */
   readonly basedOn?: { readonly path: string; readonly content: string };
+  /** The operator's file (a cookbook's files/): written as given, not under --root (core/paths.ts). */
+  readonly operator?: boolean;
 }
 
 /**
@@ -58,6 +60,8 @@ export interface EditFileAction {
   readonly before: string;
   readonly after: string;
   readonly changes: readonly string[];
+  /** The operator's file (a Chef node JSON): edited as given, not under --root (core/paths.ts). */
+  readonly operator?: boolean;
 }
 
 export interface MkdirAction {

@@ -2,6 +2,7 @@
 // change as a unified diff. Secrets appear only as their name.
 import { createTwoFilesPatch } from 'diff';
 import { argvOn, octal, type Action, type Arg } from './actions.js';
+import { actionFile } from './paths.js';
 import type { System } from './system.js';
 
 export interface ActionPreview {
@@ -55,14 +56,14 @@ export function describe(action: Action, index: number, sys: System, current?: s
         current !== undefined ? 'replaces the file (a backup is kept)' : from ? `new file, a copy of ${sys.real(from.path)} with the changes shown` : 'new file';
       return {
         ...base,
-        diff: from ? unifiedDiff(sys.real(action.path), from.content, action.content, sys.real(from.path)) : unifiedDiff(sys.real(action.path), current, action.content),
+        diff: from ? unifiedDiff(actionFile(sys, action), from.content, action.content, sys.real(from.path)) : unifiedDiff(actionFile(sys, action), current, action.content),
         details: [`${what}, mode ${octal(action.mode)}` + (action.owner ? `, owner ${action.owner.uid}:${action.owner.gid}` : '')],
       };
     }
     case 'edit':
       return {
         ...base,
-        diff: unifiedDiff(sys.real(action.path), action.before, action.after),
+        diff: unifiedDiff(actionFile(sys, action), action.before, action.after),
         details: [...action.changes, 'a backup of the current file is kept'],
       };
     case 'mkdir':

@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { argvOn, type Action } from './actions.js';
+import { actionFile } from './paths.js';
 import { backupFile, commitTemp, discardTemp, openTemp, syncDir, writeAtomic } from './atomic-file.js';
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
@@ -97,13 +98,13 @@ async function applyAction(action: Action, index: number, ctx: ExecutorContext):
       await fs.chmod(sys.real(action.path), action.mode);
       return undefined;
     case 'write': {
-      const real = sys.real(action.path);
+      const real = actionFile(sys, action);
       const backup = await backupIfPresent(real, action.path, ctx);
       await writeAtomic(real, action.content, action.mode, action.owner ? { owner: action.owner } : {});
       return backup;
     }
     case 'edit': {
-      const real = sys.real(action.path);
+      const real = actionFile(sys, action);
       const now = await fs.readFile(real, 'utf8').catch((e: unknown) => (isCode(e, 'ENOENT') ? undefined : Promise.reject(e)));
       if (now === action.after) return undefined; // applied by an interrupted attempt
       if (now !== action.before) {

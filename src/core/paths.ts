@@ -58,3 +58,8 @@ export async function operatorFileExists(value: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** Where a write or edit action's file is on this machine: an operator's as given, lockstep's under --root. */
+export function actionFile(sys: System, action: { readonly path: string; readonly operator?: boolean }): string {
+  return placeOf(sys, action.path, action.operator === true ? 'operator' : 'managed');
+}

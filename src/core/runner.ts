@@ -1,4 +1,5 @@
 // question → answers → facts → plan → preview → confirm → apply → verify → summary
+import fs from 'node:fs/promises';
 import type { Action } from './actions.js';
 import type { AnswerSource } from './answers.js';
 import { describe, type ActionPreview } from './describe.js';
@@ -6,6 +7,7 @@ import { AbortedError, DeclinedError, UserError } from './errors.js';
 import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
+import { actionFile } from './paths.js';
 import type { Prompter } from './prompter.js';
 import { defaultOf, type AnswerValue, type Answers } from './questions.js';
 import { MASK, type SecretStore } from './secrets.js';
@@ -87,7 +89,7 @@ async function currentContents(plan: readonly Action[], sys: System): Promise<Ma
   const map = new Map<string, string>();
   for (const a of plan) {
     if (a.kind !== 'write') continue;
-    const text = await sys.readText(a.path);
+    const text = a.operator === true ? await fs.readFile(actionFile(sys, a), 'utf8').catch(() => undefined) : await sys.readText(a.path);
     if (text !== undefined) map.set(a.path, text);
   }
   return map;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { lockstep, snapshot, tempRoot } from '../helpers.js';
+import { REPO, lockstep, snapshot, tempRoot } from '../helpers.js';
 import { makeVendorPki, type VendorPki } from './pki.js';
 import { startPebble, type RunningPebble } from './pebble.js';
 
@@ -101,7 +101,7 @@ test('cert letsencrypt --acme-ca-file: Pebble\'s TLS root outside --root is used
     const args = ['--root', root.root, 'cert', 'letsencrypt', '--domain', 'acme.example.org', '--email', 'ops@example.org', '--agree-tos', '--acme-directory', pebble.directory, '--challenge', 'http-01', '--http-01-port', String(pebble.httpPort)];
     const dry = await lockstep(['--dry-run', ...args, '--acme-ca-file', o('pebble-tls.pem')]);
     assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
-    assert.ok(dry.stdout.includes(`--ca-file ${o('pebble-tls.pem')} `), dry.stdout);
+    assert.ok(dry.stdout.includes(` --ca-file=${o('pebble-tls.pem')} `), dry.stdout);
     const order = await lockstep(['--yes', ...args, '--acme-ca-file', o('pebble-tls.pem')]);
     assert.equal(order.exitCode, 0, `${order.stdout}\n${order.stderr}`);
     const record = JSON.parse(await fs.readFile(path.join(root.root, 'etc/lockstep/renewal/acme.example.org.json'), 'utf8')) as { answers: { acmeCaFile?: string } };
@@ -114,5 +114,25 @@ test('cert letsencrypt --acme-ca-file: Pebble\'s TLS root outside --root is used
     assert.match(refused.stderr, /not read under --root/);
   } finally {
     await pebble?.stop();
+  }
+});
+
+test('ca distribute --to and --node-json: the cookbook outside --root is written and edited as given, nothing at the same path under R', async () => {
+  const ca = await tempRoot('lockstep-opfiles-ca-');
+  try {
+    await fs.mkdir(path.join(ca.root, 'etc/ssl'), { recursive: true });
+    await fs.copyFile(path.join(REPO, 'fixtures/openssl-cnf/debian-12.cnf'), path.join(ca.root, 'etc/ssl/openssl.cnf'));
+    await fs.writeFile(o('ca.pass'), 'correct horse battery staple\n', { mode: 0o600 });
+    const init = await lockstep(['--root', ca.root, '--yes', 'ca', 'init', '--passphrase-file', o('ca.pass'), '--country', 'US', '--org', 'Quoin, Inc.', '--key-type', 'ec-p384']);
+    assert.equal(init.exitCode, 0, `${init.stdout}\n${init.stderr}`);
+    await fs.mkdir(o('cookbook/files'), { recursive: true });
+    await fs.writeFile(o('node.json'), JSON.stringify({ primero: { couchdb: { port: 6984 } } }, null, 2));
+    const run = await lockstep(['--root', ca.root, '--yes', 'ca', 'distribute', '--to', o('cookbook/files/quoin_ca.crt'), '--node-json', o('node.json')]);
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    assert.equal(await fs.readFile(o('cookbook/files/quoin_ca.crt'), 'utf8'), await fs.readFile(path.join(ca.root, 'etc/pki/CA/certs/couch_ca.cert'), 'utf8'));
+    assert.deepEqual(JSON.parse(await fs.readFile(o('node.json'), 'utf8')), { primero: { couchdb: { port: 6984, root_ca_cert_source: 'quoin_ca.crt' } } });
+    await assert.rejects(fs.stat(path.join(ca.root, o('cookbook'))), 'nothing under --root at the cookbook\'s path');
+  } finally {
+    await ca.cleanup();
   }
 });
