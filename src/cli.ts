@@ -1,6 +1,7 @@
 // The command line (DESIGN.md "Command line"): the commands and their options, then main(),
 // which runs one and returns the exit code. Options come from the steps' questions
 // (cli/options.ts); running a flow in a front end is cli/run.ts.
+import path from 'node:path';
 import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
@@ -130,7 +131,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
       const passphrase = opts.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
       const flow = renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName, passphrase, ...(opts.mail !== undefined ? { mail: opts.mail, smtp: opts.smtp } : {}) });
-      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined) }));
+      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined, undefined, { root: path.resolve(g.root) }) }));
     });
 
   const exporter = program

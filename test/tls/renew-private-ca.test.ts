@@ -72,7 +72,7 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
   assert.equal(tables(reminder.stdout, 'Certificates')[0]?.filter((r) => r.certificate === HOST).length, 1, `one entry for the installed CA certificate:\n${reminder.stdout}`);
   const listed = row(reminder.stdout, HOST);
   assert.match(`${listed.kind} | ${listed.days} | ${listed.due}`, /^private CA \| [01] of 4 \| due$/);
-  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep ca revoke --host app\.internal\.example/);
+  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep --root \S+ ca revoke --host app\.internal\.example/);
   assert.equal(await served(), old, 'nothing changed without the passphrase');
 
   // --dry-run with the passphrase: the exact plan of the first step (the revocation, as openssl

@@ -47,7 +47,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
     const fp = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
     assert.match(due.stderr, /EXPIRY WARNING: shop\.example\.com .*order its successor from your vendor with the fresh key and CSR/);
     assert.ok(due.stderr.includes(`/etc/lockstep/archive/${NAME}/csr2.pem (SHA-256 ${fp})`), due.stderr);
-    assert.match(due.stderr, /lockstep cert install --domain shop\.example\.com,www\.shop\.example\.com --cert THEIR-FILE/);
+    assert.match(due.stderr, /lockstep --root \S+ cert install --domain shop\.example\.com,www\.shop\.example\.com --cert THEIR-FILE/);
     assert.deepEqual(await snapshot(live), liveBefore, 'the live files stay until the new one is installed');
 
     const again = await run('--yes', 'renew');
