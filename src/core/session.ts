@@ -47,6 +47,8 @@ export class Session {
   readonly sys: System;
   readonly secrets = new SecretStore();
   readonly bus: EventBus;
+  /** The run's flags in a suggested command (core/run-flags.ts), for what front ends print themselves. */
+  readonly advise: (text: string) => string;
   readonly abort = new AbortController();
   /** Tests and the benchmark watch child processes through this. */
   onSpawn?: (pid: number | undefined) => void;
@@ -54,7 +56,8 @@ export class Session {
   constructor(readonly options: SessionOptions) {
     this.sys = options.sys ?? new System(options.root, { signal: this.abort.signal });
     const flags: RunFlags = { root: this.sys.root, ...options.runFlags };
-    this.bus = new EventBus(this.secrets, hasRunFlags(flags) ? (text) => withRunFlags(text, flags) : undefined);
+    this.advise = hasRunFlags(flags) ? (text) => withRunFlags(text, flags) : (text) => text;
+    this.bus = new EventBus(this.secrets, hasRunFlags(flags) ? this.advise : undefined);
   }
 
   private runOptions(prompter: Prompter) {

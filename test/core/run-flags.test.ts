@@ -56,3 +56,10 @@ test('cert (the choice) and a refused plan\'s hint carry --root', async () => {
     await cleanup();
   }
 });
+
+test('the TUI\'s closing banner: "lockstep resume" names the run\'s --root too', async () => {
+  const { bannerFor } = await import('../../src/ui/ink/error-banner.js');
+  const { AbortedError } = await import('../../src/core/errors.js');
+  const banner = bannerFor(new AbortedError('Stopped.'), { applied: true, journalFile: '/r/var/log/lockstep/journal.jsonl', advise: (t) => withRunFlags(t, { root: '/r' }) });
+  assert.ok(banner.lines.some((l) => l.startsWith('"lockstep --root /r resume" continues the run')), banner.lines.join('\n'));
+});
