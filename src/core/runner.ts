@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly onPlan?: (step: Step, command: string, plan: readonly Action[]) => void;
   /** The sequence run this step is a stage of: its run-start record names it, so resume can go on with the rest. */
   readonly sequence?: string;
+  /** Called before the step's run opens the journal (the sequence writes its own records first). */
+  readonly beforeJournal?: () => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -177,6 +179,7 @@ async function applyAndVerify(
     if (!(await opts.prompter.confirmApply(step.title))) throw new DeclinedError();
   }
 
+  await opts.beforeJournal?.();
   const journal = await Journal.open(sys, opts.secrets, resumed?.run ?? newRunId());
   try {
     if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan, ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}) });

@@ -37,9 +37,23 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const journaling = !opts.dryRun && (o.command !== undefined || o.resume !== undefined);
   let written: Promise<void> = Promise.resolve();
   let replaying = false;
+  // Held back until a stage journals a run of its own: a sequence that changes nothing (a choice, all declined) writes no journal.
+  const held: Parameters<typeof appendJournal>[3][] = [];
+  let flowing = o.resume !== undefined;
   const record = (r: Parameters<typeof appendJournal>[3]): void => {
     if (!journaling) return;
+    if (!flowing) {
+      held.push(r);
+      return;
+    }
     written = written.then(() => appendJournal(opts.sys, opts.secrets, seqId, r));
+  };
+  const beforeJournal = async (): Promise<void> => {
+    if (!flowing) {
+      flowing = true;
+      for (const r of held.splice(0)) record(r);
+    }
+    await written;
   };
   if (o.resume === undefined && o.command !== undefined) record({ t: 'sequence-start', command: o.command, ...(o.answersFile !== undefined ? { answersFile: o.answersFile } : {}) });
   const stages = await seq.stages(opts.sys);
@@ -113,7 +127,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         if (go !== true) {
           const instead = stage.gate.declinedStep;
           if (instead !== undefined) {
-            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true, sequence: seqId });
+            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true, sequence: seqId, beforeJournal });
             checks.push(...done.checks);
             if (!done.ok) {
               mark(i, 'failed', `"${instead.title}" did not pass verification`);
@@ -134,7 +148,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       let outcome: RunOutcome;
       try {
         const step = withProposals(withSettledPaths(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, given), stage.proposed?.(ctx) ?? {});
-        const stageOpts = { ...opts, source, sequence: seqId, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) };
+        const stageOpts = { ...opts, source, sequence: seqId, beforeJournal, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) };
         outcome =
           o.resume !== undefined && stage.id === o.resume.interrupted.command
             ? await resumeRun(step, o.resume.interrupted, stageOpts)
@@ -169,8 +183,9 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   } finally {
     const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
     const next = stopped ? seq.next?.(summaries) : undefined;
-    bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
+    // The journal is complete before a front end shows the end (and a test may remove the root).
     await written;
+    bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
   }
   if (refused !== undefined && seq.partsIndependent !== true) throw refused;
   const whole = ok && (result?.ok ?? true) && refused === undefined;
