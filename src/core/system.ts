@@ -10,14 +10,19 @@ export interface SystemOptions {
   readonly prober?: Prober;
   /** The session's: aborting it ends a running probe's process group. */
   readonly signal?: AbortSignal;
+  /** The plans made from this machine's facts run on other machines (lockstep export): nothing here is live for them. */
+  readonly model?: boolean;
 }
 
 export class System {
   readonly root: string;
+  /** See SystemOptions.model. */
+  readonly model: boolean;
   readonly #prober: Prober;
 
   constructor(root = '/', options: SystemOptions = {}) {
     this.root = path.resolve(root);
+    this.model = options.model === true;
     this.#prober = options.prober ?? spawnProber(options.signal);
   }
 

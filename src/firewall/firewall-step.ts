@@ -39,7 +39,7 @@ export interface FirewallFacts {
    * (a --root sandbox inside a network namespace of its own), `host` (a sandbox in this
    * machine's namespace: refused without --live-firewall), `unknown` (/proc cannot tell: the same).
    */
-  readonly live: 'root' | 'netns' | 'host' | 'unknown';
+  readonly live: 'root' | 'netns' | 'host' | 'unknown' | 'targets';
 }
 
 /** What the preview says about the firewall the rules go into. */
@@ -47,6 +47,8 @@ export function liveFirewallNote(facts: FirewallFacts, answers: Answers): string
   switch (facts.live) {
     case 'root':
       return 'Live firewall: this machine\'s (--root /).';
+    case 'targets':
+      return 'Live firewall: each target\'s, where the exported plan runs (--root is the model machine).';
     case 'netns':
       return 'Live firewall: the network namespace lockstep runs in, not the host\'s (its /proc/self/ns/net is another one); --root sandboxes the files.';
     default:
@@ -176,7 +178,7 @@ export const firewallStep: Step<FirewallFacts> = {
       ...(ruleset !== undefined ? { ruleset } : {}),
       pending: await readPending(sys),
       platform: await readPlatform(sys),
-      live: sys.root === '/' ? 'root' : ({ own: 'netns', host: 'host', unknown: 'unknown' } as const)[(await networkNamespace()) ?? 'unknown'],
+      live: sys.model ? 'targets' : sys.root === '/' ? 'root' : ({ own: 'netns', host: 'host', unknown: 'unknown' } as const)[(await networkNamespace()) ?? 'unknown'],
     };
   },
 

@@ -122,7 +122,7 @@ describe('nftables next to other tools\' tables, in a network namespace', { skip
 });
 
 describe('--root in the host\'s network namespace', () => {
-  test('refused before anything changes (exit 2, naming --live-firewall), a dry run too; nothing written under --root', async () => {
+  test('refused before anything changes (exit 2, naming --live-firewall), a dry run too; nothing written under --root; an export (for its targets) is not refused', async () => {
     const { root, cleanup } = await tempRoot('lockstep-fwhost-');
     try {
       const before = await snapshot(root);
@@ -134,6 +134,17 @@ describe('--root in the host\'s network namespace', () => {
       }
       assert.deepEqual(await snapshot(root), before, 'nothing written');
       assert.ok(!(await fs.stat(path.join(root, STATE)).catch(() => undefined)), 'no firewall state');
+      // An export plans for its targets, whose firewalls are theirs: not refused, and no flush ruleset.
+      const answers = path.join(root, '..', `${path.basename(root)}-answers.json`);
+      await fs.writeFile(answers, JSON.stringify({ steps: ['firewall'], firewall: { backend: 'nft', sshFrom: ['10.0.0.0/8'] } }));
+      try {
+        const exported = await lockstep(['--root', root, 'export', 'script', '--answers', answers]);
+        assert.equal(exported.exitCode, 0, exported.stderr);
+        assert.match(exported.stdout, /table inet lockstep/);
+        assert.doesNotMatch(exported.stdout, /flush ruleset/);
+      } finally {
+        await fs.rm(answers, { force: true });
+      }
     } finally {
       await cleanup();
     }
