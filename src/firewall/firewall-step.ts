@@ -195,6 +195,13 @@ export const firewallStep: Step<FirewallFacts> = {
       throw new UserError(cut, `Add your address to --ssh-from (e.g. --ssh-from ${facts.sshClient!.address}${facts.sshClient!.address.includes(':') ? '/128' : '/32'}), or run this from a host inside the range.`);
     }
     const { backend } = backendOf(answers, facts);
+    // ufw keeps its rules in this machine's /etc/ufw whatever --root says (and enables itself there at boot).
+    if (backend === 'ufw' && (facts.live === 'netns' || facts.live === 'host' || facts.live === 'unknown') && answers.liveFirewall !== true) {
+      throw new UserError(
+        `ufw keeps its rules in this machine's /etc/ufw (and enables itself there at boot) whatever --root says: a sandbox run would change them; nothing was changed.`,
+        'Choose --backend nft or iptables for a sandbox, or pass --live-firewall if this machine\'s /etc/ufw is meant (or is a copy in a mount namespace of your own).',
+      );
+    }
     if (backend === 'ufw' && facts.ufwEnabled === undefined) throw new UserError('ufw is not installed.', 'Install it (apt-get install ufw), or choose --backend nft or iptables.');
     if (backend === 'ufw' && facts.ufwIpv6 !== true) {
       throw new UserError(`ufw would filter IPv4 only: ${UFW_DEFAULTS} does not say IPV6=yes.`, `Set IPV6=yes in ${UFW_DEFAULTS}, then run this again.`);

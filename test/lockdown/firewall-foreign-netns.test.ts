@@ -109,12 +109,16 @@ describe('nftables next to other tools\' tables, in a network namespace', { skip
     }
   });
 
-  test('--root in a network namespace of its own: the preview says the rules go into that namespace', async () => {
+  test('--root in a network namespace of its own: the preview says the rules go into that namespace; ufw (whose files are this machine\'s) is refused without --live-firewall', async () => {
     const { root, cleanup } = await tempRoot('lockstep-fwfor-');
     try {
       const dry = await firewall(root, ['--ssh-from', `${CLIENT4.admin}/32,${CLIENT6.admin}/128`, '--dry-run']);
       assert.equal(dry.exitCode, 0, `${String(dry.stdout)}\n${String(dry.stderr)}`);
       assert.match(String(dry.stdout), /Live firewall: the network namespace lockstep runs in, not the host's/);
+      // ufw's rules live in this machine's /etc/ufw whatever the namespace: refused without --live-firewall.
+      const ufw = await pair.exec(pair.srv, ['node', BIN, '--root', root, 'firewall', '--backend', 'ufw', '--ssh-from', `${CLIENT4.admin}/32`, '--yes']);
+      assert.equal(ufw.exitCode, 2, `${String(ufw.stdout)}\n${String(ufw.stderr)}`);
+      assert.match(String(ufw.stderr), /ufw keeps its rules in this machine's \/etc\/ufw .* whatever --root says/);
     } finally {
       await cleanup();
     }

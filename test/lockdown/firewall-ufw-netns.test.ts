@@ -30,7 +30,8 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
   let hostBefore: string;
   let lockExisted: boolean;
   const adminSsh = { SSH_CONNECTION: `${CLIENT4.admin} 50022 ${SRV4} 22` };
-  const flags = ['--ssh-from', `${CLIENT4.admin}/32,${CLIENT6.admin}/128`, '--replication-peers', `${CLIENT4.peer},${CLIENT6.peer}`];
+  // --live-firewall: ufw writes /etc/ufw whatever --root says; here that is this test's bind-mounted copy.
+  const flags = ['--live-firewall', '--ssh-from', `${CLIENT4.admin}/32,${CLIENT6.admin}/128`, '--replication-peers', `${CLIENT4.peer},${CLIENT6.peer}`];
   const etcUfw = (): string => path.join(copies, 'etc-ufw');
   /** argv in the server namespace and a private mount namespace where /etc/ufw is the copy. */
   const inUfwNs = (argv: readonly string[]): string[] => [
