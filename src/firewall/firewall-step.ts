@@ -17,7 +17,7 @@ import {
 import { detectBackend, dockerEvidence, type Detected } from './detect.js';
 import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
 import { PENDING, readPending, STATE_DIR, type Backend, type PendingState } from './rollback.js';
-import { iptablesPlan, nftPlan, NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
+import { iptablesPlan, nftPlan, NFT_DROPIN, NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
 
 export interface FirewallFacts {
   readonly sshClient?: SshClient;
@@ -40,6 +40,8 @@ export interface FirewallFacts {
    * machine's namespace: refused without --live-firewall), `unknown` (/proc cannot tell: the same).
    */
   readonly live: 'root' | 'netns' | 'host' | 'unknown' | 'targets';
+  /** /etc/nftables.conf now (lockstep adds one include line to it, never replaces it). */
+  readonly nftablesConf?: string;
 }
 
 /** What the preview says about the firewall the rules go into. */
@@ -178,6 +180,7 @@ export const firewallStep: Step<FirewallFacts> = {
       ...(ruleset !== undefined ? { ruleset } : {}),
       pending: await readPending(sys),
       platform: await readPlatform(sys),
+      ...(await sys.readText(NFTABLES_CONF).then((t) => (t !== undefined ? { nftablesConf: t } : {}))),
       live: sys.model ? 'targets' : sys.root === '/' ? 'root' : ({ own: 'netns', host: 'host', unknown: 'unknown' } as const)[(await networkNamespace()) ?? 'unknown'],
     };
   },
@@ -223,7 +226,7 @@ export const firewallStep: Step<FirewallFacts> = {
     const timeout = answers.confirmTimeout as number;
     if (backend === 'iptables') return iptablesPlan(policy, timeout, facts.docker !== undefined);
     if (backend === 'ufw') return ufwPlan(policy, timeout);
-    return nftPlan(policy, timeout);
+    return nftPlan(policy, timeout, facts.nftablesConf);
   },
 
   async verify(answers, sys) {
@@ -268,7 +271,7 @@ export const firewallStep: Step<FirewallFacts> = {
 
   summary(answers) {
     const t = answers.confirmTimeout as number;
-    const kept = { nft: NFTABLES_CONF, iptables: `${RULES_V4} and ${RULES_V6}`, ufw: '/etc/ufw (ufw enabled at boot)', auto: `${NFTABLES_CONF}, ${RULES_V4} or /etc/ufw (the detected backend's)` }[
+    const kept = { nft: `${NFT_DROPIN} (included from ${NFTABLES_CONF})`, iptables: `${RULES_V4} and ${RULES_V6}`, ufw: '/etc/ufw (ufw enabled at boot)', auto: `${NFTABLES_CONF}, ${RULES_V4} or /etc/ufw (the detected backend's)` }[
       (answers.backend as Backend | 'auto' | undefined) ?? 'auto'
     ];
     if (t === 0) return [`The new ruleset is loaded and persisted in ${kept}. No rollback was armed (--confirm-timeout 0).`];

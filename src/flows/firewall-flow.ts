@@ -26,7 +26,7 @@ export function keepRulesStage(firewallId = 'firewall'): Stage {
         kind: 'confirm',
         id: 'keepRules',
         message: 'Keep the new firewall rules? First open a NEW SSH session to this server and check that it connects.',
-        help: 'Yes keeps them (at boot too). No brings the previous rules back at once; no answer before the countdown ends, then.',
+        help: 'Yes keeps them (at boot too). No brings the previous rules back at once; so does no answer before the countdown ends.',
         default: false,
       },
       unattended: KEEP_RULES_UNATTENDED,

@@ -106,9 +106,15 @@ test('plan: check before arming, arm before loading; --confirm-timeout 0 persist
   assert.ok(at('Check the ruleset') < at("Save lockstep's table"));
   assert.ok(at("Save lockstep's table") < at('Arm the rollback'));
   assert.ok(at('Arm the rollback') < at('Load the new ruleset'));
-  assert.equal(at('/etc/nftables.conf'), -1, 'nothing persisted before confirmation');
+  assert.equal(at('/etc/nftables'), -1, 'nothing persisted before confirmation');
   const direct = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts()).map((a) => a.title);
-  assert.ok(direct.some((t) => t.includes('/etc/nftables.conf')));
+  assert.ok(direct.some((t) => t.includes('/etc/nftables.d/lockstep.nft')));
+  assert.ok(direct.some((t) => t.includes('Create /etc/nftables.conf loading it at boot')), 'no nftables.conf yet: one that includes it');
+  const edited = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts({ nftablesConf: '#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n}\n' }));
+  const edit = edited.find((a) => a.kind === 'edit');
+  assert.ok(edit !== undefined && edit.kind === 'edit' && edit.after.startsWith(edit.before) && edit.after.endsWith('include "/etc/nftables.d/lockstep.nft"\n'), 'the operator\'s nftables.conf gets one include line, the rest stays');
+  const load = edited.filter((a) => a.kind === 'run').at(-1);
+  assert.ok(load?.kind === 'run' && JSON.stringify(load.argv).includes('/etc/nftables.d/lockstep.nft'), 'loads lockstep\'s file, never nftables.conf (its flush ruleset)');
   assert.ok(!direct.some((t) => t.includes('Arm the rollback')));
 });
 

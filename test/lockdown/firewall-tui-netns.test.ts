@@ -48,7 +48,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.match(preview, /The previous rules come back after 90 s unless you confirm/);
       await term.type('y');
       const asked = await term.waitFor('Keep the new firewall rules?');
-      const first = Number(/⏱ .*: ([0-9]+) s left/.exec(asked)?.[1]);
+      const first = Number(/⏱ [\s\S]*?([0-9]+) s left/.exec(asked)?.[1]);
       assert.ok(first > 0 && first <= 90, `a countdown is shown:\n${asked}`);
       assert.match(asked, /✓ the rollback timer is armed/);
       // What the operator is asked to check: a NEW connection from their address works, a
@@ -56,7 +56,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.deepEqual(await probe(pair, [{ to: SRV4, port: 22, from: CLIENT4.admin }, { to: SRV4, port: 22, from: CLIENT4.stranger }]), ['open', 'dropped']);
       const later = await waitFor(async () => {
         const s = await term.screen();
-        const left = Number(/⏱ .*: ([0-9]+) s left/.exec(s)?.[1]);
+        const left = Number(/⏱ [\s\S]*?([0-9]+) s left/.exec(s)?.[1]);
         return left < first ? s : undefined;
       }, 'the countdown to go down', 5000, 100);
       assert.match(later, /Keep the new firewall rules\?/);
@@ -67,7 +67,8 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.match(done, /no rollback is pending/);
       assert.match(done, /⏱ The rollback is withdrawn: the new firewall rules stay\./);
       assert.doesNotMatch(done, /s left \(at /, 'no countdown once the rules are kept');
-      assert.equal(await fs.readFile(path.join(root, 'etc/nftables.conf'), 'utf8'), await fs.readFile(path.join(root, STATE, 'applied.nft'), 'utf8'));
+      assert.equal(await fs.readFile(path.join(root, 'etc/nftables.d/lockstep.nft'), 'utf8'), await fs.readFile(path.join(root, STATE, 'applied.nft'), 'utf8'));
+      assert.match(await fs.readFile(path.join(root, 'etc/nftables.conf'), 'utf8'), /^include "\/etc\/nftables\.d\/lockstep\.nft"$/m);
       await waitFor(() => !alive(pid), 'the rollback timer to stop');
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
     } finally {
