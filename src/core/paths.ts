@@ -14,7 +14,7 @@ import type { System } from './system.js';
 export type PathOwner = 'managed' | 'operator';
 
 /** What --help and the prompt say under an operator's path question. */
-export const OPERATOR_FILE = 'A file of yours, read as given (not under --root).';
+export const OPERATOR_FILE = 'A file of yours, read as given, not under --root.';
 
 /**
  * Whose the answer to a path question is: the operator's when the question says so and the
