@@ -1,11 +1,12 @@
 // The command line (DESIGN.md "Command line"): the commands and their options, then main(),
 // which runs one and returns the exit code. Options come from the steps' questions
 // (cli/options.ts); running a flow in a front end is cli/run.ts.
+import path from 'node:path';
 import { Command } from 'commander';
 import { listCa, listingLines } from './ca/ca-list.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from './ca/layout.js';
 import { flagValues, optionsFor, readHostsFile } from './cli/options.js';
-import { makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
+import { checkGlobalPaths, makeSession, pickFrontEnd, refuseAnswersFile, reportError, resultDocument, runWith, type GlobalOptions } from './cli/run.js';
 import { expiryWarnings } from './cli/renew-warnings.js';
 import { registerCheckCommand } from './cli/check-command.js';
 import { registerPatchCommands } from './cli/patch-command.js';
@@ -38,6 +39,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .option('--log <file>', 'also append the run as text to FILE')
     .option('--debug', 'show stack traces of unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => checkGlobalPaths(action.optsWithGlobals() as GlobalOptions))
     .configureOutput({ outputError: (s, write) => write(s) })
     .exitOverride();
   program.addHelpText(
@@ -96,7 +98,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .get('cert')
     ?.command('inspect')
     .description('what a certificate says (names, issuer, dates, days left) and when lockstep would renew it')
-    .argument('[file]', 'a certificate file (PEM, DER or PKCS#7); an absolute path is taken under --root')
+    .argument('[file]', 'a certificate file (PEM, DER or PKCS#7), read as given (not under --root)')
     .option('--domain <name>', 'the certificate lockstep keeps for NAME in /etc/lockstep/live/')
     .action(async (file: string | undefined, opts: { domain?: string }, command: Command) => {
       const g = command.optsWithGlobals() as GlobalOptions;
@@ -133,7 +135,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
       const flags = new Map<string, FlagValue>(opts.passphraseFile !== undefined ? [['passphrase', opts.passphraseFile]] : []);
       const passphrase = opts.passphraseFile !== undefined || (process.env.LOCKSTEP_PASSPHRASE ?? '') !== '';
       const flow = renewFlow({ force: opts.force === true, caDir: opts.caDir, caName: opts.caName, passphrase, ...(opts.mail !== undefined ? { mail: opts.mail, smtp: opts.smtp } : {}) });
-      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined) }));
+      setCode(await runWith(g, flags, { flow, after: (outcome, frontEnd) => expiryWarnings(outcome, frontEnd, opts.mail !== undefined ? { to: opts.mail, smtp: opts.smtp } : undefined, undefined, { root: path.resolve(g.root) }) }));
     });
 
   registerCheckCommand(program, setCode);

@@ -2,9 +2,11 @@
 // files (a Chef cookbook's files/couch_ca.crt), point the node attribute
 // primero.couchdb.root_ca_cert_source at it when the name differs, and optionally add it to
 // this machine's trust store.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
+import { OPERATOR_FILE, operatorPath, readOperatorFile } from '../core/paths.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
@@ -31,7 +33,8 @@ const distributeQuestions: readonly Question[] = [
     id: 'to',
     message: 'Copy the root certificate to (a file, e.g. <cookbook>/files/couch_ca.crt; empty to skip)',
     optional: true,
-    help: 'Deployments such as Primero\'s Chef cookbook provision this file onto every server so they trust each other.',
+    operator: true,
+    help: `Deployments such as Primero's Chef cookbook provision this file onto every server so they trust each other. ${OPERATOR_FILE}`,
   },
   {
     kind: 'path',
@@ -39,7 +42,8 @@ const distributeQuestions: readonly Question[] = [
     message: 'Chef node JSON file to point at it (empty to skip)',
     optional: true,
     when: (a) => typeof a.to === 'string' && path.basename(a.to) !== COOKBOOK_DEFAULT_NAME,
-    help: `Needed only when the file is not named ${COOKBOOK_DEFAULT_NAME}: lockstep sets ${ATTRIBUTE.join('.')} and keeps the rest of the file.`,
+    operator: true,
+    help: `Needed only when the file is not named ${COOKBOOK_DEFAULT_NAME}: lockstep sets ${ATTRIBUTE.join('.')} and keeps the rest of the file. ${OPERATOR_FILE}`,
   },
   {
     kind: 'confirm',
@@ -80,9 +84,10 @@ export const caDistributeStep: Step<DistributeFacts> = {
   async facts(answers, sys) {
     const ca = layoutOf(answers);
     const rootPem = await sys.readText(ca.cert);
-    let target = answers.to as string | undefined;
-    if (target !== undefined && (await sys.stat(target))?.isDirectory()) target = path.posix.join(target, `${ca.name}.crt`);
-    const nodeJson = typeof answers.nodeJson === 'string' ? await sys.readText(answers.nodeJson) : undefined;
+    // The cookbook's files are the operator's: read and written as given, not under --root.
+    let target = typeof answers.to === 'string' && answers.to !== '' ? operatorPath(answers.to) : undefined;
+    if (target !== undefined && (await fs.stat(target).catch(() => undefined))?.isDirectory()) target = path.posix.join(target, `${ca.name}.crt`);
+    const nodeJson = typeof answers.nodeJson === 'string' && answers.nodeJson !== '' ? await readOperatorFile(answers.nodeJson).then((b) => b.toString('utf8'), () => undefined) : undefined;
     return { ...(rootPem ? { rootPem } : {}), ...(target ? { target } : {}), ...(nodeJson !== undefined ? { nodeJson } : {}) };
   },
 
@@ -94,14 +99,15 @@ export const caDistributeStep: Step<DistributeFacts> = {
     }
     const actions: Action[] = [];
     if (facts.target !== undefined) {
-      actions.push({ kind: 'write', title: `Copy the root certificate to ${facts.target}`, path: facts.target, content: facts.rootPem, mode: 0o644 });
+      actions.push({ kind: 'write', title: `Copy the root certificate to ${facts.target}`, path: facts.target, content: facts.rootPem, mode: 0o644, operator: true });
       if (typeof answers.nodeJson === 'string') {
         if (facts.nodeJson === undefined) throw new UserError(`--node-json ${answers.nodeJson} does not exist.`);
         const after = withAttribute(facts.nodeJson, path.basename(facts.target));
         actions.push({
           kind: 'edit',
           title: `Point ${ATTRIBUTE.join('.')} at ${path.basename(facts.target)}`,
-          path: answers.nodeJson,
+          path: operatorPath(answers.nodeJson),
+          operator: true,
           before: facts.nodeJson,
           after,
           changes: [`${ATTRIBUTE.join('.')} = "${path.basename(facts.target)}"; everything else in the file is kept`],
@@ -131,7 +137,7 @@ export const caDistributeStep: Step<DistributeFacts> = {
     const facts = await caDistributeStep.facts(answers, sys);
     const checks: Check[] = [];
     if (facts.target !== undefined) {
-      const copy = (await sys.readText(facts.target))?.trim();
+      const copy = (await fs.readFile(facts.target, 'utf8').catch(() => undefined))?.trim();
       checks.push({ name: 'root certificate copied', ok: copy === root, evidence: facts.target });
     }
     if (facts.nodeJson !== undefined && facts.target !== undefined) {

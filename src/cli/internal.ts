@@ -28,6 +28,31 @@ async function mail(args: readonly string[]): Promise<void> {
   process.stdout.write(`${delivery.detail.charAt(0).toUpperCase()}${delivery.detail.slice(1)}.\n`);
 }
 
+/** `internal sshd-test --root=DIR`: `sshd -t` on the root's configuration, mapped into it (src/ssh/sshd-sandbox.ts). */
+async function sshdTest(args: readonly string[]): Promise<number> {
+  const root = args.find((a) => a.startsWith('--root='))?.slice('--root='.length);
+  if (root === undefined || root === '') throw new UserError('internal sshd-test needs --root=DIR');
+  const { System } = await import('../core/system.js');
+  const { spawnChild } = await import('../core/spawn.js');
+  const { withSshdConfig } = await import('../ssh/sshd-sandbox.js');
+  const sys = new System(root);
+  const r = await withSshdConfig(sys, (config) => spawnChild({ argv: ['sshd', '-t', '-f', config], capture: true }));
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.missing ? 'sshd: not found (is openssh-server installed?)\n' : r.stderr);
+  return r.missing ? 127 : (r.exitCode ?? 1);
+}
+
+/** `internal nginx --root=DIR ARGS… -c CONF`: nginx with CONF replaced by the root's mapped copy (src/web/nginx-sandbox.ts). */
+async function nginxMapped(args: readonly string[]): Promise<number> {
+  const root = args.find((a) => a.startsWith('--root='))?.slice('--root='.length);
+  const at = args.indexOf('-c');
+  const conf = at < 0 ? undefined : args[at + 1];
+  if (root === undefined || root === '' || conf === undefined) throw new UserError('internal nginx needs --root=DIR and -c CONF');
+  const rest = args.filter((a, i) => !a.startsWith('--root=') && i !== at && i !== at + 1);
+  const { nginxWith } = await import('../web/nginx-swap.js');
+  return (await nginxWith(rest, conf, root)).ok ? 0 : 1;
+}
+
 /** Entry of `lockstep internal …`: returns the exit code. */
 export async function runInternal(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -44,6 +69,8 @@ export async function runInternal(args: readonly string[]): Promise<number> {
       await nginxSwap(parseNginxSwapArgs(rest));
       return 0;
     }
+    if (command === 'sshd-test') return await sshdTest(rest);
+    if (command === 'nginx') return await nginxMapped(rest);
     if (command === 'mail') {
       await mail(rest);
       return 0;

@@ -1,10 +1,12 @@
 // One run of a flow: the session, the front end (Ink, plain, script, JSON) and what the operator
 // sees when it fails. The Ink TUI is imported only when it will be drawn.
 import fs from 'node:fs';
+import path from 'node:path';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
 import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
+import { withRunFlags, type RunFlags } from '../core/run-flags.js';
 import type { RunOutcome } from '../core/runner.js';
 import { FLOWS, stepById, type Flow } from '../flows/index.js';
 import { Session } from '../core/session.js';
@@ -52,18 +54,65 @@ export async function answersShape(flow: Flow | undefined, sys: System): Promise
 
 const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * The global options that name paths, checked before any command runs: bad ones are the
+ * operator's to fix (exit 2, the option named), never "a bug in lockstep".
+ */
+export function checkGlobalPaths(g: GlobalOptions): void {
+  const st = fs.statSync(g.root, { throwIfNoEntry: false });
+  if (st === undefined) throw new UserError(`--root ${g.root} does not exist.`, 'Give an existing folder (mkdir -p it first for a sandbox), or leave --root out for this machine.');
+  if (!st.isDirectory()) throw new UserError(`--root ${g.root} is not a folder.`, 'Give the folder to take every server path under (a sandbox such as /tmp/lockstep-try), or leave --root out for this machine.');
+  if (g.log !== undefined) {
+    try {
+      fs.closeSync(fs.openSync(g.log, 'a', 0o600));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'it is not writable by this user' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+      throw new UserError(`--log ${g.log} cannot be opened for appending: ${why}.`, 'Give a file in a folder you can write (it is appended to, mode 0600).');
+    }
+  }
+}
+
+/** A run that changes things writes under --root (its journal at least): refused up front when it cannot. */
+function checkWritableRoot(g: GlobalOptions): void {
+  if (g.dryRun === true) return;
+  try {
+    fs.accessSync(g.root, fs.constants.W_OK | fs.constants.X_OK);
+  } catch {
+    throw new UserError(`--root ${g.root} is not writable by this user: lockstep writes its journal and the files it manages under it.`, 'Run as root (sudo), give a --root you can write, or add --dry-run to only see the plan.');
+  }
+}
+
 export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
-  if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
+  checkGlobalPaths(g);
+  checkWritableRoot(g);
   // Without an answers file there is nothing to check its shape against: a sequence that reads
   // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
   const sys = new System(g.root);
   if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
-  const section = (id: string): PresetAnswers => {
-    const part = file[id];
+  const sectionsOf = (data: Readonly<Record<string, unknown>>) => (id: string): PresetAnswers => {
+    const part = data[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
+  // `lockstep resume` of a sequence's stage: the sequence again, with the answers file it read (checked again) and resume's own flags.
+  const sequenceFor = async (command: string, answersFile: string | undefined) => {
+    const found = FLOWS.find((f) => f.command === command && f.sequence !== undefined);
+    if (found === undefined) return undefined;
+    const data = answersFile !== undefined && fs.existsSync(answersFile) ? await loadAnswersFile(answersFile) : {};
+    if (answersFile !== undefined && fs.existsSync(answersFile)) checkAnswersData(data, await answersShape(found, sys));
+    return { flow: found, sources: { flat: new PresetAnswers(flags, data), section: sectionsOf(data) } };
+  };
+  return new Session({
+    root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section: sectionsOf(file), dryRun: g.dryRun === true, yes: g.yes === true,
+    runFlags: runFlagsOf(g, flags), sequenceFor, ...(g.answers !== undefined ? { answersFile: path.resolve(g.answers) } : {}),
+  });
+}
+
+/** The run's --ca-dir (a flag, else the answers file's) and --answers, for the commands it suggests. */
+function runFlagsOf(g: GlobalOptions, flags?: Map<string, FlagValue>): Omit<RunFlags, 'root'> {
+  const caDir = flags?.get('caDir');
+  return { ...(typeof caDir === 'string' ? { caDir } : {}), ...(g.answers !== undefined ? { answers: path.resolve(g.answers) } : {}) };
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
@@ -148,16 +197,18 @@ export function refuseAnswersFile(g: GlobalOptions, command: string): void {
 
 export function reportError(error: unknown, g: GlobalOptions, command?: string): number {
   const c = palette(colorWanted(process.stderr));
+  const advise = (text: string): string => withRunFlags(text, { root: path.resolve(g.root), ...runFlagsOf(g) });
   const err = error instanceof Error ? error : new Error(String(error));
   const isExitPrompt = err.name === 'ExitPromptError' || err.name === 'AbortPromptError';
   if (isExitPrompt) error = new AbortedError('Stopped at a question: nothing was changed.');
   if (g.json) process.stdout.write(`${JSON.stringify(resultDocument(command ?? '', exitCodeOf(error), undefined, error))}\n`);
   if (error instanceof UserError) {
+    // The message says what is wrong (it may name a command in prose); the hints are what to run.
     process.stderr.write(`${c.red('error:')} ${error.message}\n`);
-    if (error.tryMessage) process.stderr.write(`${error.tryMessage}\n`);
-    for (const s of error.nextSteps) process.stderr.write(`  - ${s}\n`);
+    if (error.tryMessage) process.stderr.write(`${advise(error.tryMessage)}\n`);
+    for (const s of error.nextSteps) process.stderr.write(`  - ${advise(s)}\n`);
   } else if (error instanceof AbortedError) {
-    process.stderr.write(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`);
+    process.stderr.write(advise(`${error.message} What was done is in /var/log/lockstep/journal.jsonl; "lockstep resume" continues an interrupted run.\n`));
   } else if (err.name === 'CommandFailedError') {
     process.stderr.write(`${c.red('error:')} ${err.message}\n`);
   } else {

@@ -25,6 +25,12 @@ export interface RunAction {
    * before the command starts, renamed into place only when the command succeeds.
    */
   readonly stdoutTo?: { readonly path: string; readonly mode: number };
+  /**
+   * What runs instead under a --root other than /: the same check with the tool's own absolute
+   * paths mapped into the root (sshd's Include lines, nginx's pid file). The plan's `argv` is
+   * what runs on a server (and what an export renders); the preview shows the one that will run.
+   */
+  readonly sandbox?: { readonly argv: readonly Arg[]; readonly note: string };
   /** Once the command succeeds, something runs out in `seconds` (a rollback): front ends count down. */
   readonly deadline?: { readonly label: string; readonly seconds: number };
   readonly concurrency?: Concurrency;
@@ -57,6 +63,8 @@ export interface WriteFileAction {
   /** As RunAction's. */
   readonly counts?: string;
   readonly concurrency?: Concurrency;
+  /** The operator's file (a cookbook's files/): written as given, not under --root (core/paths.ts). */
+  readonly operator?: boolean;
 }
 
 /**
@@ -71,6 +79,8 @@ export interface EditFileAction {
   readonly before: string;
   readonly after: string;
   readonly changes: readonly string[];
+  /** The operator's file (a Chef node JSON): edited as given, not under --root (core/paths.ts). */
+  readonly operator?: boolean;
 }
 
 export interface MkdirAction {
@@ -98,6 +108,11 @@ export interface MoveAction {
 }
 
 export type Action = RunAction | WriteFileAction | EditFileAction | MkdirAction | ChmodAction | MoveAction;
+
+/** The argv that runs on this System: the sandbox's under a --root other than /. */
+export function argvOn(action: RunAction, root: string): readonly Arg[] {
+  return root !== '/' && action.sandbox !== undefined ? action.sandbox.argv : action.argv;
+}
 
 export const p = (path: string, prefix?: string): PathArg => (prefix === undefined ? { path } : { path, prefix });
 

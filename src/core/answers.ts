@@ -81,10 +81,14 @@ export class PresetAnswers implements AnswerSource {
     const where = this.section === undefined ? `${flagOf(q)} / "${key}"` : `answers file key "${key}"`;
     if (q.kind === 'secret') {
       const path = this.flags.get(q.id) ?? this.file[fileKey(q)];
-      const value =
-        typeof path === 'string' ? await readSecretFile(path, q.message) : this.env[envOf(q)];
+      if (typeof path === 'string') return this.checked(q, await readSecretFile(path, q.message), answers, where);
+      const value = this.env[envOf(q)];
       if (value === undefined) return undefined;
-      return this.checked(q, value, answers, where);
+      if (value === '' && q.optional !== true) {
+        throw new UserError(`${envOf(q)} is set but empty (${q.message.toLowerCase()}).`, `Put the secret in it, unset it to be asked for it, or give ${flagOf(q)} FILE.`);
+      }
+      // From the environment: the message names the variable, not a file nobody gave.
+      return this.checked(q, value, answers, `${envOf(q)} (in the environment)`);
     }
     const flag = this.flags.get(q.id);
     if (flag !== undefined) return this.fromText(q, flag, answers, where);

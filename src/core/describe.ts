@@ -1,7 +1,8 @@
 // What the operator sees before anything runs: each command exactly as it will run, each file
 // change as a unified diff. Secrets appear only as their name.
 import { createTwoFilesPatch } from 'diff';
-import { octal, type Action, type Arg } from './actions.js';
+import { argvOn, octal, type Action, type Arg } from './actions.js';
+import { actionFile } from './paths.js';
 import type { System } from './system.js';
 
 export interface ActionPreview {
@@ -35,8 +36,9 @@ export function describe(action: Action, index: number, sys: System, current?: s
   switch (action.kind) {
     case 'run': {
       const env = Object.entries(action.env ?? {}).map(([k, v]) => `${k}=${shellQuote(argText(v, sys))} `).join('');
-      let command = env + commandLine(action.argv, sys);
+      let command = env + commandLine(argvOn(action, sys.root), sys);
       const details: string[] = [];
+      if (sys.root !== '/' && action.sandbox !== undefined) details.push(action.sandbox.note);
       for (const s of action.secretFds ?? []) {
         command += ` ${s.fd}<(secret: ${s.secret})`;
         details.push(`the secret "${s.secret}" is passed on file descriptor ${s.fd}, never on the command line`);
@@ -54,14 +56,14 @@ export function describe(action: Action, index: number, sys: System, current?: s
         current !== undefined ? 'replaces the file (a backup is kept)' : from ? `new file, a copy of ${sys.real(from.path)} with the changes shown` : 'new file';
       return {
         ...base,
-        diff: from ? unifiedDiff(sys.real(action.path), from.content, action.content, sys.real(from.path)) : unifiedDiff(sys.real(action.path), current, action.content),
+        diff: from ? unifiedDiff(actionFile(sys, action), from.content, action.content, sys.real(from.path)) : unifiedDiff(actionFile(sys, action), current, action.content),
         details: [`${what}, mode ${octal(action.mode)}` + (action.owner ? `, owner ${action.owner.uid}:${action.owner.gid}` : '')],
       };
     }
     case 'edit':
       return {
         ...base,
-        diff: unifiedDiff(sys.real(action.path), action.before, action.after),
+        diff: unifiedDiff(actionFile(sys, action), action.before, action.after),
         details: [...action.changes, 'a backup of the current file is kept'],
       };
     case 'mkdir':

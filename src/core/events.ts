@@ -50,10 +50,39 @@ export type LockstepEvent =
 
 export type Listener = (event: LockstepEvent) => void;
 
+/** The texts of an event a person may copy a command from (never a preview's commands or diffs). */
+function advised(event: LockstepEvent, f: (text: string) => string): LockstepEvent {
+  switch (event.type) {
+    case 'info':
+    case 'warning':
+    case 'step-failed':
+    case 'action-failed':
+      return { ...event, message: f(event.message) };
+    case 'sequence-done':
+      return { ...event, stages: event.stages.map((s) => (s.reason !== undefined ? { ...s, reason: f(s.reason) } : s)), ...(event.next !== undefined ? { next: f(event.next) } : {}) };
+    case 'stage':
+      return event.reason !== undefined ? { ...event, reason: f(event.reason) } : event;
+    case 'step-done':
+      return { ...event, summary: event.summary.map(f) };
+    case 'plan':
+      return event.recap !== undefined ? { ...event, recap: event.recap.map(f) } : event;
+    case 'deadline':
+      return { ...event, label: f(event.label) };
+    case 'deadline-ended':
+      return { ...event, label: f(event.label), message: f(event.message) };
+    default:
+      return event;
+  }
+}
+
 export class EventBus {
   readonly #listeners = new Set<Listener>();
 
-  constructor(private readonly secrets: SecretStore) {}
+  /** `advice` rewrites the commands an event suggests (core/run-flags.ts: the run's --root). */
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly advice?: (text: string) => string,
+  ) {}
 
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -61,7 +90,7 @@ export class EventBus {
   }
 
   emit(event: LockstepEvent): void {
-    const safe = this.secrets.redactDeep(event);
+    const safe = this.secrets.redactDeep(this.advice !== undefined ? advised(event, this.advice) : event);
     for (const listener of this.#listeners) listener(safe);
   }
 }

@@ -3,7 +3,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Action, Concurrency } from './actions.js';
+import { argvOn, type Action, type Concurrency } from './actions.js';
+import { actionFile } from './paths.js';
 import { backupFile, commitTemp, discardTemp, openTemp, sweepStaleTemps, syncDir, writeAtomic } from './atomic-file.js';
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
@@ -215,13 +216,13 @@ async function applyAction(action: Action, index: number, ctx: ExecutorContext):
       await fs.chmod(sys.real(action.path), action.mode);
       return undefined;
     case 'write': {
-      const real = sys.real(action.path);
+      const real = actionFile(sys, action);
       const backup = await backupIfPresent(real, action.path, ctx);
       await writeAtomic(real, action.content, action.mode, action.owner ? { owner: action.owner } : {});
       return backup;
     }
     case 'edit': {
-      const real = sys.real(action.path);
+      const real = actionFile(sys, action);
       const now = await fs.readFile(real, 'utf8').catch((e: unknown) => (isCode(e, 'ENOENT') ? undefined : Promise.reject(e)));
       if (now === action.after) return undefined; // applied by an interrupted attempt
       if (now !== action.before) {
@@ -247,7 +248,7 @@ async function applyAction(action: Action, index: number, ctx: ExecutorContext):
 
 async function runAction(action: Extract<Action, { kind: 'run' }>, index: number, ctx: ExecutorContext): Promise<string | undefined> {
   const { sys } = ctx;
-  const argv = action.argv.map((a) => argText(a, sys));
+  const argv = argvOn(action, sys.root).map((a) => argText(a, sys));
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
   const env = action.env === undefined ? undefined : Object.fromEntries(Object.entries(action.env).map(([k, v]) => [k, argText(v, sys)]));
   const onLine = (stream: 'stdout' | 'stderr', line: string): void => {

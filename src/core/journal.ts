@@ -27,6 +27,8 @@ export type JournalRecord =
       readonly step: string;
       readonly answers: Answers;
       readonly plan: readonly Action[];
+      /** The sequence run (`lockstep onboard`) this step's run is a stage of. */
+      readonly sequence?: string;
     }
   | { readonly t: 'resume'; readonly run: string; readonly ts: string }
   | {
@@ -41,7 +43,11 @@ export type JournalRecord =
       readonly backup?: string;
     }
   | { readonly t: 'verify'; readonly run: string; readonly ts: string; readonly checks: readonly Check[] }
-  | { readonly t: 'run-end'; readonly run: string; readonly ts: string; readonly status: RunStatus };
+  | { readonly t: 'run-end'; readonly run: string; readonly ts: string; readonly status: RunStatus }
+  /** A sequence began (its `run` is the sequence's id): what `lockstep resume` needs to go on with the stages after an interrupted one. */
+  | { readonly t: 'sequence-start'; readonly run: string; readonly ts: string; readonly command: string; readonly answersFile?: string }
+  /** A stage of a sequence ended: how, and what it was answered (secrets as the mask). */
+  | { readonly t: 'stage'; readonly run: string; readonly ts: string; readonly id: string; readonly status: string; readonly reason?: string; readonly answers?: Answers };
 
 type Unstamped<R> = R extends JournalRecord ? Omit<R, 'ts' | 'run'> : never;
 
@@ -95,6 +101,39 @@ export class Journal {
   }
 }
 
+/** One record outside a step's run (a sequence's own), appended and synced like the others. */
+export async function appendJournal(sys: System, secrets: SecretStore, run: string, record: Unstamped<JournalRecord>): Promise<void> {
+  const dir = sys.real(JOURNAL_DIR);
+  await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
+  try {
+    await handle.write(`${JSON.stringify(secrets.redactDeep({ ...record, run, ts: new Date().toISOString() }))}\n`);
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What a sequence run recorded: its command and answers file, and how each stage that ended ended. */
+export interface SequenceRecord {
+  readonly run: string;
+  readonly command: string;
+  readonly answersFile?: string;
+  readonly stages: ReadonlyMap<string, { readonly status: string; readonly reason?: string; readonly answers?: Answers }>;
+}
+
+export function sequenceRecord(records: readonly JournalRecord[], run: string): SequenceRecord | undefined {
+  const start = records.find((r): r is Extract<JournalRecord, { t: 'sequence-start' }> => r.t === 'sequence-start' && r.run === run);
+  if (start === undefined) return undefined;
+  const stages = new Map<string, { status: string; reason?: string; answers?: Answers }>();
+  for (const r of records) {
+    if (r.t !== 'stage' || r.run !== run) continue;
+    stages.set(r.id, { status: r.status, ...(r.reason !== undefined ? { reason: r.reason } : {}), ...(r.answers !== undefined ? { answers: r.answers } : {}) });
+  }
+  return { run, command: start.command, ...(start.answersFile !== undefined ? { answersFile: start.answersFile } : {}), stages };
+}
+
 export async function readJournal(sys: System): Promise<JournalRecord[]> {
   let text: string;
   try {
@@ -124,6 +163,7 @@ export interface RunRecord {
   readonly done: ReadonlySet<number>;
   readonly status: RunStatus | 'interrupted';
   readonly started: string;
+  readonly sequence?: string;
 }
 
 export function summariseRuns(records: readonly JournalRecord[]): RunRecord[] {
@@ -145,6 +185,7 @@ export function summariseRuns(records: readonly JournalRecord[]): RunRecord[] {
     done,
     status,
     started: start.ts,
+    ...(start.sequence !== undefined ? { sequence: start.sequence } : {}),
   }));
 }
 

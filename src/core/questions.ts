@@ -1,6 +1,7 @@
 // Typed questions. The id is stable: `--kebab-id` on the command line, `camelId` in the answers
 // file, and the key of the answers object a step plans from.
-import { checkAbsolutePath, checkCidr, checkHostName, checkInteger } from './validate.js';
+import path from 'node:path';
+import { checkAbsolutePath, checkCidr, checkHostName, checkInteger, checkOperatorPath } from './validate.js';
 
 export type AnswerValue = string | number | boolean | readonly string[];
 export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
@@ -42,7 +43,13 @@ export interface TextQuestion extends Base<'text', string> {
   /** The flag may be repeated; its values arrive joined by commas (so items hold no comma). */
   readonly repeatable?: boolean;
 }
-export type PathQuestion = Base<'path', string>;
+export interface PathQuestion extends Base<'path', string> {
+  /**
+   * A file the operator brings (a vendor's certificate, an ACME CA file): read as given, never
+   * under --root, and it may be relative. Without it the path is lockstep's own (core/paths.ts).
+   */
+  readonly operator?: boolean;
+}
 export type ConfirmQuestion = Base<'confirm', boolean>;
 export interface SecretQuestion extends Base<'secret', string> {
   /** Ask twice and compare (new passphrases). */
@@ -141,6 +148,8 @@ function validated(q: Question, value: AnswerValue): { value: AnswerValue } | { 
 
 function normalise(q: Question, value: AnswerValue): AnswerValue {
   if (q.kind === 'hostname' && Array.isArray(value)) return value.map((h: string) => h.toLowerCase().replace(/\.$/, ''));
+  // An operator's relative path is resolved once, where it was typed (core/paths.ts says whose a path is).
+  if (q.kind === 'path' && q.operator === true && typeof value === 'string' && value !== '') return path.resolve(value);
   return value;
 }
 
@@ -162,7 +171,8 @@ function kindCheck(q: Question, value: AnswerValue): string | undefined {
     case 'text':
       return typeof value !== 'string' ? 'must be text' : /[\r\n\0]/.test(value) ? 'must be a single line' : undefined;
     case 'path':
-      return typeof value !== 'string' ? 'must be a path' : checkAbsolutePath(value);
+      if (typeof value !== 'string') return 'must be a path';
+      return q.operator === true ? checkOperatorPath(value) : checkAbsolutePath(value);
     case 'secret':
       if (typeof value !== 'string') return 'must be text';
       if (value.length === 0) return q.optional === true ? undefined : 'is empty';

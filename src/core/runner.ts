@@ -1,4 +1,5 @@
 // question → answers → facts → plan → preview → confirm → apply → verify → summary
+import fs from 'node:fs/promises';
 import type { Action } from './actions.js';
 import type { AnswerSource } from './answers.js';
 import { describe, type ActionPreview } from './describe.js';
@@ -6,6 +7,7 @@ import { AbortedError, DeclinedError, UserError } from './errors.js';
 import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
+import { actionFile } from './paths.js';
 import type { Prompter } from './prompter.js';
 import { defaultOf, type AnswerValue, type Answers } from './questions.js';
 import { MASK, type SecretStore } from './secrets.js';
@@ -24,6 +26,10 @@ export interface RunOptions {
   readonly onSpawn?: (pid: number | undefined) => void;
   /** Told each plan as data before its preview (`lockstep export` renders the plans of a dry run). */
   readonly onPlan?: (step: Step, command: string, plan: readonly Action[]) => void;
+  /** The sequence run this step is a stage of: its run-start record names it, so resume can go on with the rest. */
+  readonly sequence?: string;
+  /** Called before the step's run opens the journal (the sequence writes its own records first). */
+  readonly beforeJournal?: () => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -99,7 +105,7 @@ async function currentContents(plan: readonly Action[], sys: System): Promise<Ma
   const map = new Map<string, string>();
   for (const a of plan) {
     if (a.kind !== 'write') continue;
-    const text = await sys.readText(a.path);
+    const text = a.operator === true ? await fs.readFile(actionFile(sys, a), 'utf8').catch(() => undefined) : await sys.readText(a.path);
     if (text !== undefined) map.set(a.path, text);
   }
   return map;
@@ -187,9 +193,10 @@ async function applyAndVerify(
     if (!(await opts.prompter.confirmApply(step.title))) throw new DeclinedError();
   }
 
+  await opts.beforeJournal?.();
   const journal = await Journal.open(sys, opts.secrets, resumed?.run ?? newRunId());
   try {
-    if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan });
+    if (resumed === undefined) await journal.write({ t: 'run-start', command, step: step.id, answers, plan, ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}) });
     else await journal.write({ t: 'resume' });
     bus.emit({ type: 'apply-start', run: journal.run, total: plan.length, logFile: journal.logFile });
     try {

@@ -5,8 +5,9 @@ import type { AnswerSource } from './answers.js';
 import { DeclinedError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
-import { runStep, type RunOptions, type RunOutcome } from './runner.js';
-import { GivenAnswers, givenText, withProposals, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
+import { appendJournal, newRunId, type RunRecord, type SequenceRecord } from './journal.js';
+import { resumeRun, runStep, type RunOptions, type RunOutcome } from './runner.js';
+import { GivenAnswers, givenText, withProposals, withSettledPaths, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
   /** The command's flags and the top level of the answers file. */
@@ -15,8 +16,46 @@ export interface SequenceSources {
   section(stageId: string): AnswerSource;
 }
 
-export async function runSequence(seq: Sequence, title: string, opts: RunOptions, sources: SequenceSources): Promise<RunOutcome> {
+/** Going on with a sequence whose stage `interrupted` was stopped: the stages that ended keep their outcome. */
+export interface SequenceResume {
+  readonly record: SequenceRecord;
+  readonly interrupted: RunRecord;
+}
+
+export interface SequenceRunOptions {
+  /** The command (`onboard`), journaled so `lockstep resume` finds the sequence again. */
+  readonly command?: string;
+  /** The answers file the run read (absolute), journaled for the same reason. */
+  readonly answersFile?: string;
+  readonly resume?: SequenceResume;
+}
+
+export async function runSequence(seq: Sequence, title: string, opts: RunOptions, sources: SequenceSources, o: SequenceRunOptions = {}): Promise<RunOutcome> {
   const { bus } = opts;
+  // The sequence's own journal records (not in a dry run, which writes nothing).
+  const seqId = o.resume?.record.run ?? newRunId();
+  const journaling = !opts.dryRun && (o.command !== undefined || o.resume !== undefined);
+  let written: Promise<void> = Promise.resolve();
+  let replaying = false;
+  // Held back until a stage journals a run of its own: a sequence that changes nothing (a choice, all declined) writes no journal.
+  const held: Parameters<typeof appendJournal>[3][] = [];
+  let flowing = o.resume !== undefined;
+  const record = (r: Parameters<typeof appendJournal>[3]): void => {
+    if (!journaling) return;
+    if (!flowing) {
+      held.push(r);
+      return;
+    }
+    written = written.then(() => appendJournal(opts.sys, opts.secrets, seqId, r));
+  };
+  const beforeJournal = async (): Promise<void> => {
+    if (!flowing) {
+      flowing = true;
+      for (const r of held.splice(0)) record(r);
+    }
+    await written;
+  };
+  if (o.resume === undefined && o.command !== undefined) record({ t: 'sequence-start', command: o.command, ...(o.answersFile !== undefined ? { answersFile: o.answersFile } : {}) });
   const stages = await seq.stages(opts.sys);
   const summaries: StageSummary[] = stages.map((s) => ({ id: s.id, title: s.title ?? s.step.title, ...(s.part !== undefined ? { part: s.part } : {}), status: 'not-run' }));
   const answers = new Map<string, Answers>();
@@ -29,6 +68,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}) };
     status.set(s.id, st);
     bus.emit({ type: 'stage', index: i, total: stages.length, ...summaries[i]! });
+    if (st !== 'running' && !replaying) {
+      const a = answers.get(s.id);
+      record({ t: 'stage', id: s.id, status: st, ...(reason !== undefined ? { reason } : {}), ...(a !== undefined ? { answers: a } : {}) });
+    }
   };
   const checks: Check[] = [];
   let ok = true;
@@ -51,6 +94,15 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   };
   try {
     for (const [i, stage] of stages.entries()) {
+      // Resumed: a stage that ended in the interrupted run keeps its outcome and answers.
+      const before = o.resume?.record.stages.get(stage.id);
+      if (before !== undefined && stage.id !== o.resume?.interrupted.command) {
+        if (before.answers !== undefined) answers.set(stage.id, before.answers);
+        replaying = true;
+        mark(i, before.status as StageStatus, before.reason);
+        replaying = false;
+        continue;
+      }
       leaveOut();
       if (status.get(stage.id) === 'skipped') continue;
       const stoppedAt = stage.part !== undefined ? failedIn.get(stage.part) : undefined;
@@ -73,6 +125,16 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         mark(i, 'running'); // its part is the one being asked about
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });
         if (go !== true) {
+          const instead = stage.gate.declinedStep;
+          if (instead !== undefined) {
+            const done = await runStep(instead, instead.id, { ...opts, source: sources.flat, yes: true, sequence: seqId, beforeJournal });
+            checks.push(...done.checks);
+            if (!done.ok) {
+              mark(i, 'failed', `"${instead.title}" did not pass verification`);
+              ok = false;
+              break;
+            }
+          }
           mark(i, 'declined', stage.gate.declined ?? 'you chose not to');
           continue;
         }
@@ -85,8 +147,12 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       if (settled !== '') bus.emit({ type: 'info', message: `From ${stage.givenFrom ?? 'the earlier steps'}: ${settled}.` });
       let outcome: RunOutcome;
       try {
-        const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});
-        outcome = await runStep(step, stage.id, { ...opts, source, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) });
+        const step = withProposals(withSettledPaths(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, given), stage.proposed?.(ctx) ?? {});
+        const stageOpts = { ...opts, source, sequence: seqId, beforeJournal, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) };
+        outcome =
+          o.resume !== undefined && stage.id === o.resume.interrupted.command
+            ? await resumeRun(step, o.resume.interrupted, stageOpts)
+            : await runStep(step, stage.id, stageOpts);
       } catch (error) {
         if (error instanceof DeclinedError) {
           mark(i, 'declined', 'its plan was not confirmed; nothing was changed');
@@ -117,6 +183,8 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   } finally {
     const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
     const next = stopped ? seq.next?.(summaries) : undefined;
+    // The journal is complete before a front end shows the end (and a test may remove the root).
+    await written;
     bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
   }
   if (refused !== undefined && seq.partsIndependent !== true) throw refused;

@@ -60,6 +60,11 @@ export interface Stage {
     readonly declined?: string;
     /** The yes is also the yes to the stage's plan (shown, not asked again): keeping the firewall rules. */
     readonly confirmsPlan?: boolean;
+    /**
+     * What a "no" runs at once instead (its plan shown, not asked again): the firewall's rollback,
+     * so "do not keep the rules" does not wait for the countdown.
+     */
+    readonly declinedStep?: Step;
   };
 }
 
@@ -105,6 +110,16 @@ export function withProposals(step: Step, proposed: Readonly<Record<string, Answ
   if (Object.keys(proposed).length === 0) return step;
   const questions = step.questions.map((q): Question => (q.id in proposed ? ({ ...q, default: proposed[q.id] } as Question) : q));
   return { ...step, questions };
+}
+
+/**
+ * The step with the operator path questions an earlier stage settled defaulting to what it
+ * settled: those files are lockstep's own (the CA's host certificate handed to cert install),
+ * on the target under --root (core/paths.ts: an operator question's default is lockstep's).
+ */
+export function withSettledPaths(step: Step, given: Readonly<Record<string, AnswerValue>>): Step {
+  const paths = Object.entries(given).filter(([id, v]) => typeof v === 'string' && v !== '' && step.questions.some((q) => q.id === id && q.kind === 'path' && q.operator === true));
+  return withProposals(step, Object.fromEntries(paths));
 }
 
 /** Answers fixed by earlier stages first (a secret already given is taken from the store), then the stage's own preset. */

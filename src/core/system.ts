@@ -10,14 +10,19 @@ export interface SystemOptions {
   readonly prober?: Prober;
   /** The session's: aborting it ends a running probe's process group. */
   readonly signal?: AbortSignal;
+  /** The plans made from this machine's facts run on other machines (lockstep export): nothing here is live for them. */
+  readonly model?: boolean;
 }
 
 export class System {
   readonly root: string;
+  /** See SystemOptions.model. */
+  readonly model: boolean;
   readonly #prober: Prober;
 
   constructor(root = '/', options: SystemOptions = {}) {
     this.root = path.resolve(root);
+    this.model = options.model === true;
     this.#prober = options.prober ?? spawnProber(options.signal);
   }
 
@@ -35,6 +40,16 @@ export class System {
     if (!path.isAbsolute(target)) throw new UserError(`Internal path "${target}" is not absolute.`);
     const normal = path.normalize(target);
     return this.root === '/' ? normal : path.join(this.root, normal);
+  }
+
+  /**
+   * The target path of a path that may already name the real one (a config written under the
+   * root, as tests and copied servers do): the root taken off, or the path as it is.
+   */
+  targetOf(maybeReal: string): string {
+    const root = this.root;
+    if (root === '/') return maybeReal;
+    return maybeReal === root ? '/' : maybeReal.startsWith(`${root}/`) ? maybeReal.slice(root.length) : maybeReal;
   }
 
   async readText(target: string): Promise<string | undefined> {

@@ -44,6 +44,13 @@ export function checkAbsolutePath(value: string): string | undefined {
   return undefined;
 }
 
+/** An operator's file: any path on this machine, relative ones from the working directory. */
+export function checkOperatorPath(value: string): string | undefined {
+  if (value.length === 0) return 'is empty';
+  if (/[\0\r\n]/.test(value)) return 'contains a line break or NUL byte';
+  return undefined;
+}
+
 export function checkInteger(value: number, min: number, max: number): string | undefined {
   if (!Number.isInteger(value)) return `"${value}" is not a whole number`;
   if (value < min) return `${value} is less than ${min}`;

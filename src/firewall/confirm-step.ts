@@ -1,17 +1,19 @@
 // `lockstep firewall confirm`: the operator could still connect, so the ruleset stays: the
-// rollback timer is stopped and the ruleset is persisted in /etc/nftables.conf.
+// rollback timer is stopped and lockstep's table is kept at boot (/etc/nftables.d/lockstep.nft,
+// included from /etc/nftables.conf, whose other content stays).
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
+import { includesNftDropin, NFT_DROPIN, NFTABLES_CONF, persistNft, RULES_V4, RULES_V6 } from './backend-plans.js';
 import { TABLE } from './nft-ruleset.js';
 import { ended, PENDING, readPending, ROLLBACK_DEADLINE, ROLLED_BACK, STATE_DIR, type PendingState } from './rollback.js';
 
 export interface ConfirmFacts {
   readonly state: PendingState;
   readonly rolledBack: boolean;
+  readonly nftablesConf?: string;
 }
 
 const CONFIRMED = `${STATE_DIR}/confirmed`;
@@ -23,7 +25,8 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
   questions: [],
 
   async facts(_answers, sys: System): Promise<ConfirmFacts> {
-    return { state: await readPending(sys), rolledBack: (await sys.stat(ROLLED_BACK)) !== undefined };
+    const nftablesConf = await sys.readText(NFTABLES_CONF);
+    return { state: await readPending(sys), rolledBack: (await sys.stat(ROLLED_BACK)) !== undefined, ...(nftablesConf !== undefined ? { nftablesConf } : {}) };
   },
 
   plan(_answers, facts) {
@@ -54,8 +57,7 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
       );
       return actions;
     }
-    actions.push({ kind: 'mkdir', title: 'Create /etc if missing', path: '/etc', mode: 0o755 });
-    actions.push({ kind: 'write', title: `Persist the ruleset in ${NFTABLES_CONF} (loaded at boot)`, path: NFTABLES_CONF, content: state.applied!, mode: 0o755 });
+    actions.push(...persistNft(state.applied!, facts.nftablesConf, 'loaded at boot'));
     return actions;
   },
 
@@ -82,15 +84,17 @@ export const firewallConfirmStep: Step<ConfirmFacts> = {
       return checks;
     }
     const table = await sys.probe(['nft', 'list', 'table', 'inet', TABLE]);
-    const persisted = await sys.readText(NFTABLES_CONF);
+    const persisted = await sys.readText(NFT_DROPIN);
+    const conf = await sys.readText(NFTABLES_CONF);
     checks.push(
       { name: `table inet ${TABLE} is still loaded`, ok: table.exitCode === 0, evidence: table.exitCode === 0 ? 'nft list table succeeded' : table.stderr },
-      { name: `${NFTABLES_CONF} holds the confirmed ruleset`, ok: persisted !== undefined && persisted === state.applied, evidence: sys.real(NFTABLES_CONF) },
+      { name: `${NFT_DROPIN} holds the confirmed ruleset`, ok: persisted !== undefined && persisted === state.applied, evidence: sys.real(NFT_DROPIN) },
+      { name: `${NFTABLES_CONF} loads it at boot`, ok: includesNftDropin(conf), evidence: conf === undefined ? 'missing' : `include "${NFT_DROPIN}"` },
     );
     return checks;
   },
 
   summary() {
-    return [`The firewall rules stay, and load at boot from ${NFTABLES_CONF} (nftables.service) or ${RULES_V4} / ${RULES_V6} (netfilter-persistent), whichever backend applied them.`];
+    return [`The firewall rules stay, and load at boot from ${NFT_DROPIN} (included from ${NFTABLES_CONF}, nftables.service) or ${RULES_V4} / ${RULES_V6} (netfilter-persistent), whichever backend applied them.`];
   },
 };

@@ -7,8 +7,9 @@ import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { networkNamespace } from '../core/sandbox.js';
 import { readPlatform, type Platform } from '../platform/distribution.js';
-import { TABLE } from './nft-ruleset.js';
+import { otherTables, TABLE } from './nft-ruleset.js';
 import { loadedPolicyChecks } from './firewall-checks.js';
 import {
   allows, buildPolicy, checkAddressList, checkAllowList, items, parseAllow, parseSshConnection, parseSsListeners, policyTable, wouldClose,
@@ -17,7 +18,7 @@ import {
 import { detectBackend, dockerEvidence, type Detected } from './detect.js';
 import { UFW_CONF, UFW_DEFAULTS, ufwPlan } from './ufw-commands.js';
 import { PENDING, readPending, STATE_DIR, type Backend, type PendingState } from './rollback.js';
-import { iptablesPlan, nftPlan, NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
+import { iptablesPlan, nftPlan, NFT_DROPIN, NFTABLES_CONF, RULES_V4, RULES_V6 } from './backend-plans.js';
 
 export interface FirewallFacts {
   readonly sshClient?: SshClient;
@@ -34,6 +35,30 @@ export interface FirewallFacts {
   /** Why Docker is thought present, undefined when it is not. */
   readonly docker?: string;
   readonly platform: Platform;
+  /**
+   * Whose kernel firewall the rules would go into: `root` (--root /, this machine's), `netns`
+   * (a --root sandbox inside a network namespace of its own), `host` (a sandbox in this
+   * machine's namespace: refused without --live-firewall), `unknown` (/proc cannot tell: the same).
+   */
+  readonly live: 'root' | 'netns' | 'host' | 'unknown' | 'targets';
+  /** /etc/nftables.conf now (lockstep adds one include line to it, never replaces it). */
+  readonly nftablesConf?: string;
+}
+
+/** What the preview says about the firewall the rules go into. */
+export function liveFirewallNote(facts: FirewallFacts, answers: Answers): string {
+  switch (facts.live) {
+    case 'root':
+      return 'Live firewall: this machine\'s (--root /).';
+    case 'targets':
+      return 'Live firewall: each target\'s, where the exported plan runs (--root is the model machine).';
+    case 'netns':
+      return 'Live firewall: the network namespace lockstep runs in, not the host\'s (its /proc/self/ns/net is another one); --root sandboxes the files.';
+    default:
+      return answers.liveFirewall === true
+        ? 'Live firewall: THIS MACHINE\'S, although --root is a sandbox (--live-firewall given).'
+        : 'Live firewall: this machine\'s, although --root is a sandbox: refused without --live-firewall.';
+  }
 }
 
 export const firewallQuestions: readonly Question[] = [
@@ -73,6 +98,14 @@ export const firewallQuestions: readonly Question[] = [
     help: 'e.g. 8443/tcp:admin console. Opened to anyone; each needs a reason the preview shows.',
     default: 'none',
     validate: (v) => checkAllowList(v),
+  },
+  {
+    kind: 'confirm',
+    id: 'liveFirewall',
+    message: 'Load the rules into this machine\'s live firewall although --root is a sandbox?',
+    help: 'Only with a --root other than /: the files go under --root, but the kernel firewall is the one lockstep runs in. Without this, a sandbox run outside a network namespace of its own is refused.',
+    default: false,
+    unasked: true,
   },
   {
     kind: 'integer',
@@ -148,16 +181,31 @@ export const firewallStep: Step<FirewallFacts> = {
       ...(ruleset !== undefined ? { ruleset } : {}),
       pending: await readPending(sys),
       platform: await readPlatform(sys),
+      ...(await sys.readText(NFTABLES_CONF).then((t) => (t !== undefined ? { nftablesConf: t } : {}))),
+      live: sys.model ? 'targets' : sys.root === '/' ? 'root' : ({ own: 'netns', host: 'host', unknown: 'unknown' } as const)[(await networkNamespace()) ?? 'unknown'],
     };
   },
 
   plan(answers, facts) {
+    if ((facts.live === 'host' || facts.live === 'unknown') && answers.liveFirewall !== true) {
+      throw new UserError(
+        `This --root is a sandbox for files, but the firewall rules would go into this machine's live kernel firewall (lockstep runs in ${facts.live === 'host' ? "the host's network namespace" : 'a network namespace it cannot tell apart from the host\'s'}); nothing was changed.`,
+        'Run it inside a network namespace of its own (unshare -rn, ip netns exec NS), or pass --live-firewall if you mean this machine\'s firewall.',
+      );
+    }
     const policy = policyOf(answers);
     const cut = sshGuard(policy, facts.sshClient);
     if (cut !== undefined) {
       throw new UserError(cut, `Add your address to --ssh-from (e.g. --ssh-from ${facts.sshClient!.address}${facts.sshClient!.address.includes(':') ? '/128' : '/32'}), or run this from a host inside the range.`);
     }
     const { backend } = backendOf(answers, facts);
+    // ufw keeps its rules in this machine's /etc/ufw whatever --root says (and enables itself there at boot).
+    if (backend === 'ufw' && (facts.live === 'netns' || facts.live === 'host' || facts.live === 'unknown') && answers.liveFirewall !== true) {
+      throw new UserError(
+        `ufw keeps its rules in this machine's /etc/ufw (and enables itself there at boot) whatever --root says: a sandbox run would change them; nothing was changed.`,
+        'Choose --backend nft or iptables for a sandbox, or pass --live-firewall if this machine\'s /etc/ufw is meant (or is a copy in a mount namespace of your own).',
+      );
+    }
     if (backend === 'ufw' && facts.ufwEnabled === undefined) throw new UserError('ufw is not installed.', 'Install it (apt-get install ufw), or choose --backend nft or iptables.');
     if (backend === 'ufw' && facts.ufwIpv6 !== true) {
       throw new UserError(`ufw would filter IPv4 only: ${UFW_DEFAULTS} does not say IPV6=yes.`, `Set IPV6=yes in ${UFW_DEFAULTS}, then run this again.`);
@@ -166,7 +214,7 @@ export const firewallStep: Step<FirewallFacts> = {
     if (backend === 'iptables' && facts.iptables === undefined) throw new UserError('iptables is not available (or cannot read the rules).', 'Install it: apt-get install iptables (run as root).');
     if (facts.docker !== undefined && backend !== 'iptables') {
       throw new UserError(
-        `Docker is here (${facts.docker}): it publishes container ports with its own iptables rules (a DNAT, then FORWARD), which never cross ${backend === 'ufw' ? "ufw's" : 'an nftables'} input rules, so a CouchDB container publishing 6984 would stay open to anyone${backend === 'nft' ? '; and loading a whole nftables ruleset would delete Docker\'s rules' : ''}.`,
+        `Docker is here (${facts.docker}): it publishes container ports with its own iptables rules (a DNAT, then FORWARD), which never cross ${backend === 'ufw' ? "ufw's" : 'an nftables'} input rules, so a CouchDB container publishing 6984 would stay open to anyone.`,
         'Use --backend iptables: lockstep then keeps Docker\'s chains and filters published ports in DOCKER-USER with the same policy.',
       );
     }
@@ -179,7 +227,7 @@ export const firewallStep: Step<FirewallFacts> = {
     const timeout = answers.confirmTimeout as number;
     if (backend === 'iptables') return iptablesPlan(policy, timeout, facts.docker !== undefined);
     if (backend === 'ufw') return ufwPlan(policy, timeout);
-    return nftPlan(policy, timeout);
+    return nftPlan(policy, timeout, facts.nftablesConf);
   },
 
   async verify(answers, sys) {
@@ -204,7 +252,7 @@ export const firewallStep: Step<FirewallFacts> = {
 
   summary(answers) {
     const t = answers.confirmTimeout as number;
-    const kept = { nft: NFTABLES_CONF, iptables: `${RULES_V4} and ${RULES_V6}`, ufw: '/etc/ufw (ufw enabled at boot)', auto: `${NFTABLES_CONF}, ${RULES_V4} or /etc/ufw (the detected backend's)` }[
+    const kept = { nft: `${NFT_DROPIN} (included from ${NFTABLES_CONF})`, iptables: `${RULES_V4} and ${RULES_V6}`, ufw: '/etc/ufw (ufw enabled at boot)', auto: `${NFTABLES_CONF}, ${RULES_V4} or /etc/ufw (the detected backend's)` }[
       (answers.backend as Backend | 'auto' | undefined) ?? 'auto'
     ];
     if (t === 0) return [`The new ruleset is loaded and persisted in ${kept}. No rollback was armed (--confirm-timeout 0).`];
@@ -227,7 +275,7 @@ export const firewallStep: Step<FirewallFacts> = {
   notes(answers, facts) {
     const policy = policyOf(answers);
     const { backend, why } = backendOf(answers, facts);
-    const notes = [`Backend: ${backend} (${answers.backend === 'auto' || answers.backend === undefined ? `detected: ${why}` : why}).`];
+    const notes = [`Backend: ${backend} (${answers.backend === 'auto' || answers.backend === undefined ? `detected: ${why}` : why}).`, liveFirewallNote(facts, answers)];
     if (backend === 'iptables' && facts.docker !== undefined) {
       notes.push(`Docker is here (${facts.docker}): its chains and nat rules stay (iptables-restore --noflush); ports it publishes get the same policy in DOCKER-USER, and any other published port is dropped.`);
     }
@@ -245,8 +293,14 @@ export const firewallStep: Step<FirewallFacts> = {
         ? `Your SSH client ${facts.sshClient.address} stays allowed to port ${facts.sshClient.serverPort}.`
         : 'Not run over SSH (no SSH_CONNECTION): the lock-out guard has no client address to check.',
     );
-    const tables = backend !== 'nft' ? [] : [...(facts.ruleset ?? '').matchAll(/^table (\S+ \S+)/gm)].map((m) => m[1]).filter((t) => t !== `inet ${TABLE}`);
-    if (tables.length > 0) notes.push(`The whole ruleset is replaced: these tables go away: ${tables.join(', ')}.`);
+    if (backend === 'nft') {
+      const tables = otherTables(facts.ruleset);
+      notes.push(
+        tables.length > 0
+          ? `Only table inet ${TABLE} is replaced (and rolled back); these tables stay as they are: ${tables.join(', ')}.`
+          : `Only table inet ${TABLE} is replaced (and rolled back); no other table is loaded now.`,
+      );
+    }
     return notes;
   },
 };

@@ -15,14 +15,20 @@ function sourceRules(r: PortRule, comment: string): string[] {
   ];
 }
 
-/** The file `nft -f` loads: it replaces the whole ruleset, atomically. */
+/**
+ * The file `nft -f` loads: it replaces lockstep's own table, atomically, and nothing else —
+ * never `flush ruleset`, which would delete Docker's, libvirt's, fail2ban's or a provider's
+ * tables. (Creating the table first makes the delete safe when it is not there yet.)
+ */
 export function nftRuleset(policy: Policy): string {
   const rules = policy.rules.flatMap((r) => sourceRules(r, JSON.stringify(r.why)));
   return [
     '#!/usr/sbin/nft -f',
     '# Written by lockstep firewall. Inbound traffic is dropped unless a rule below accepts it;',
-    '# outbound and forwarded traffic are not filtered. `nft -f` loads this file atomically.',
-    'flush ruleset',
+    '# outbound and forwarded traffic are not filtered. `nft -f` loads this file atomically;',
+    `# it replaces table inet ${TABLE} only: the other tables stay as they are.`,
+    `table inet ${TABLE}`,
+    `delete table inet ${TABLE}`,
     '',
     `table inet ${TABLE} {`,
     '\tchain input {',
@@ -38,3 +44,14 @@ export function nftRuleset(policy: Policy): string {
     '',
   ].join('\n');
 }
+
+/** The tables of `nft list ruleset` output other than lockstep's, as "family name". */
+export function otherTables(ruleset: string | undefined): string[] {
+  return [...(ruleset ?? '').matchAll(/^table (\S+) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).filter((t) => t !== `inet ${TABLE}`);
+}
+
+/** Saves lockstep's table as it is now (nothing when it is not loaded): what the rollback puts back. */
+export const SAVE_OWN_TABLE = `if nft list tables | grep -qx 'table inet ${TABLE}'; then nft list table inet ${TABLE}; fi`;
+
+/** Restores lockstep's table from a saved copy (empty: no table), leaving every other table alone. */
+export const RESTORE_OWN_TABLE = (saved: string): string => `{ echo 'table inet ${TABLE}'; echo 'delete table inet ${TABLE}'; cat "${saved}"; } | nft -f -`;

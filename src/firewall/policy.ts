@@ -38,15 +38,17 @@ export function items(text: string | undefined): string[] {
     .filter((s) => s !== '' && s.toLowerCase() !== 'none');
 }
 
-/** `PORT/PROTO[:reason]`, e.g. `8443/tcp:admin console`. Returns a message or the spec. */
+/** `PORT/PROTO:reason` (the reason required, as --help says), e.g. `8443/tcp:admin console`. Returns a message or the spec. */
 export function parseAllow(text: string): AllowSpec | string {
   const m = /^([0-9]{1,5})\/(tcp|udp)(?::(.*))?$/i.exec(text.trim());
-  if (m === null) return `"${text}" is not PORT/PROTO[:reason], e.g. 8443/tcp:admin console`;
+  if (m === null) return `"${text}" is not PORT/PROTO:reason, e.g. 8443/tcp:admin console`;
   const port = Number(m[1]);
   if (port < 1 || port > 65535) return `port ${m[1]} in "${text}" is out of range (1 to 65535)`;
   const reason = (m[3] ?? '').trim();
-  if (!/^[A-Za-z0-9 ._()/+-]{0,60}$/.test(reason)) {
-    return `the reason in "${text}" may hold letters, digits, spaces and . _ ( ) / + - (at most 60 characters)`;
+  // --help says each port needs a reason, and the preview shows it: so it is required.
+  if (reason === '') return `"${text}" has no reason: add one after a colon, e.g. ${m[1]}/${m[2]!.toLowerCase()}:admin console (the preview shows why each port is open)`;
+  if (!/^[A-Za-z0-9 ._()/+-]{1,60}$/.test(reason)) {
+    return `the reason in "${text}" may hold letters, digits, spaces and . _ ( ) / + - (1 to 60 characters)`;
   }
   return { port, proto: m[2]!.toLowerCase() as Proto, reason };
 }

@@ -1,9 +1,10 @@
 // The rollback that cannot be forgotten: a small shell script, written beside the saved ruleset
 // and started detached (its own session, setsid), so it outlives lockstep even after `kill -9`.
-// It restores previous.nft after the timeout unless `lockstep firewall confirm` has removed
+// It restores previous.nft (lockstep's own table as it was) after the timeout unless `lockstep firewall confirm` has removed
 // the file "pending" first (confirm also kills the script's process group).
 import { readFileSync } from 'node:fs';
 import type { System } from '../core/system.js';
+import { RESTORE_OWN_TABLE } from './nft-ruleset.js';
 
 export const STATE_DIR = '/var/lib/lockstep/firewall';
 export const PENDING = `${STATE_DIR}/pending`;
@@ -52,15 +53,21 @@ export type Backend = 'nft' | 'iptables' | 'ufw';
 
 const OPEN = String.raw`printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n'`;
 
-/** The timer script for a backend; only the restore command differs. */
-export function rollbackScript(backend: Backend): string {
-  if (backend === 'nft') return script('{ echo "flush ruleset"; cat "$dir/previous.nft"; } | nft -f -');
+/** The shell command that puts the saved rules back (it reads them from "$dir"). */
+export function restoreCommand(backend: Backend): string {
+  // Only lockstep's table goes back to what it was; the other tables are not lockstep's to restore.
+  if (backend === 'nft') return RESTORE_OWN_TABLE('$dir/previous.nft');
   // iptables-restore replaces only the tables a file names: open the filter table first, so a
   // ruleset saved while empty still undoes the new one.
   const tables = `${OPEN} | iptables-restore && ${OPEN} | ip6tables-restore \\\n    && iptables-restore < "$dir/previous.v4" && ip6tables-restore < "$dir/previous.v6"`;
-  if (backend === 'iptables') return script(tables);
+  if (backend === 'iptables') return tables;
   // ufw: its files first (ufw.conf's ENABLED, user.rules), so a reboot agrees with the live rules.
-  return script(`cp -a "$dir/previous-ufw/." /etc/ufw/ \\\n    && ${tables}`);
+  return `cp -a "$dir/previous-ufw/." /etc/ufw/ \\\n    && ${tables}`;
+}
+
+/** The timer script for a backend; only the restore command differs. */
+export function rollbackScript(backend: Backend): string {
+  return script(restoreCommand(backend));
 }
 
 export const ROLLBACK_SH = rollbackScript('nft');

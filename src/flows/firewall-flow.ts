@@ -1,11 +1,12 @@
 // `lockstep firewall` with a person at the screen: the ruleset goes in with its rollback armed,
 // then the wizard waits, with the countdown showing, for them to say they could still log in
-// from a new session — and keeps the rules (`firewall confirm`). Nobody answering, or "no",
-// lets the rollback restore the previous rules. A script is never asked: --yes does not keep
+// from a new session — and keeps the rules (`firewall confirm`). "No" brings the previous rules
+// back at once; nobody answering lets the rollback restore them when the countdown ends. A script is never asked: --yes does not keep
 // rules nobody checked.
 import type { Sequence, Stage, StageContext } from '../core/sequence.js';
 import { firewallConfirmStep } from '../firewall/confirm-step.js';
 import { firewallStep } from '../firewall/firewall-step.js';
+import { firewallRollbackStep } from '../firewall/rollback-step.js';
 import { after, answersOf } from './stage-rules.js';
 
 export const KEEP_RULES_UNATTENDED = 'nobody to ask: from a new SSH session, run lockstep firewall confirm before the countdown ends, or the previous rules come back';
@@ -25,12 +26,13 @@ export function keepRulesStage(firewallId = 'firewall'): Stage {
         kind: 'confirm',
         id: 'keepRules',
         message: 'Keep the new firewall rules? First open a NEW SSH session to this server and check that it connects.',
-        help: 'Yes keeps them (at boot too). No, or no answer before the countdown ends, brings the previous rules back.',
+        help: 'Yes keeps them (at boot too). No brings the previous rules back at once; so does no answer before the countdown ends.',
         default: false,
       },
       unattended: KEEP_RULES_UNATTENDED,
-      declined: 'not kept: the previous rules come back when the countdown ends',
+      declined: 'not kept: the previous rules were brought back at once',
       confirmsPlan: true,
+      declinedStep: firewallRollbackStep,
     },
   };
 }

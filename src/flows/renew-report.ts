@@ -8,7 +8,7 @@ import type { System } from '../core/system.js';
 import { tableLines } from '../core/table-text.js';
 import { ariCacheAction, ARI_CACHE_DIR } from '../tls/ari-cache.js';
 import { EXPIRY_REPORT, reportLogEntry, reportText, type ReportEntry } from '../tls/expiry-report.js';
-import { selfCommand } from '../tls/self-command.js';
+import { selfCommand } from '../core/self-command.js';
 import { outcomeTable, reportable, type CertOutcome } from './renew-outcome.js';
 import type { CertPlan, RenewOptions } from './renew-stages.js';
 

@@ -14,7 +14,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import { System } from '../core/system.js';
 import { isNone, mailQuestion, mailTarget, smtpQuestion } from '../mail/questions.js';
-import { selfCommand } from '../tls/self-command.js';
+import { selfCommand } from '../core/self-command.js';
 import { loadApproval, type Approval, type PendingPackage } from './approval.js';
 import { changedSinceBaseline, readBaseline } from './baseline.js';
 import { readPending } from './pending.js';

@@ -8,7 +8,7 @@ import type { System } from '../core/system.js';
 import { checkMailAnswer } from '../mail/questions.js';
 import { smtpQuestion } from '../mail/questions.js';
 import { cronWord, schedulerQuestions, systemdWord } from '../tls/renew-timer.js';
-import { selfCommand } from '../tls/self-command.js';
+import { selfCommand } from '../core/self-command.js';
 
 export const PENDING_SERVICE = '/etc/systemd/system/lockstep-patch-pending.service';
 export const PENDING_TIMER = '/etc/systemd/system/lockstep-patch-pending.timer';

@@ -6,6 +6,8 @@ import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { processOfRoot } from '../core/sandbox.js';
+import { selfCommand } from '../core/self-command.js';
 import { userKeys, type UserKeys } from './authorized-keys.js';
 import { keyOnlyChecks } from './ssh-checks.js';
 import { DROPIN, DROPIN_DIR, readSshd, SSHD_CONFIG } from './sshd-effective.js';
@@ -20,6 +22,8 @@ export interface SshFacts {
   readonly includesDropins: boolean;
   readonly previousDropin?: string;
   readonly sshdPid?: number;
+  /** Under --root: the pid file names a process that is not the root's own sshd; never signalled. */
+  readonly foreignSshdPid?: number;
   /** Each keyed user's groups (primary and supplementary), from /etc/passwd and /etc/group. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
 }
@@ -117,6 +121,7 @@ export const sshStep: Step<SshFacts> = {
     const mainConfig = await sys.readText(SSHD_CONFIG);
     const previousDropin = await sys.readText(DROPIN);
     const pidText = (await sys.readText(PID_FILE))?.trim();
+    const pid = pidText !== undefined && /^[0-9]+$/.test(pidText) ? Number(pidText) : undefined;
     const passwd = (await sys.readText('/etc/passwd')) ?? '';
     const group = (await sys.readText('/etc/group')) ?? '';
     return {
@@ -125,7 +130,8 @@ export const sshStep: Step<SshFacts> = {
       ...(mainConfig !== undefined ? { mainConfig } : {}),
       includesDropins: mainConfig !== undefined && includesDropins(mainConfig, sys),
       ...(previousDropin !== undefined ? { previousDropin } : {}),
-      ...(pidText !== undefined && /^[0-9]+$/.test(pidText) ? { sshdPid: Number(pidText) } : {}),
+      ...(pid !== undefined && (await processOfRoot(pid, sys.root)) ? { sshdPid: pid } : {}),
+      ...(pid !== undefined && !(await processOfRoot(pid, sys.root)) ? { foreignSshdPid: pid } : {}),
     };
   },
 
@@ -152,9 +158,11 @@ export const sshStep: Step<SshFacts> = {
       }
     }
     if (facts.mainConfig === undefined) throw new UserError(`${SSHD_CONFIG} does not exist: is openssh-server installed?`, 'apt-get install openssh-server');
+    // "$@" is the check: sshd -t on a server; under --root, lockstep's helper runs it on a mapped copy.
     const check = facts.previousDropin !== undefined
-      ? 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: restoring the previous drop-in" >&2; cp "$3" "$2"; exit 1'
-      : 'sshd -t -f "$1" && exit 0; echo "sshd -t refused the configuration: removing the new drop-in" >&2; rm -f "$2"; exit 1';
+      ? 'd=$1; p=$2; shift 2; "$@" && exit 0; echo "sshd -t refused the configuration: restoring the previous drop-in" >&2; cp "$p" "$d"; exit 1'
+      : 'd=$1; shift 2; "$@" && exit 0; echo "sshd -t refused the configuration: removing the new drop-in" >&2; rm -f "$d"; exit 1';
+    const checkWith = (...command: (string | ReturnType<typeof p>)[]) => ['sh', '-c', check, 'sshd-check', p(DROPIN), p(PREVIOUS), ...command];
     const actions: Action[] = [
       { kind: 'mkdir', title: `Create ${DROPIN_DIR}`, path: DROPIN_DIR, mode: 0o755 },
       ...(facts.previousDropin !== undefined
@@ -165,7 +173,15 @@ export const sshStep: Step<SshFacts> = {
         : []),
       { kind: 'write', title: `Write ${DROPIN}`, path: DROPIN, content: dropinText(answers), mode: 0o644 },
       { kind: 'mkdir', title: 'Create /run/sshd (sshd -t needs its privilege separation folder)', path: '/run/sshd', mode: 0o755 },
-      { kind: 'run', title: 'Check the whole sshd configuration (sshd -t); undo the drop-in if it fails', argv: ['sh', '-c', check, 'sshd-check', p(SSHD_CONFIG), p(DROPIN), p(PREVIOUS)] },
+      {
+        kind: 'run',
+        title: 'Check the whole sshd configuration (sshd -t); undo the drop-in if it fails',
+        argv: checkWith('sshd', '-t', '-f', p(SSHD_CONFIG)),
+        sandbox: {
+          argv: checkWith(...selfCommand(), 'internal', 'sshd-test', p('/', '--root=')),
+          note: `sandbox (--root): sshd -t reads a temporary copy of the root's ${SSHD_CONFIG} with its Include lines and host keys mapped into the root, not the host's drop-ins`,
+        },
+      },
     ];
     if (facts.sshdPid !== undefined) {
       actions.push({ kind: 'run', title: `Reload sshd (pid ${facts.sshdPid}); open sessions stay`, argv: ['kill', '-HUP', String(facts.sshdPid)] });
@@ -194,7 +210,9 @@ export const sshStep: Step<SshFacts> = {
     if (facts.mainConfig !== undefined && !facts.includesDropins) {
       notes.push(`warning: ${SSHD_CONFIG} has no "Include ${DROPIN_DIR}/*.conf": the drop-in will be ignored until you add it at the top; verification will fail.`);
     }
-    if (facts.sshdPid === undefined) notes.push(`sshd is not running (no ${PID_FILE}): the settings apply when it starts.`);
+    if (facts.foreignSshdPid !== undefined) {
+      notes.push(`${PID_FILE} names pid ${facts.foreignSshdPid}, which is not this root's sshd (its command line does not name the root): lockstep does not signal it from a sandbox.`);
+    } else if (facts.sshdPid === undefined) notes.push(`sshd is not running (no ${PID_FILE}): the settings apply when it starts.`);
     return notes;
   },
 };

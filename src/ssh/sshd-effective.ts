@@ -1,13 +1,13 @@
 // What sshd would apply, read two ways: `sshd -T` (the truth: sshd's own parser) and the files in
 // sshd's reading order (which file and line set a value, which later lines it ignored). Under
-// --root, Include and HostKey paths of the main config that point outside the root are mapped
-// into it in a temporary copy (outside the root), so the root's drop-ins are the ones read.
+// --root, sshd reads the mapped copy of sshd-sandbox.ts (Include lines, host keys and every path
+// keyword taken under the root), so the root's drop-ins are the ones read, never the host's.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { System } from '../core/system.js';
+import { SSHD_CONFIG, withSshdConfig } from './sshd-sandbox.js';
 
-export const SSHD_CONFIG = '/etc/ssh/sshd_config';
+export { SSHD_CONFIG };
 export const DROPIN_DIR = '/etc/ssh/sshd_config.d';
 export const DROPIN = `${DROPIN_DIR}/00-lockstep.conf`;
 
@@ -17,34 +17,6 @@ export const KEY_ONLY_KEYS = ['passwordauthentication', 'kbdinteractiveauthentic
 /** `sshd -T` for a connection of `user` from localhost: the settings sshd would apply. */
 export function sshdTArgv(sys: System, user: string, config = sys.real(SSHD_CONFIG)): string[] {
   return ['sshd', '-T', '-f', config, '-C', `user=${user},host=localhost,addr=127.0.0.1`];
-}
-
-const underRoot = (sys: System, p: string): boolean => sys.root === '/' || p === sys.root || p.startsWith(`${sys.root}/`);
-
-/** The main config with Include/HostKey paths mapped into the root, or undefined when none needs it. */
-async function mappedConfigText(sys: System): Promise<string | undefined> {
-  if (sys.root === '/') return undefined;
-  const text = await sys.readText(SSHD_CONFIG);
-  if (text === undefined) return undefined;
-  let changed = false;
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^(\s*)(Include|HostKey)(\s+)(.+?)\s*$/i.exec(line);
-    if (m === null) {
-      lines.push(line);
-      continue;
-    }
-    const words: string[] = [];
-    for (const w of m[4]!.split(/\s+/)) {
-      const target = path.posix.isAbsolute(w) ? w : m[2]!.toLowerCase() === 'include' ? path.posix.join('/etc/ssh', w) : w;
-      // A host key the root does not hold stays the host's: sshd -T needs one to start.
-      const map = path.posix.isAbsolute(target) && !underRoot(sys, target) && (m[2]!.toLowerCase() === 'include' || (await sys.stat(target)) !== undefined);
-      words.push(map ? sys.real(target) : w);
-      changed ||= map;
-    }
-    lines.push(`${m[1]}${m[2]}${m[3]}${words.join(' ')}`);
-  }
-  return changed ? lines.join('\n') : undefined;
 }
 
 export interface SshdView {
@@ -58,15 +30,7 @@ export interface SshdView {
 
 /** One `sshd -T` run: the effective settings, or why they could not be read. */
 export async function readSshd(sys: System, user: string): Promise<SshdView | string> {
-  const mapped = await mappedConfigText(sys);
-  let dir: string | undefined;
-  try {
-    let config = sys.real(SSHD_CONFIG);
-    if (mapped !== undefined) {
-      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-sshd-'));
-      config = path.join(dir, 'sshd_config');
-      await fs.writeFile(config, mapped, { mode: 0o600 });
-    }
+  return withSshdConfig(sys, async (config, sandbox) => {
     const argv = sshdTArgv(sys, user, config);
     const r = await sys.probe(argv);
     if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
@@ -78,10 +42,8 @@ export async function readSshd(sys: System, user: string): Promise<SshdView | st
       if (!(k in settings)) settings[k] = v.join(' ');
       (lists[k] ??= []).push(v.join(' '));
     }
-    return { settings, lists, argv: mapped !== undefined ? sshdTArgv(sys, user) : argv };
-  } finally {
-    if (dir !== undefined) await fs.rm(dir, { recursive: true, force: true });
-  }
+    return { settings, lists, argv: sandbox !== undefined ? sshdTArgv(sys, user) : argv };
+  });
 }
 
 export async function effectiveSettings(sys: System, user: string): Promise<Record<string, string> | string> {

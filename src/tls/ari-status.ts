@@ -3,7 +3,7 @@
 // does not hold a certificate back, and when ARI cannot be had the lifetime window decides,
 // said in one line.
 import { X509Certificate } from 'node:crypto';
-import fs from 'node:fs/promises';
+import { readOperatorFile } from '../core/paths.js';
 import type { Answers } from '../core/questions.js';
 import type { System } from '../core/system.js';
 import { ariCertId, decideAri, fetchRenewalInfo, iso, type DirectoryAnswer, type RenewalInfo } from './ari.js';
@@ -57,7 +57,7 @@ export async function ariFor(sys: System, answers: Answers, pem: string, o: AriO
   let ca: Buffer | undefined;
   if (typeof caFile === 'string' && caFile !== '') {
     try {
-      ca = await fs.readFile(sys.real(caFile));
+      ca = await readOperatorFile(caFile);
     } catch (error) {
       return fallback(`the ACME server's TLS root ${caFile} cannot be read: ${(error as Error).message}`, certId);
     }

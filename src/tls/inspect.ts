@@ -3,6 +3,7 @@
 // information (ARI) says, as renew would see it.
 import fs from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
+import { operatorPath } from '../core/paths.js';
 import { System } from '../core/system.js';
 import { ariFor, ariLine, combine, type AriReport } from './ari-status.js';
 import { loadCertificates } from './cert-bundle.js';
@@ -23,7 +24,7 @@ export async function inspect(root: string, file: string | undefined, domain: st
   const target = file ?? livePath(domain ?? '', 'cert');
   let data: Buffer;
   try {
-    data = await fs.readFile(file !== undefined && !file.startsWith('/') ? file : sys.real(target));
+    data = await fs.readFile(file !== undefined ? operatorPath(file) : sys.real(target));
   } catch {
     throw new UserError(file !== undefined ? `Cannot read ${file}.` : `--domain ${domain}: lockstep has no certificate for it (${target} is missing).`);
   }

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
+import { OPERATOR_FILE, answerPlace, ownerOf, pathArg } from '../core/paths.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { SecretReader, Step } from '../core/step.js';
 import { pfxKeyAction, readPfx } from '../pki/pkcs12.js';
@@ -41,25 +42,27 @@ export const installQuestions: readonly Question[] = [
     kind: 'path',
     id: 'pfx',
     message: 'A PKCS#12 file (.pfx or .p12) holding the key, the certificate and its chain, instead of --cert and --key (empty: none)',
-    help: 'As a vendor or a Windows server exports it; read as given on this machine. Its password: --pfx-password-file, LOCKSTEP_PFX_PASSWORD or a masked prompt, never a flag value.',
+    help: `As a vendor or a Windows server exports it. ${OPERATOR_FILE} Its password: --pfx-password-file, LOCKSTEP_PFX_PASSWORD or a masked prompt, never a flag value.`,
     optional: true,
+    operator: true,
   },
   { kind: 'secret', id: 'pfxPassword', message: 'Password of the .pfx file', when: (a) => !noPfx(a) },
-  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)', when: noPfx },
-  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', optional: true, when: noPfx },
+  { kind: 'path', id: 'cert', message: 'The certificate file from the vendor (PEM, DER or PKCS#7; may hold the chain too)', help: OPERATOR_FILE, operator: true, when: noPfx },
+  { kind: 'path', id: 'chain', message: 'The intermediate certificates, if the vendor sent them separately (empty: none)', help: OPERATOR_FILE, optional: true, operator: true, when: noPfx },
   {
     kind: 'path',
     id: 'key',
     message: 'The private key the CSR was made with',
+    help: `${OPERATOR_FILE} The default is the key "cert purchased" made, in /etc/lockstep/archive/ (under --root).`,
     default: (_a, facts) => (facts as InstallFacts | undefined)?.pendingKey,
     when: noPfx,
+    operator: true,
   },
-  { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', default: DEFAULT_TRUST_STORE },
+  { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', help: `${OPERATOR_FILE} The default is the system's bundle (under --root).`, default: DEFAULT_TRUST_STORE, operator: true },
 ];
 
-async function read(sys: System, file: string): Promise<Buffer> {
-  return fs.readFile(sys.real(file));
-}
+/** The step's question (a sequence may have given it a default: what an earlier stage settled). */
+const question = (questions: readonly Question[], id: string): Question => questions.find((q) => q.id === id) ?? (installQuestions.find((q) => q.id === id) as Question);
 
 /**
  * A renewed certificate goes back to the same nginx and is ordered again with the same
@@ -79,6 +82,8 @@ export const installStep: Step<InstallFacts> = {
 
   async facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<InstallFacts> {
     if (domainsOf(answers).length === 0) return { version: 0 };
+    // An operator's file as given; a default (cert purchased's key, the system's trust store, a file an earlier stage made) on the target.
+    const read = (id: string, facts?: InstallFacts): Promise<Buffer> => fs.readFile(answerPlace(sys, question(this.questions, id), answers, facts));
     const name = nameOf(answers);
     const version = await lastArchiveVersion(sys, name);
     const candidate = archivePath(name, 'privkey', version);
@@ -90,7 +95,7 @@ export const installStep: Step<InstallFacts> = {
       if (answers.trustStore === undefined || secrets?.has('pfxPassword') !== true) return base;
       let trusted: X509Certificate[];
       try {
-        trusted = pemBlocks((await read(sys, String(answers.trustStore))).toString('utf8')).map((b) => new X509Certificate(b));
+        trusted = pemBlocks((await read('trustStore')).toString('utf8')).map((b) => new X509Certificate(b));
       } catch (error) {
         return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
       }
@@ -105,11 +110,12 @@ export const installStep: Step<InstallFacts> = {
     if (answers.cert === undefined || answers.key === undefined || answers.trustStore === undefined) return base;
     const given = [];
     let unordered = false;
-    for (const [flag, file] of [['--cert', answers.cert], ['--chain', answers.chain]] as const) {
+    for (const [flag, id] of [['--cert', 'cert'], ['--chain', 'chain']] as const) {
+      const file = answers[id];
       if (typeof file !== 'string') continue;
       let data: Buffer;
       try {
-        data = await read(sys, file);
+        data = await read(id);
       } catch (error) {
         return { ...base, inputError: `${flag} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` };
       }
@@ -124,12 +130,12 @@ export const installStep: Step<InstallFacts> = {
     let keyPem: string;
     let trusted: X509Certificate[];
     try {
-      keyPem = (await read(sys, String(answers.key))).toString('utf8');
+      keyPem = (await read('key', base)).toString('utf8');
     } catch (error) {
       return { ...base, inputError: `--key ${String(answers.key)} cannot be read: ${(error as Error).message}` };
     }
     try {
-      trusted = pemBlocks((await read(sys, String(answers.trustStore))).toString('utf8')).map((b) => new X509Certificate(b));
+      trusted = pemBlocks((await read('trustStore')).toString('utf8')).map((b) => new X509Certificate(b));
     } catch (error) {
       return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
     }
@@ -159,7 +165,7 @@ export const installStep: Step<InstallFacts> = {
       { kind: 'mkdir', title: 'Create the renewal folder', path: renewalFile(name).replace(/\/[^/]+$/, ''), mode: 0o755 },
     ];
     if (pfx !== undefined) actions.push(pfxKeyAction(pfx, archivePath(name, 'privkey', n), facts.pfxLegacy === true, 'pfxPassword'));
-    else if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', p(keyFile), p(archivePath(name, 'privkey', n))] });
+    else if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', pathArg(keyFile, ownerOf(question(this.questions, 'key'), answers, facts)), p(archivePath(name, 'privkey', n))] });
     actions.push(
       { kind: 'write', title: 'Archive the certificate', path: archivePath(name, 'cert', n), content: leafPem, mode: 0o644 },
       { kind: 'write', title: `Archive the chain (${report.chain.length} intermediate certificate(s), leaf's issuer first)`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },

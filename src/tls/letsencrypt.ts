@@ -2,7 +2,8 @@
 // and CSR are made with openssl, the ACME exchange by `lockstep internal acme-order`
 // (acme-client), and the result lands in /etc/lockstep/live/<first domain>/ with every version
 // kept in archive/.
-import { p, type Action } from '../core/actions.js';
+import { p, type Action, type Arg } from '../core/actions.js';
+import { OPERATOR_FILE, operatorFileExists, operatorPath, pathArg, type PathOwner } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
@@ -11,7 +12,7 @@ import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js
 import { checkLiveFiles } from './live-checks.js';
 import { LOCKSTEP_DIR, accountKeyPath, archiveDir, archivePath, lastArchiveVersion, liveDir, livePath, renewalFile } from './live-layout.js';
 import { renewalRecordOf, renewalRecordText, type DeployRecord } from './renewal-record.js';
-import { selfCommand } from './self-command.js';
+import { selfCommand } from '../core/self-command.js';
 
 export const LE_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';
 export const LE_STAGING = 'https://acme-staging-v02.api.letsencrypt.org/directory';
@@ -83,7 +84,9 @@ export const letsEncryptQuestions: readonly Question[] = [
     kind: 'path',
     id: 'acmeCaFile',
     message: 'TLS root of a private ACME server (PEM), if its HTTPS is not publicly trusted',
+    help: OPERATOR_FILE,
     optional: true,
+    operator: true,
   },
   {
     kind: 'select',
@@ -161,14 +164,14 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
       accountKeyExists,
       ...(why !== undefined ? { whyNotWritable: why } : {}),
       ...(webroot !== undefined && !(await sys.stat(webroot))?.isDirectory() ? { webrootMissing: true } : {}),
-      ...(caFile !== undefined && (await sys.stat(caFile)) === undefined ? { caFileMissing: true } : {}),
+      ...(caFile !== undefined && caFile !== '' && !(await operatorFileExists(caFile)) ? { caFileMissing: true } : {}),
     };
   },
 
   plan(answers: Answers, facts: LetsEncryptFacts): readonly Action[] {
     if (facts.whyNotWritable !== undefined) throw new UserError(`Cannot write ${LOCKSTEP_DIR}: ${facts.whyNotWritable}.`);
     if (facts.webrootMissing) throw new UserError(`--webroot ${String(answers.webroot)} is not a directory.`, 'Give the document root your web server serves on port 80.');
-    if (facts.caFileMissing) throw new UserError(`--acme-ca-file ${String(answers.acmeCaFile)} does not exist.`);
+    if (facts.caFileMissing) throw new UserError(`--acme-ca-file ${operatorPath(String(answers.acmeCaFile))} does not exist.`, 'Give the PEM file of the ACME server\'s TLS root, as a path on this machine (it is not read under --root).');
     const name = nameOf(answers);
     const domains = domainsOf(answers);
     const keyType = answers.keyType as KeyType;
@@ -191,8 +194,15 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
       });
     }
     const sans = domains.map((d) => `DNS:${d}`).join(',');
-    const optional = (flag: string, value: unknown, asPath = false): (string | { path: string })[] =>
-      value === undefined || value === '' ? [] : [flag, asPath ? p(String(value)) : String(value)];
+    // Every value is one word with its flag (--email=VALUE): a value starting with "-" (a base64url
+    // ARI ID, a hook's option, an odd address) is never taken for an option by parseArgs.
+    const word = (flag: string, value: string): string => `${flag}=${value}`;
+    const pathWord = (flag: string, value: string, owner: PathOwner): Arg => {
+      const arg = pathArg(value, owner);
+      return typeof arg === 'string' ? word(flag, arg) : p(arg.path, `${flag}=`);
+    };
+    const optional = (flag: string, value: unknown, owner?: PathOwner): Arg[] =>
+      value === undefined || value === '' ? [] : [owner !== undefined ? pathWord(flag, String(value), owner) : word(flag, String(value))];
     actions.push(
       {
         kind: 'run',
@@ -211,22 +221,21 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
         title: `Order the certificate from ${new URL(directory).host} (${String(answers.challenge)}${answers.replaces !== undefined ? `, replacing ${String(answers.replaces)}` : ''})`,
         argv: [
           ...selfCommand(), 'internal', 'acme-order',
-          '--directory', directory,
-          '--account-key', p(accountKey),
-          '--csr', p(archivePath(name, 'csr', n)),
-          '--email', String(answers.email),
+          word('--directory', directory),
+          pathWord('--account-key', accountKey, 'managed'),
+          pathWord('--csr', archivePath(name, 'csr', n), 'managed'),
+          word('--email', String(answers.email)),
           '--agree-tos',
-          '--challenge', String(answers.challenge),
-          ...(answers.challenge === 'http-01' ? optional('--webroot', answers.webroot, true) : []),
-          ...(answers.challenge === 'http-01' && answers.webroot === undefined ? ['--http-01-port', String(answers.http01Port ?? 80)] : []),
+          word('--challenge', String(answers.challenge)),
+          ...(answers.challenge === 'http-01' ? optional('--webroot', answers.webroot, 'managed') : []),
+          ...(answers.challenge === 'http-01' && answers.webroot === undefined ? [word('--http-01-port', String(answers.http01Port ?? 80))] : []),
           ...optional('--dns-hook', answers.dnsHook),
           ...optional('--dns-resolver', answers.dnsResolver),
-          ...optional('--ca-file', answers.acmeCaFile, true),
-          // One word: a base64url ID may start with "-", which parseArgs would take for an option.
-          ...(answers.replaces !== undefined ? [`--replaces=${String(answers.replaces)}`] : []),
-          '--cert-out', p(archivePath(name, 'cert', n)),
-          '--chain-out', p(archivePath(name, 'chain', n)),
-          '--fullchain-out', p(archivePath(name, 'fullchain', n)),
+          ...optional('--ca-file', answers.acmeCaFile, 'operator'),
+          ...optional('--replaces', answers.replaces),
+          pathWord('--cert-out', archivePath(name, 'cert', n), 'managed'),
+          pathWord('--chain-out', archivePath(name, 'chain', n), 'managed'),
+          pathWord('--fullchain-out', archivePath(name, 'fullchain', n), 'managed'),
         ],
       },
       ...installLive(name, n),
@@ -276,5 +285,6 @@ export function installLive(name: string, n: number): Action[] {
 /** What the next renewal orders with: the same answers, less the certificate this order replaced. */
 function renewalAnswers(answers: Answers): Answers {
   const { replaces: _replaced, ...copy } = answers;
-  return copy;
+  // The next renewal may run from another folder: an operator's file is recorded as this machine names it.
+  return typeof copy.acmeCaFile === 'string' && copy.acmeCaFile !== '' ? { ...copy, acmeCaFile: operatorPath(copy.acmeCaFile) } : copy;
 }

@@ -7,7 +7,7 @@ import type { Action } from '../core/actions.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
-import { selfCommand } from './self-command.js';
+import { selfCommand } from '../core/self-command.js';
 import { mailQuestion, smtpQuestion } from '../mail/questions.js';
 
 export interface RenewTimerFacts {

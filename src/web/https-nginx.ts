@@ -13,7 +13,8 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { liveDir, renewalFile } from '../tls/live-layout.js';
 import { parseRenewalRecord, renewalRecordText, type StoredRenewalRecord } from '../tls/renewal-record.js';
-import { selfCommand } from '../tls/self-command.js';
+import { selfCommand } from '../core/self-command.js';
+import { NGINX_SANDBOX_NOTE } from './nginx-sandbox.js';
 import { nginxSite } from './nginx-site.js';
 
 export interface HttpsNginxFacts {
@@ -148,6 +149,10 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
         kind: 'run',
         title: 'Put the site in place, nginx -t, reload (the previous file is restored if either fails)',
         argv: [...selfCommand(), 'internal', 'nginx-swap', '--staged', p(stagedOf(answers)), '--target', p(siteFileOf(answers)), '--conf', p(String(answers.nginxConf))],
+        sandbox: {
+          argv: [...selfCommand(), 'internal', 'nginx-swap', '--staged', p(stagedOf(answers)), '--target', p(siteFileOf(answers)), '--conf', p(String(answers.nginxConf)), p('/', '--root=')],
+          note: NGINX_SANDBOX_NOTE,
+        },
       },
     ];
   },

@@ -8,7 +8,9 @@ import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
+import { selfCommand } from '../core/self-command.js';
 import { waitForServed } from './https-nginx.js';
+import { NGINX_SANDBOX_NOTE } from './nginx-sandbox.js';
 
 export interface NginxReloadFacts {
   readonly fingerprint?: string;
@@ -42,7 +44,14 @@ export const nginxReloadStep: Step<NginxReloadFacts> = {
 
   plan(answers, facts): readonly Action[] {
     if (facts.problem !== undefined) throw new UserError(`Nothing to check nginx against: ${facts.problem} (--cert-file).`);
-    return [{ kind: 'run', title: 'Reload nginx (nginx -s reload); open connections finish on the old files', argv: ['nginx', '-s', 'reload', '-c', p(String(answers.nginxConf))] }];
+    return [
+      {
+        kind: 'run',
+        title: 'Reload nginx (nginx -s reload); open connections finish on the old files',
+        argv: ['nginx', '-s', 'reload', '-c', p(String(answers.nginxConf))],
+        sandbox: { argv: [...selfCommand(), 'internal', 'nginx', p('/', '--root='), '-s', 'reload', '-c', p(String(answers.nginxConf))], note: NGINX_SANDBOX_NOTE },
+      },
+    ];
   },
 
   async verify(answers, sys) {

@@ -151,10 +151,13 @@ describe('revoke, crl, list, distribute', () => {
     assert.deepEqual(valid, ['/CN=couch1.example.org', '/CN=couch2.example.org', '/CN=couch3.example.org', '/CN=couch4.example.org']);
   });
 
-  test('distribute copies the root into a cookbook, sets the node attribute and keeps the rest', async () => {
+  test('distribute copies the root into a cookbook (the operator\'s files, as given), sets the node attribute and keeps the rest', async () => {
     await fs.mkdir(real('/srv/cookbook/files'), { recursive: true });
     await fs.writeFile(real('/srv/node.json'), JSON.stringify({ primero: { couchdb: { port: 6984 } }, run_list: ['recipe[primero]'] }, null, 2));
-    ok(await run(['ca', 'distribute', '--yes', '--to', '/srv/cookbook/files/quoin_ca.crt', '--node-json', '/srv/node.json']));
+    // The cookbook is the operator's: its paths are given as this machine names them (not under --root).
+    const distributed = await run(['ca', 'distribute', '--yes', '--to', real('/srv/cookbook/files/quoin_ca.crt'), '--node-json', real('/srv/node.json')]);
+    ok(distributed);
+    assert.doesNotMatch(distributed.stdout, new RegExp(`${sandbox.root}${sandbox.root}`), 'never mapped twice');
     assert.equal(await read('/srv/cookbook/files/quoin_ca.crt'), await read(`${CA}/certs/couch_ca.cert`));
     const node = JSON.parse(await read('/srv/node.json')) as { primero: { couchdb: Record<string, unknown> }; run_list: string[] };
     assert.deepEqual(node, { primero: { couchdb: { port: 6984, root_ca_cert_source: 'quoin_ca.crt' } }, run_list: ['recipe[primero]'] });

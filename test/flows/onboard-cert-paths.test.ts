@@ -57,7 +57,7 @@ describe("onboard with Let's Encrypt (Pebble)", () => {
     const run = await onboard(box.root, box.answers, {
       steps: ['cert', 'https', 'renewal'],
       cert: { public: true, port80: true, vendorRequired: false, method: 'letsencrypt' },
-      'cert letsencrypt': { domain: [NAME], email: 'ops@example.org', agreeTos: true, acmeDirectory: p.directory, acmeCaFile: CA_FILE, http01Port: p.httpPort },
+      'cert letsencrypt': { domain: [NAME], email: 'ops@example.org', agreeTos: true, acmeDirectory: p.directory, acmeCaFile: p.tlsCaFile, http01Port: p.httpPort },
       // Port 80 of the site is where Pebble validates HTTP-01: renewals go through this nginx.
       'web https': { nginxConf: '/etc/nginx/nginx.conf', httpPort: p.httpPort, httpsPort, listenAddress: '127.0.0.1' },
       'cert renew-timer': { scheduler: 'systemd', enable: false },
@@ -154,7 +154,7 @@ describe('onboard with the private CA, and with a vendor', () => {
     });
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /✓ Certificate from a vendor: key and CSR\n/);
-    assert.match(run.stdout, /- HTTPS only with nginx: skipped \(the vendor's certificate is not here yet: once it is, lockstep cert install, then lockstep web https\)/);
+    assert.match(run.stdout, /- HTTPS only with nginx: skipped \(the vendor's certificate is not here yet: once it is, lockstep --root \S+ cert install, then lockstep --root \S+ web https\)/);
     const csr = await fs.readFile(path.join(box.root, 'etc/lockstep/archive', NAME, 'csr1.pem'), 'utf8');
     const subject = await execa('openssl', ['req', '-noout', '-subject'], { input: csr });
     assert.match(subject.stdout, /O = Example GmbH/);

@@ -78,7 +78,7 @@ describe('lockstep onboard on a namespace server', { skip }, () => {
       assert.match(summary, new RegExp(`✓ ${done}(\\n|$)`), `${done} done:\n${summary}`);
     }
     assert.match(summary, /- Let's Encrypt certificate: skipped \(you chose Self-signed\)/);
-    assert.match(summary, /- Keep the new firewall rules: skipped \(nobody to ask: from a new SSH session, run lockstep firewall confirm/);
+    assert.match(summary, /- Keep the new firewall rules: skipped \(nobody to ask: from a new SSH session, run lockstep --root \S+ firewall confirm/);
     // web https was not asked the names or the folder: the certificate step settled them.
     assert.match(out, new RegExp(`From the earlier steps: Names the site answers to: ${NAME.replace(/\./g, '\\.')}; Folder holding the certificate .*and privkey.pem: /etc/ssl/lockstep/${NAME.replace(/\./g, '\\.')}`));
 

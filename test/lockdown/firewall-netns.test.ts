@@ -49,6 +49,10 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
       // Without rules every listener answers: what is closed later is closed by the firewall.
       const all = (await probe(pair, PORTS.map((port) => ({ to: SRV4, port, from: CLIENT4.stranger })))).every((o) => o === 'open');
       assert.ok(all, 'every port is reachable before the firewall');
+      // The operator's own nftables.conf (Debian's, with a table of theirs): confirm adds one include line to it.
+      const theirs = '#!/usr/sbin/nft -f\n\nflush ruleset\n\ntable inet filter {\n\tchain input {\n\t\ttype filter hook input priority filter;\n\t}\n}\n';
+      await fs.mkdir(path.join(sandbox.root, 'etc'), { recursive: true });
+      await fs.writeFile(path.join(sandbox.root, 'etc/nftables.conf'), theirs, { mode: 0o755 });
 
       const run = await firewall(sandbox.root, [...policyFlags, '--confirm-timeout', '60', '--yes']);
       assert.equal(run.exitCode, 0, `${String(run.stdout)}\n${String(run.stderr)}`);
@@ -76,19 +80,25 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
 
       // --yes applied it but did not confirm: the timer is armed and nothing is persisted yet.
       await fs.access(path.join(sandbox.root, STATE, 'pending'));
-      await assert.rejects(fs.access(path.join(sandbox.root, 'etc/nftables.conf')));
+      assert.equal(await fs.readFile(path.join(sandbox.root, 'etc/nftables.conf'), 'utf8'), theirs);
+      await assert.rejects(fs.access(path.join(sandbox.root, 'etc/nftables.d/lockstep.nft')));
       const pid = Number((await fs.readFile(path.join(sandbox.root, STATE, 'rollback.pid'), 'utf8')).trim());
 
       const confirm = await pair.exec(pair.srv, ['node', BIN, '--root', sandbox.root, 'firewall', 'confirm', '--yes']);
       assert.equal(confirm.exitCode, 0, `${String(confirm.stdout)}\n${String(confirm.stderr)}`);
       assert.equal(
-        await fs.readFile(path.join(sandbox.root, 'etc/nftables.conf'), 'utf8'),
+        await fs.readFile(path.join(sandbox.root, 'etc/nftables.d/lockstep.nft'), 'utf8'),
         await fs.readFile(path.join(sandbox.root, STATE, 'applied.nft'), 'utf8'),
+      );
+      assert.equal(
+        await fs.readFile(path.join(sandbox.root, 'etc/nftables.conf'), 'utf8'),
+        `${theirs}# lockstep's own table (lockstep firewall); the rest of this file is yours.\ninclude "/etc/nftables.d/lockstep.nft"\n`,
+        'the operator\'s nftables.conf is kept, with one include line',
       );
       await waitFor(() => !alive(pid), 'the rollback timer to stop');
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
-      // The persisted file is what nftables.service loads at boot: nft accepts it as it is.
-      await nft('-c', '-f', path.join(sandbox.root, 'etc/nftables.conf'));
+      // The persisted file is what nftables.service loads at boot (through the include): nft accepts it as it is.
+      await nft('-c', '-f', path.join(sandbox.root, 'etc/nftables.d/lockstep.nft'));
 
       const again = await pair.exec(pair.srv, ['node', BIN, '--root', sandbox.root, 'firewall', 'confirm', '--yes']);
       assert.equal(again.exitCode, 2);
@@ -112,7 +122,7 @@ describe('firewall in a network namespace', { skip: skip ?? false }, () => {
         reject: false, stdin: 'ignore', env: { CI: 'true', ...adminSsh },
       });
       // Killed the moment the new rules are loaded, before lockstep could do anything else.
-      await killAfterAction(child, /^Load the new ruleset$/);
+      await killAfterAction(child, /^Load the new ruleset/);
       assert.match(await nft('list', 'ruleset'), /table inet lockstep/, 'the new rules were loaded');
       assert.equal((await probe(pair, [{ to: SRV4, port: 9000, from: CLIENT4.stranger }]))[0], 'dropped');
 

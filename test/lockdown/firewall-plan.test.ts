@@ -21,6 +21,7 @@ const facts = (over: Partial<FirewallFacts> = {}): FirewallFacts => ({
   ruleset: '',
   pending: { pending: false },
   platform: platformOf(parseOsRelease('ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n')),
+  live: 'root',
   ...over,
 });
 const answers = { backend: 'nft', sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: 'none', allow: 'none', confirmTimeout: 120 };
@@ -41,8 +42,9 @@ test('policy: 22 from the ranges, 6984 only with peers, --allow with its reason;
 
 test('ruleset: one table inet, input policy drop, per-family source sets, ICMPv6 neighbour discovery', () => {
   const text = nftRuleset(buildPolicy({ sshFrom: ['198.51.100.0/24', '2001:db8::/32'], replicationPeers: [], allow: [] }));
-  assert.match(text, /^flush ruleset$/m);
-  assert.equal(text.match(/^table /gm)?.length, 1);
+  assert.doesNotMatch(text, /flush ruleset/, 'other tools\' tables are never deleted');
+  assert.match(text, /^table inet lockstep\ndelete table inet lockstep\n/m, 'only lockstep\'s own table is replaced');
+  assert.equal(text.match(/^table inet lockstep \{/gm)?.length, 1);
   assert.match(text, /table inet lockstep \{/);
   assert.match(text, /policy drop;/);
   assert.match(text, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
@@ -71,6 +73,8 @@ test('a range for one family and "any" for the other keeps the range: "192.0.2.0
 test('--allow parsing and conflicts', () => {
   assert.deepEqual(parseAllow('51820/UDP:wireguard'), { port: 51820, proto: 'udp', reason: 'wireguard' });
   assert.match(parseAllow('0/tcp') as string, /out of range/);
+  assert.match(parseAllow('8443/tcp') as string, /"8443\/tcp" has no reason: add one after a colon, e\.g\. 8443\/tcp:admin console/);
+  assert.match(parseAllow('8443/tcp: ') as string, /has no reason/);
   assert.match(parseAllow('22/sctp') as string, /PORT\/PROTO/);
   assert.match(parseAllow('80/tcp:a "quote"') as string, /reason/);
   assert.throws(() => buildPolicy({ sshFrom: ['10.0.0.0/8'], replicationPeers: [], allow: [{ port: 22, proto: 'tcp', reason: '' }] }), /conflicts with --ssh-from/);
@@ -99,12 +103,18 @@ test('SSH_CONNECTION guard: a client outside --ssh-from is refused with the fix 
 test('plan: check before arming, arm before loading; --confirm-timeout 0 persists without a rollback', () => {
   const titles = firewallStep.plan(answers, facts()).map((a) => a.title);
   const at = (s: string) => titles.findIndex((t) => t.includes(s));
-  assert.ok(at('Check the ruleset') < at('Save the current ruleset'));
-  assert.ok(at('Save the current ruleset') < at('Arm the rollback'));
+  assert.ok(at('Check the ruleset') < at("Save lockstep's table"));
+  assert.ok(at("Save lockstep's table") < at('Arm the rollback'));
   assert.ok(at('Arm the rollback') < at('Load the new ruleset'));
-  assert.equal(at('/etc/nftables.conf'), -1, 'nothing persisted before confirmation');
+  assert.equal(at('/etc/nftables'), -1, 'nothing persisted before confirmation');
   const direct = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts()).map((a) => a.title);
-  assert.ok(direct.some((t) => t.includes('/etc/nftables.conf')));
+  assert.ok(direct.some((t) => t.includes('/etc/nftables.d/lockstep.nft')));
+  assert.ok(direct.some((t) => t.includes('Create /etc/nftables.conf loading it at boot')), 'no nftables.conf yet: one that includes it');
+  const edited = firewallStep.plan({ ...answers, confirmTimeout: 0 }, facts({ nftablesConf: '#!/usr/sbin/nft -f\nflush ruleset\ntable inet filter {\n}\n' }));
+  const edit = edited.find((a) => a.kind === 'edit');
+  assert.ok(edit !== undefined && edit.kind === 'edit' && edit.after.startsWith(edit.before) && edit.after.endsWith('include "/etc/nftables.d/lockstep.nft"\n'), 'the operator\'s nftables.conf gets one include line, the rest stays');
+  const load = edited.filter((a) => a.kind === 'run').at(-1);
+  assert.ok(load?.kind === 'run' && JSON.stringify(load.argv).includes('/etc/nftables.d/lockstep.nft'), 'loads lockstep\'s file, never nftables.conf (its flush ruleset)');
   assert.ok(!direct.some((t) => t.includes('Arm the rollback')));
 });
 

@@ -2,7 +2,7 @@
 // inside the server namespace this test makes. The preview says, for each port, what will be
 // open and why; the apply shows a live countdown; while it runs a new connection from the
 // admin's address gets through, and the wizard asks whether to keep the rules. Yes keeps them
-// (persisted, timer stopped); no lets the timer bring the previous rules back.
+// (persisted, timer stopped); no brings the previous rules back at once.
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -48,7 +48,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.match(preview, /The previous rules come back after 90 s unless you confirm/);
       await term.type('y');
       const asked = await term.waitFor('Keep the new firewall rules?');
-      const first = Number(/⏱ .*: ([0-9]+) s left/.exec(asked)?.[1]);
+      const first = Number(/⏱ [\s\S]*?([0-9]+) s left/.exec(asked)?.[1]);
       assert.ok(first > 0 && first <= 90, `a countdown is shown:\n${asked}`);
       assert.match(asked, /✓ the rollback timer is armed/);
       // What the operator is asked to check: a NEW connection from their address works, a
@@ -56,7 +56,7 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.deepEqual(await probe(pair, [{ to: SRV4, port: 22, from: CLIENT4.admin }, { to: SRV4, port: 22, from: CLIENT4.stranger }]), ['open', 'dropped']);
       const later = await waitFor(async () => {
         const s = await term.screen();
-        const left = Number(/⏱ .*: ([0-9]+) s left/.exec(s)?.[1]);
+        const left = Number(/⏱ [\s\S]*?([0-9]+) s left/.exec(s)?.[1]);
         return left < first ? s : undefined;
       }, 'the countdown to go down', 5000, 100);
       assert.match(later, /Keep the new firewall rules\?/);
@@ -67,7 +67,8 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
       assert.match(done, /no rollback is pending/);
       assert.match(done, /⏱ The rollback is withdrawn: the new firewall rules stay\./);
       assert.doesNotMatch(done, /s left \(at /, 'no countdown once the rules are kept');
-      assert.equal(await fs.readFile(path.join(root, 'etc/nftables.conf'), 'utf8'), await fs.readFile(path.join(root, STATE, 'applied.nft'), 'utf8'));
+      assert.equal(await fs.readFile(path.join(root, 'etc/nftables.d/lockstep.nft'), 'utf8'), await fs.readFile(path.join(root, STATE, 'applied.nft'), 'utf8'));
+      assert.match(await fs.readFile(path.join(root, 'etc/nftables.conf'), 'utf8'), /^include "\/etc\/nftables\.d\/lockstep\.nft"$/m);
       await waitFor(() => !alive(pid), 'the rollback timer to stop');
       assert.match(await nft('list', 'table', 'inet', 'lockstep'), /policy drop/);
     } finally {
@@ -78,21 +79,25 @@ describe('firewall in the TUI, in a test namespace', { skip: skip === false ? fa
     }
   });
 
-  test('no at the question: the rules stay only until the countdown ends, then the previous ones are back', async () => {
+  test('no at the question: the previous rules are back at once, without waiting for the countdown', async () => {
     const { root, cleanup } = await tempRoot('lockstep-fwtui-');
-    const term = await startInTmux(['--root', root, ...flags(5)], {}, ['ip', 'netns', 'exec', pair.srv]);
+    const term = await startInTmux(['--root', root, ...flags(90)], {}, ['ip', 'netns', 'exec', pair.srv]);
     try {
       await term.waitFor('? Apply this plan? (y/N)');
       await term.type('y');
       await term.waitFor('Keep the new firewall rules?');
       assert.equal((await probe(pair, [{ to: SRV4, port: 22, from: CLIENT4.stranger }]))[0], 'dropped');
+      const said = Date.now();
       await term.type('n');
       const done = await term.waitFor('lockstep-exit=0');
-      assert.match(done, /Keep the new firewall rules: not applied \(not kept: the previous rules come back when the countdown ends\)/);
-      await waitFor(() => fs.access(path.join(root, STATE, 'rolled-back')).then(() => true, () => false), 'the rollback', 15_000, 100);
+      assert.ok(Date.now() - said < 30_000, 'back long before the 90 s countdown');
+      assert.match(done, /Keep the new firewall rules: not applied \(not kept: the previous rules were brought back at once\)/);
+      assert.match(done, /✓ the previous rules are back/);
+      await fs.access(path.join(root, STATE, 'rolled-back'));
       assert.equal((await nft('list', 'ruleset')).trim(), '', 'the previous (empty) ruleset is back');
       assert.equal((await probe(pair, [{ to: SRV4, port: 22, from: CLIENT4.stranger }]))[0], 'open');
       await assert.rejects(fs.access(path.join(root, 'etc/nftables.conf')));
+      await assert.rejects(fs.access(path.join(root, STATE, 'rollback.pid')), 'no timer left');
     } finally {
       await term.kill();
       await stopRollbackTimer(root);

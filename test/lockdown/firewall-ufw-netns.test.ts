@@ -30,7 +30,8 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
   let hostBefore: string;
   let lockExisted: boolean;
   const adminSsh = { SSH_CONNECTION: `${CLIENT4.admin} 50022 ${SRV4} 22` };
-  const flags = ['--ssh-from', `${CLIENT4.admin}/32,${CLIENT6.admin}/128`, '--replication-peers', `${CLIENT4.peer},${CLIENT6.peer}`];
+  // --live-firewall: ufw writes /etc/ufw whatever --root says; here that is this test's bind-mounted copy.
+  const flags = ['--live-firewall', '--ssh-from', `${CLIENT4.admin}/32,${CLIENT6.admin}/128`, '--replication-peers', `${CLIENT4.peer},${CLIENT6.peer}`];
   const etcUfw = (): string => path.join(copies, 'etc-ufw');
   /** argv in the server namespace and a private mount namespace where /etc/ufw is the copy. */
   const inUfwNs = (argv: readonly string[]): string[] => [
@@ -84,7 +85,7 @@ describe('firewall --backend ufw in a network namespace, /etc/ufw copied and bin
       const run = await ufwRun(['node', BIN, '--root', root, 'firewall', '--backend', 'ufw', ...flags, '--yes'], adminSsh);
       assert.equal(run.exitCode, 0, `${String(run.stdout)}\n${String(run.stderr)}`);
       assert.match(String(run.stdout), /✓ ufw is active/);
-      assert.match(String(run.stdout), /⏱ The previous firewall rules come back unless you run "lockstep firewall confirm": in 1[12][0-9] s, at [0-9:]{8} UTC/);
+      assert.match(String(run.stdout), /⏱ The previous firewall rules come back unless you run "lockstep --root \S+ firewall confirm": in 1[12][0-9] s, at [0-9:]{8} UTC/);
       assert.match(String(run.stdout), /✓ ip6tables: INPUT policy is DROP/);
 
       await assertReachability(

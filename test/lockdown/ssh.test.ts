@@ -140,8 +140,10 @@ describe('lockstep ssh with the real sshd', { skip: !haveSshd || !isRoot ? 'need
       await fs.mkdir(path.join(r2, 'etc/ssh'), { recursive: true });
       await fs.copyFile(path.join(root, 'etc/passwd'), path.join(r2, 'etc/passwd'));
       await fs.cp(path.join(root, 'root'), path.join(r2, 'root'), { recursive: true });
-      const main = (await fs.readFile(path.join(root, 'etc/ssh/sshd_config'), 'utf8')).replace(/^Include .*\n/, '').replaceAll(`${root}/run`, `${r2}/run`);
+      const main = (await fs.readFile(path.join(root, 'etc/ssh/sshd_config'), 'utf8')).replace(/^Include .*\n/, '').replaceAll(`${root}/`, `${r2}/`);
       await fs.writeFile(path.join(r2, 'etc/ssh/sshd_config'), main);
+      // Under --root every path sshd reads is r2's (src/ssh/sshd-sandbox.ts): its own host key.
+      await fs.copyFile(path.join(root, 'etc/ssh/ssh_host_ed25519_key'), path.join(r2, 'etc/ssh/ssh_host_ed25519_key'));
       const run = await lockstep(['--root', r2, 'ssh', '--user', 'root', '--permit-root-login', 'no', '--yes'], { env: { CI: 'true', SUDO_USER: '' } });
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.stdout, /has no "Include \/etc\/ssh\/sshd_config\.d\/\*\.conf"/);

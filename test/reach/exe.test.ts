@@ -100,10 +100,10 @@ test('an ACME order from Pebble: the plan runs "<executable> internal acme-order
   try {
     // The plan's commands (install, …) are on PATH as on any server; node is not.
     const everything = await pathWithoutNode(path.join(sandbox.root, 'bin-all'));
-    const args = ['--root', acmeRoot, 'cert', 'letsencrypt', '--domain', 'exe.example.org', '--email', 'ops@example.org', '--agree-tos', '--acme-directory', pebble.directory, '--acme-ca-file', caFile, '--challenge', 'http-01', '--http-01-port', String(pebble.httpPort)];
+    const args = ['--root', acmeRoot, 'cert', 'letsencrypt', '--domain', 'exe.example.org', '--email', 'ops@example.org', '--agree-tos', '--acme-directory', pebble.directory, '--acme-ca-file', pebble.tlsCaFile, '--challenge', 'http-01', '--http-01-port', String(pebble.httpPort)];
     const preview = await run(['--dry-run', ...args], { PATH: everything });
     assert.equal(preview.exitCode, 0, `${preview.stdout}\n${preview.stderr}`);
-    assert.ok(preview.stdout.includes(`$ ${exe} internal acme-order --directory ${pebble.directory}`), preview.stdout);
+    assert.ok(preview.stdout.includes(`$ ${exe} internal acme-order --directory=${pebble.directory}`), preview.stdout);
     const order = await run(['--yes', ...args], { PATH: everything });
     assert.equal(order.exitCode, 0, `${order.stdout}\n${order.stderr}`);
     const rootFile = path.join(sandbox.root, 'pebble-root.pem');

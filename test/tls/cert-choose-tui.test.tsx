@@ -34,7 +34,7 @@ test('home menu → Application certificate: public name, port 80 closed, DNS op
   const select = await app.waitFor('How will you get the certificate?');
   assert.match(select, /❯ Let's Encrypt, DNS-01/, 'the recommendation is preselected');
   app.press(KEY.enter);
-  const end = await app.waitFor('Next: lockstep cert letsencrypt --challenge dns-01');
+  const end = await app.waitFor(`Next: lockstep --root ${root} cert letsencrypt`);
   assert.match(end, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS/);
   assert.doesNotMatch(end, /Apply this plan\?/);
 });
@@ -47,7 +47,7 @@ test('lockstep cert: an internal site, and a different pick than the recommendat
   const select = await answerInternalSite(app);
   assert.match(select, /❯ Your private CA/);
   app.press(KEY.down, KEY.enter); // self-signed
-  const end = await app.waitFor('Next: lockstep cert self-signed');
+  const end = await app.waitFor(`Next: lockstep --root ${root} cert self-signed`);
   assert.match(end, /Recommended: Your private CA, because the site is internal/);
   assert.match(end, /You chose Self-signed instead\./);
   await app.waitFor('Get the certificate now (Self-signed)?');

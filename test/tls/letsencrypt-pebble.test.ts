@@ -22,7 +22,7 @@ after(async () => {
   await sandbox?.cleanup();
 });
 
-const acmeArgs = (): string[] => ['--email', 'ops@example.org', '--agree-tos', '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE];
+const acmeArgs = (): string[] => ['--email', 'ops@example.org', '--agree-tos', '--acme-directory', pebble.directory, '--acme-ca-file', pebble.tlsCaFile];
 const live = (name: string, file: string): string => path.join(sandbox.root, 'etc/lockstep/live', name, file);
 
 async function verifyChain(name: string, host: string): Promise<void> {
@@ -157,8 +157,6 @@ test('SIGTERM while the DNS hook\'s own child runs: every group of the run ends,
   const { root, cleanup } = await tempRoot('lockstep-acme-term-');
   const hook = path.join(root, 'slow-hook.sh');
   await fs.writeFile(hook, '#!/bin/sh\nsleep 600 &\necho "$!" > "$0.sleep"\nwait\n', { mode: 0o755 });
-  await fs.mkdir(path.join(root, path.dirname(CA_FILE)), { recursive: true });
-  await fs.copyFile(path.join(sandbox.root, CA_FILE), path.join(root, CA_FILE));
   const secret = 'passphrase-that-must-stay-home';
   const cli = lockstep(['--root', root, '--yes', 'cert', 'letsencrypt', '--domain', 'slow.example.net', ...acmeArgs(), '--challenge', 'dns-01', '--dns-hook', hook, '--dns-resolver', pebble.dns], {
     env: { CI: 'true', NO_COLOR: '1', LOCKSTEP_PASSPHRASE: secret },

@@ -56,3 +56,16 @@ test('replaces is never asked, even by an interactive prompter; a flag gives it,
   assert.equal((await collect(new Map([['replaces', ID]]))).replaces, ID);
   await assert.rejects(collect(new Map([['replaces', 'no id']])), /--replaces/);
 });
+
+test('acme-order arguments: every value is one word with its flag, so values starting with "-" reach the helper as given', () => {
+  const dashed: Answers = { ...answers, email: '-ops@example.org', challenge: 'dns-01', dnsHook: '--my-hook -v', replaces: '-AbC.-dEf', acmeCaFile: '/tmp/-ca.pem' };
+  const argv = order(dashed).argv.map((a) => (typeof a === 'string' ? a : `${a.prefix ?? ''}${a.path}`));
+  const at = argv.indexOf('acme-order');
+  for (const w of argv.slice(at + 1)) assert.match(w, /^--[a-z0-9-]+(=.*)?$/, `"${w}" is a flag word`);
+  const parsed = parseAcmeOrderArgs(argv.slice(at + 1));
+  assert.equal(parsed.email, '-ops@example.org');
+  assert.equal(parsed.dnsHook, '--my-hook -v');
+  assert.equal(parsed.replaces, '-AbC.-dEf');
+  assert.equal(parsed.caFile, '/tmp/-ca.pem');
+  assert.equal(parsed.challenge, 'dns-01');
+});

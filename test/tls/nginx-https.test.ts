@@ -32,12 +32,12 @@ before(async () => {
   await fs.writeFile(rootFile, pebble.rootPem);
   const issue = await lockstep([
     '--root', sandbox.root, '--yes', 'cert', 'letsencrypt', '--domain', `${NAME},www.${NAME}`, '--email', 'ops@example.org', '--agree-tos',
-    '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE, '--http-01-port', String(pebble.httpPort),
+    '--acme-directory', pebble.directory, '--acme-ca-file', pebble.tlsCaFile, '--http-01-port', String(pebble.httpPort),
   ]);
   assert.equal(issue.exitCode, 0, `${issue.stdout}\n${issue.stderr}`);
   const other = await lockstep([
     '--root', sandbox.root, '--yes', 'cert', 'letsencrypt', '--domain', OTHER, '--email', 'ops@example.org', '--agree-tos',
-    '--acme-directory', pebble.directory, '--acme-ca-file', CA_FILE, '--http-01-port', String(pebble.httpPort),
+    '--acme-directory', pebble.directory, '--acme-ca-file', pebble.tlsCaFile, '--http-01-port', String(pebble.httpPort),
   ]);
   assert.equal(other.exitCode, 0, `${other.stdout}\n${other.stderr}`);
   // The journal made var/ (for var/log/lockstep) owner-only; a real /var is not.

@@ -64,15 +64,15 @@ test('cert purchased: key 0600 and a CSR with the names and organisation, its SH
 
 test('cert install refuses bad bundles with the exact reason, exit 2, nothing changed', async () => {
   const cases: [string[], RegExp][] = [
-    [['--cert', '/vendor/leaf.pem'], /missing intermediate: .*Vendor Test Intermediate/],
-    [['--cert', '/vendor/reversed.pem'], /wrong order/],
-    [['--cert', '/vendor/expired.pem', '--chain', '/vendor/int.pem'], /expired: .*shop\.example\.com expired on/],
-    [['--cert', '/vendor/other.pem', '--chain', '/vendor/int.pem'], /key mismatch/],
-    [['--cert', '/vendor/garbage.pem'], /--cert \/vendor\/garbage\.pem is not a certificate in PEM, DER or PKCS#7/],
-    [['--cert', '/vendor/cut.pem'], /--cert \/vendor\/cut\.pem is a truncated PEM: the CERTIFICATE block that starts on line 1 has no "-----END CERTIFICATE-----" line/],
-    [['--cert', '/vendor/bundle.pem', '--key', '/vendor/cut.key'], /the key is a truncated PEM: the PRIVATE KEY block/],
-    [['--cert', '/vendor/nothing.pem'], /--cert \/vendor\/nothing\.pem/],
-    [['--cert', '/vendor/bundle.pem', '--key', '/vendor/missing.key'], /--key/],
+    [['--cert', v('leaf.pem')], /missing intermediate: .*Vendor Test Intermediate/],
+    [['--cert', v('reversed.pem')], /wrong order/],
+    [['--cert', v('expired.pem'), '--chain', v('int.pem')], /expired: .*shop\.example\.com expired on/],
+    [['--cert', v('other.pem'), '--chain', v('int.pem')], /key mismatch/],
+    [['--cert', v('garbage.pem')], /--cert \S*\/vendor\/garbage\.pem is not a certificate in PEM, DER or PKCS#7/],
+    [['--cert', v('cut.pem')], /--cert \S*\/vendor\/cut\.pem is a truncated PEM: the CERTIFICATE block that starts on line 1 has no "-----END CERTIFICATE-----" line/],
+    [['--cert', v('bundle.pem'), '--key', v('cut.key')], /the key is a truncated PEM: the PRIVATE KEY block/],
+    [['--cert', v('nothing.pem')], /--cert \S*\/vendor\/nothing\.pem/],
+    [['--cert', v('bundle.pem'), '--key', v('missing.key')], /--key/],
   ];
   const beforeSnap = await snapshot(path.join(sandbox.root, 'etc'));
   for (const [args, message] of cases) {
@@ -80,7 +80,7 @@ test('cert install refuses bad bundles with the exact reason, exit 2, nothing ch
     assert.equal(run.exitCode, 2, `${args.join(' ')}\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stderr, message, args.join(' '));
   }
-  const names = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', `${NAME},api.${NAME}`, '--cert', '/vendor/bundle.pem', '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`]);
+  const names = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', `${NAME},api.${NAME}`, '--cert', v('bundle.pem'), '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`]);
   assert.equal(names.exitCode, 2);
   assert.match(names.stderr, /does not cover api\.shop\.example\.com/);
   assert.deepEqual(await snapshot(path.join(sandbox.root, 'etc')), beforeSnap);
@@ -95,7 +95,7 @@ async function assertInstalled(): Promise<void> {
 }
 
 test('cert install: DER with a separate chain, using the key cert purchased made', async () => {
-  const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', '/vendor/leaf.der', '--chain', '/vendor/int.pem']);
+  const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', v('leaf.der'), '--chain', v('int.pem')]);
   assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
   await assertInstalled();
   const archive = await fs.readdir(path.join(sandbox.root, 'etc/lockstep/archive', NAME));
@@ -104,7 +104,7 @@ test('cert install: DER with a separate chain, using the key cert purchased made
 
 for (const file of ['bundle.p7b', 'bundle.p7b.der', 'bundle.pem']) {
   test(`cert install: ${file} (the chain inside, PKCS#7 order does not matter)`, async () => {
-    const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', `/vendor/${file}`, '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`]);
+    const run = await lockstep(['--root', sandbox.root, '--yes', 'cert', 'install', '--domain', DOMAINS, '--cert', v(file), '--key', path.join(sandbox.root, 'etc/lockstep/archive', NAME, 'privkey1.pem')]);
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     await assertInstalled();
   });

@@ -51,7 +51,7 @@ async function opensslCertId(name: string): Promise<string> {
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 test('a fresh certificate: renew shows the ARI window Pebble suggests and renews nothing; cert inspect shows the same', async () => {
-  const run = await issue(pebble, NAME, CA_FILE);
+  const run = await issue(pebble, NAME, pebble.tlsCaFile);
   assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
   const cert = new X509Certificate(await livePem(NAME));
   const [from, to] = [Date.parse(cert.validFrom), Date.parse(cert.validTo)];
@@ -149,7 +149,7 @@ test('revoked at Pebble: the ARI window moves into the past, and renew --yes ren
 test('no renewalInfo (bookworm\'s pebble 2.4), a certificate the CA does not know, or no answer: the lifetime window decides, said in one line', async () => {
   const old = await startPebble(under('pebble-2.4'), under('/etc/lockstep-test/pebble-2.4-tls.pem'));
   try {
-    const run = await issue(old, 'plain.example.org', '/etc/lockstep-test/pebble-2.4-tls.pem');
+    const run = await issue(old, 'plain.example.org', old.tlsCaFile);
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     const renew = await lockstep(['--root', sandbox.root, '--yes', 'renew']);
     assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
@@ -159,7 +159,7 @@ test('no renewalInfo (bookworm\'s pebble 2.4), a certificate the CA does not kno
     // The same certificate asked of the ARI server, which never issued it: HTTP 400, fallback.
     const recordFile = under('etc/lockstep/renewal/plain.example.org.json');
     const record = JSON.parse(await fs.readFile(recordFile, 'utf8')) as { answers: Record<string, unknown> };
-    await fs.writeFile(recordFile, JSON.stringify({ ...record, answers: { ...record.answers, acmeDirectory: pebble.directory, acmeCaFile: CA_FILE } }));
+    await fs.writeFile(recordFile, JSON.stringify({ ...record, answers: { ...record.answers, acmeDirectory: pebble.directory, acmeCaFile: pebble.tlsCaFile } }));
     const unknown = await lockstep(['--root', sandbox.root, '--json', 'renew']);
     const result = JSON.parse(unknown.stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; certificates: { name: string; due: boolean; ari?: { fallback?: boolean; reason: string } }[] };
     assert.equal(result.type, 'result');

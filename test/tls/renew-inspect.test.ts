@@ -43,7 +43,7 @@ test('renew: nothing due exits 0; --force on a purchased certificate gives the r
     assert.match(`${listed.kind} | ${listed.days} | ${listed.due} | ${listed.what}`, /^purchased \| 36[45] of 365 \| no \| nothing now; renew from 20\d\d-\d\d-\d\d$/);
     const forced = await lockstep(['--root', root, 'renew', '--yes', '--force']);
     assert.equal(forced.exitCode, 1);
-    assert.match(forced.stderr, /EXPIRY WARNING: vendor\.example\.com .*order it again from your vendor: lockstep cert purchased --domain vendor\.example\.com/);
+    assert.match(forced.stderr, /EXPIRY WARNING: vendor\.example\.com .*order it again from your vendor: lockstep --root \S+ cert purchased --domain vendor\.example\.com/);
     // --json: events, then one result document with every certificate.
     const json = await lockstep(['--root', root, '--json', 'renew']);
     const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
@@ -70,7 +70,7 @@ test('cert inspect: a file or --domain, text and --json; bad input exits 2', asy
     assert.match(byDomain.stdout, /renewal: +from /);
     const der = path.join(root, 'site.der');
     await execa('openssl', ['x509', '-in', path.join(root, 'etc/lockstep/live/site.example.net/cert.pem'), '-outform', 'DER', '-out', der]);
-    const json = await lockstep(['--root', root, '--json', 'cert', 'inspect', '/site.der']);
+    const json = await lockstep(['--root', root, '--json', 'cert', 'inspect', der]);
     assert.equal(json.exitCode, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { certificates: { names: string[]; lifetimeDays: number }[] };
     assert.deepEqual(parsed.certificates[0]?.names, ['site.example.net']);
@@ -107,7 +107,7 @@ test('renew lists private-CA host certificates; a due one gets the exact re-sign
     assert.match(`${one.kind} | ${one.days} | ${one.due}`, /^private CA \| [12] of 30 \| due$/);
     assert.match(one.what, /the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE/);
     assert.match(`${two.days} | ${two.due} | ${two.what}`, /^2[78] of 30 \| no \| nothing now; renew from /);
-    assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep ca revoke --host couch1\.example\.org --passphrase-file FILE --reason superseded --yes && lockstep ca sign --host couch1\.example\.org --passphrase-file FILE --yes/);
+    assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep --root \S+ ca revoke --host couch1\.example\.org --passphrase-file FILE --reason superseded --yes && lockstep --root \S+ ca sign --host couch1\.example\.org --passphrase-file FILE --yes/);
     assert.doesNotMatch(run.stderr, /couch2/);
   } finally {
     await cleanup();

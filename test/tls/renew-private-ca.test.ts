@@ -49,7 +49,7 @@ before(async () => {
   ok(await run(['ca', 'sign', '--yes', '--passphrase-file', passFile, '--host', HOST, '--san', 'DNS:www.internal.example', '--key-type', 'ec-p256', '--days', '4']));
   await fs.writeFile(config, original);
   const host = `${CA}/hosts/${HOST}/${HOST}`;
-  ok(await run(['cert', 'install', '--yes', '--domain', HOST, '--cert', `${host}.crt`, '--key', `${host}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`]));
+  ok(await run(['cert', 'install', '--yes', '--domain', HOST, '--cert', real(`${host}.crt`), '--key', real(`${host}.key`), '--trust-store', real(`${CA}/certs/couch_ca.cert`)]));
   await fs.chmod(real('var'), 0o755);
   httpsPort = await freePort();
   nginx = await startSiteNginx(sandbox.root);
@@ -72,7 +72,7 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
   assert.equal(tables(reminder.stdout, 'Certificates')[0]?.filter((r) => r.certificate === HOST).length, 1, `one entry for the installed CA certificate:\n${reminder.stdout}`);
   const listed = row(reminder.stdout, HOST);
   assert.match(`${listed.kind} | ${listed.days} | ${listed.due}`, /^private CA \| [01] of 4 \| due$/);
-  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep ca revoke --host app\.internal\.example/);
+  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep --root \S+ ca revoke --host app\.internal\.example/);
   assert.equal(await served(), old, 'nothing changed without the passphrase');
 
   // --dry-run with the passphrase: the exact plan of the first step (the revocation, as openssl
@@ -90,7 +90,7 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
   assert.equal(renewed.exitCode, 0, `${renewed.stdout}\n${renewed.stderr}`);
   assert.match(row(renewed.stdout, HOST, 'Renewal').what, /^renewed: app\.internal\.example signed again by the private CA and installed in live\/app\.internal\.example\/; nginx reloaded and checked$/);
   // The reload is a step of the plan (web reload): previewed, journaled, verified.
-  assert.match(renewed.stdout, /== app\.internal\.example: reload nginx and check what it serves ==[\s\S]*\$ nginx -s reload -c [\s\S]*✓ nginx serves/);
+  assert.match(renewed.stdout, /== app\.internal\.example: reload nginx and check what it serves ==[\s\S]*\$ \S+ \S+ internal nginx --root=\S+ -s reload -c [\s\S]*sandbox \(--root\)[\s\S]*✓ nginx serves/);
   const journal = await fs.readFile(real('/var/log/lockstep/journal.jsonl'), 'utf8');
   assert.match(journal, /"step":"web reload"/);
   assert.doesNotMatch(renewed.stdout + renewed.stderr, new RegExp(PASS));

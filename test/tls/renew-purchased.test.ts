@@ -27,7 +27,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
     const made = await run('--yes', 'cert', 'purchased', '--domain', `${NAME},www.${NAME}`, '--org', 'Example Shop GmbH', '--country', 'DE', '--locality', 'Berlin', '--key-type', 'ec-p256');
     assert.equal(made.exitCode, 0, made.stderr);
     await pki.sign(path.join(archive, 'csr1.pem'), path.join(root, 'leaf1.pem'), { start: utc(Date.now() - 3 * DAY), end: utc(Date.now() + DAY) });
-    const installed = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', '/leaf1.pem', '--chain', pki.intermediate.slice(root.length), '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`);
+    const installed = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', path.join(root, 'leaf1.pem'), '--chain', pki.intermediate, '--key', `/etc/lockstep/archive/${NAME}/privkey1.pem`);
     assert.equal(installed.exitCode, 0, `${installed.stdout}\n${installed.stderr}`);
     const live = path.join(root, 'etc/lockstep/live');
     const liveBefore = await snapshot(live);
@@ -47,7 +47,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
     const fp = createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)?.join(':') ?? '';
     assert.match(due.stderr, /EXPIRY WARNING: shop\.example\.com .*order its successor from your vendor with the fresh key and CSR/);
     assert.ok(due.stderr.includes(`/etc/lockstep/archive/${NAME}/csr2.pem (SHA-256 ${fp})`), due.stderr);
-    assert.match(due.stderr, /lockstep cert install --domain shop\.example\.com,www\.shop\.example\.com --cert THEIR-FILE/);
+    assert.match(due.stderr, /lockstep --root \S+ cert install --domain shop\.example\.com,www\.shop\.example\.com --cert THEIR-FILE/);
     assert.deepEqual(await snapshot(live), liveBefore, 'the live files stay until the new one is installed');
 
     const again = await run('--yes', 'renew');
@@ -58,7 +58,7 @@ test('renew: a due purchased certificate gets a fresh key and CSR with its finge
 
     // The vendor answers; cert install takes the waiting key; renew is quiet.
     await pki.sign(csr, path.join(root, 'leaf2.pem'));
-    const second = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', '/leaf2.pem', '--chain', pki.intermediate.slice(root.length), '--key', `/etc/lockstep/archive/${NAME}/privkey2.pem`);
+    const second = await run('--yes', 'cert', 'install', '--domain', `${NAME},www.${NAME}`, '--cert', path.join(root, 'leaf2.pem'), '--chain', pki.intermediate, '--key', `/etc/lockstep/archive/${NAME}/privkey2.pem`);
     assert.equal(second.exitCode, 0, `${second.stdout}\n${second.stderr}`);
     const quiet = await run('--yes', 'renew');
     assert.equal(quiet.exitCode, 0, quiet.stderr);

@@ -106,7 +106,7 @@ test('Abort at a failure stops the run (exit 1) with a banner; the menu then off
   assert.match(frame, /Its last error output:[^\n]*\n[^\n]*first[^\n]*\n[^\n]*boom/);
   assert.match(frame, /Full output: .*\.log/);
   assert.match(frame, /Every action done so far is listed in .*journal\.jsonl/);
-  assert.match(frame, /"lockstep resume" continues the run/);
+  assert.match(frame, /"lockstep --root \S+ resume" continues the run/, "the command names the run's --root");
   assert.match(frame, /✗ applying/);
   await assert.rejects(fs.stat(path.join(dir, 'after')), 'the next action did not run');
 
@@ -135,7 +135,7 @@ test('Ctrl+C while a command runs stops it and the run (exit 1)', async () => {
   assert.ok(Date.now() - started < 10_000, 'the child was stopped, not waited for');
   assert.match(app.frame(), /Stopped by the operator \(a signal or Ctrl\+C\) during "Wait a long time"/);
   assert.match(app.frame(), /sh was interrupted \(its process group was ended\)/);
-  assert.match(app.frame(), /"lockstep resume" continues/);
+  assert.match(app.frame(), /"lockstep --root \S+ resume" continues/);
   const journal = await fs.readFile(path.join(dir, 'var/log/lockstep/journal.jsonl'), 'utf8');
   assert.match(journal, /"status":"interrupted"/, 'the action is journaled as interrupted');
 });

@@ -79,7 +79,8 @@ const EXISTS = 'exists';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export async function collectPlans(o: { readonly root: string; readonly source: AnswerSource; readonly section: (id: string) => AnswerSource }): Promise<ExportedPlans> {
-  const sys = new RecordingSystem(o.root);
+  // The model's facts, for plans that run on the targets: no live firewall here is theirs.
+  const sys = new RecordingSystem(o.root, { model: true });
   const secrets = new SecretStore();
   const bus = new EventBus(secrets);
   const steps: ExportedStep[] = [];

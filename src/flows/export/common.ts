@@ -3,7 +3,7 @@
 // needs, and the plans that cannot leave the model machine.
 import type { Action, Arg, RunAction } from '../../core/actions.js';
 import { UserError } from '../../core/errors.js';
-import { selfCommand } from '../../tls/self-command.js';
+import { selfCommand } from '../../core/self-command.js';
 import type { ExportedPlans } from './collect.js';
 
 /** lockstep on a target: where the .deb installs it (the playbook and the script check it is there when a step runs it). */

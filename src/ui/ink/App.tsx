@@ -36,6 +36,7 @@ export function App({ session, flows, start, resume, onExit, color = true }: App
     ...(start ? { start } : {}),
     ...(resume !== undefined ? { resume } : {}),
     journalFile: session.sys.real(JOURNAL_FILE),
+    advise: session.advise,
   });
   const prompter = useMemo(() => new InkPrompter(), []);
   useEffect(() => prompter.connect((prompt) => dispatch({ type: 'prompt', prompt })), [prompter, dispatch]);

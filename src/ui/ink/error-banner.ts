@@ -14,11 +14,19 @@ export interface BannerContext {
   readonly journalFile: string;
   /** The error output of the action whose failure led to this (the operator chose Abort). */
   readonly failureOutput?: readonly string[];
+  /** Gives a suggested command the run's --root (Session.advise). */
+  readonly advise?: (text: string) => string;
 }
 
 const STDERR_LINES = 6;
 
 export function bannerFor(error: unknown, ctx: BannerContext): Banner {
+  const banner = bannerOf(error, ctx);
+  const advise = ctx.advise;
+  return advise === undefined ? banner : { title: banner.title, lines: banner.lines.map(advise) };
+}
+
+function bannerOf(error: unknown, ctx: BannerContext): Banner {
   const resume = `"lockstep resume" continues the run from where it stopped; finished actions are not repeated.`;
   const journal = `Every action done so far is listed in ${ctx.journalFile}.`;
   if (error instanceof UserError) {

@@ -20,6 +20,7 @@ export interface WizardOptions {
   /** Resume the last interrupted run (true) or this one, and exit when it ends. */
   readonly resume?: string | true;
   readonly journalFile: string;
+  readonly advise?: (text: string) => string;
 }
 
 export function initialState(options: WizardOptions): WizardState {
@@ -34,6 +35,7 @@ export function initialState(options: WizardOptions): WizardState {
     interrupted: false,
     exitWhenDone: false,
     journalFile: options.journalFile,
+    ...(options.advise !== undefined ? { advise: options.advise } : {}),
     outbox: [],
   };
   if (options.start) return emit(startRun({ ...home, exitWhenDone: true }, options.start.title), { kind: 'run', flow: options.start });
@@ -58,6 +60,7 @@ function endRun(state: WizardState, outcome: RunOutcomeAction): WizardState {
     const ctx = {
       applied: state.apply !== undefined,
       journalFile: state.journalFile,
+      ...(state.advise !== undefined ? { advise: state.advise } : {}),
       ...(state.apply?.logFile ? { logFile: state.apply.logFile } : {}),
       ...(state.failureOutput ? { failureOutput: state.failureOutput } : {}),
     };

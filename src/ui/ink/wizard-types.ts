@@ -102,6 +102,8 @@ export interface WizardState {
   /** Started on a command (not from the menu), or interrupted: exit when the run ends. */
   readonly exitWhenDone: boolean;
   readonly journalFile: string;
+  /** Gives a command the banner suggests the run's --root (Session.advise). */
+  readonly advise?: (text: string) => string;
   /** Decided, not yet done: see Effect. */
   readonly outbox: readonly Effect[];
   /** Set once: the app exits with it. */

@@ -11,6 +11,6 @@ export function selfCommand(): string[] {
   if (typeof LOCKSTEP_EXE === 'boolean' && LOCKSTEP_EXE) return [process.execPath];
   const script = process.argv[1];
   if (script !== undefined && /lockstep(\.js)?$/.test(script)) return [process.execPath, fs.realpathSync(script)];
-  // Under tsx (plan tests): the repository's bin, two levels above src/tls/.
+  // Under tsx (plan tests): the repository's bin, two levels above src/core/.
   return [process.execPath, path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'lockstep.js')];
 }
