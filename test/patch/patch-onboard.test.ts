@@ -21,7 +21,7 @@ after(async () => {
 
 test('onboard --steps patch: the session with the answers under "patch"; not a default part', { skip: haveTools ? false : 'needs dpkg-dev and apt' }, async () => {
   const help = await lockstep(['onboard', '--help']);
-  assert.match(help.stdout, /patch \(a first patch session: only when "steps" names it\)/);
+  assert.match(help.stdout, /patch\. patch \(a first patch session\) runs only when "steps" names it/);
   const answers = path.join(world.dir, 'onboard.json');
   await fs.writeFile(answers, JSON.stringify({ steps: ['patch'], patch: { upgrade: 'security' } }));
   const r = await lockstep(['--root', world.root, 'onboard', '--answers', answers, '--yes']);
