@@ -12,9 +12,9 @@ import { listPrivateCa } from './managed-ca.js';
 import { nextRunBound } from './renew-timer.js';
 
 /**
- * A private-CA host certificate installed into live/ (cert install records it as "purchased")
- * is one certificate, renewed through the CA: the two listings become one entry that knows its
- * live folder and how nginx serves it.
+ * A private-CA host certificate installed into live/ (recorded as "private-ca"; before, cert
+ * install recorded it as "purchased") is one certificate, renewed through the CA: the two
+ * listings become one entry that knows its live folder and how nginx serves it.
  */
 async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly ManagedCert[], sys: System): Promise<ManagedCert[]> {
   const prints = new Map<string, string | undefined>();
