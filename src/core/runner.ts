@@ -2,7 +2,7 @@
 import type { Action } from './actions.js';
 import type { AnswerSource } from './answers.js';
 import { describe, type ActionPreview } from './describe.js';
-import { AbortedError, DeclinedError, UserError } from './errors.js';
+import { AbortedError, DeclinedError, UnmetNeedsError, UserError } from './errors.js';
 import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
@@ -49,6 +49,23 @@ function factsReader(step: Step, opts: RunOptions): (answers: Answers) => Promis
     if (last?.key !== key) last = { key, facts: step.facts(answers, opts.sys, opts.secrets) };
     return last.facts;
   };
+}
+
+/**
+ * What the machine lacks for the step, read before its first question with the answers already
+ * given (flags, the answers file, earlier stages): nobody is asked eight questions for a plan
+ * that cannot be made. A preset answer that is bad is left to collectAnswers to report.
+ */
+export async function checkNeeds(step: Step, source: AnswerSource, sys: System): Promise<void> {
+  if (step.needs === undefined) return;
+  const preset: Record<string, AnswerValue> = {};
+  for (const q of step.questions) {
+    if (q.kind === 'secret') continue;
+    const value = await source.lookup(q, preset).catch(() => undefined);
+    if (value !== undefined) preset[q.id] = value;
+  }
+  const needs = await step.needs(preset, sys);
+  if (needs.length > 0) throw new UnmetNeedsError(step.title, needs);
 }
 
 export async function collectAnswers(step: Step, opts: RunOptions, readFacts = factsReader(step, opts)): Promise<Answers> {
@@ -102,6 +119,7 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
         `${unfinished.plan.length} actions. "lockstep resume" continues it; this run plans again from what is on disk now.`,
     });
   }
+  await checkNeeds(step, opts.source, opts.sys);
   const readFacts = factsReader(step, opts);
   const answers = await collectAnswers(step, opts, readFacts);
   const facts = await readFacts(answers);

@@ -1,11 +1,12 @@
 // Runs a sequence: each stage that applies is a whole run of its step (runner.ts), with the
 // answers earlier stages settled. A stage whose plan the operator declines changed nothing, so
-// the next one goes on; a failing stage stops the sequence, and the closing list says what ran.
+// the next one goes on; one the machine cannot run (nginx missing) is skipped with what it lacks
+// before anything is asked; a failing stage stops the sequence, and the closing list says what ran.
 import type { AnswerSource } from './answers.js';
-import { DeclinedError, UserError } from './errors.js';
+import { DeclinedError, UnmetNeedsError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
-import { runStep, type RunOptions, type RunOutcome } from './runner.js';
+import { checkNeeds, runStep, type RunOptions, type RunOutcome } from './runner.js';
 import { GivenAnswers, givenText, withProposals, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
@@ -23,10 +24,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const status = new Map<string, StageStatus>();
   const ctx: StageContext = { answers, status, stages: summaries, interactive: opts.prompter.interactive, yes: opts.yes, dryRun: opts.dryRun, sys: opts.sys };
   const failedIn = new Map<string, string>(); // part → title of its failed stage (partsIndependent)
-  const mark = (i: number, st: StageStatus, reason?: string): void => {
+  const mark = (i: number, st: StageStatus, reason?: string, blocked = false): void => {
     const s = summaries[i]!;
-    const { reason: _old, ...base } = s;
-    summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}) };
+    const { reason: _old, blocked: _was, ...base } = s;
+    summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}), ...(blocked ? { blocked } : {}) };
     status.set(s.id, st);
     bus.emit({ type: 'stage', index: i, total: stages.length, ...summaries[i]! });
   };
@@ -42,11 +43,25 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     return true;
   };
   bus.emit({ type: 'sequence-start', title, stages: summaries.map(({ status: _s, ...rest }) => rest) });
+  const sourceOf = (i: number, stage: Stage): AnswerSource => (seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat);
+  // What each stage needs of the machine, read once before the first question: a stage that
+  // cannot run here shows as skipped at once, with what is missing, and the others go on.
+  const unmet = new Map<string, UnmetNeedsError>();
+  for (const [i, stage] of stages.entries()) {
+    try {
+      await checkNeeds(stage.step, sourceOf(i, stage), opts.sys);
+    } catch (error) {
+      if (!(error instanceof UnmetNeedsError)) throw error;
+      unmet.set(stage.id, error);
+    }
+  }
   const leaveOut = (): void => {
     for (const [j, later] of stages.entries()) {
       if (status.has(later.id)) continue;
       const chosen = later.chosen?.(ctx) ?? true;
+      const blocked = unmet.get(later.id);
       if (chosen !== true) mark(j, 'skipped', chosen);
+      else if (blocked !== undefined) mark(j, 'skipped', blocked.reason, true);
     }
   };
   try {
@@ -79,7 +94,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       }
       if (status.get(stage.id) !== 'running') mark(i, 'running');
       const given = stage.given?.(ctx) ?? {};
-      const rest = seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat;
+      const rest = sourceOf(i, stage);
       const source = new GivenAnswers(given, rest, (id) => (opts.secrets.has(id) ? opts.secrets.get(id) : undefined));
       const settled = givenText(given, stage.step);
       if (settled !== '') bus.emit({ type: 'info', message: `From ${stage.givenFrom ?? 'the earlier steps'}: ${settled}.` });
@@ -88,6 +103,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         const step = withProposals(stage.title === undefined ? stage.step : { ...stage.step, title: stage.title }, stage.proposed?.(ctx) ?? {});
         outcome = await runStep(step, stage.id, { ...opts, source, ...(stage.gate?.confirmsPlan === true ? { yes: true } : {}) });
       } catch (error) {
+        if (error instanceof UnmetNeedsError) {
+          mark(i, 'skipped', error.reason, true);
+          continue;
+        }
         if (error instanceof DeclinedError) {
           mark(i, 'declined', 'its plan was not confirmed; nothing was changed');
           continue;
@@ -115,7 +134,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     result = await seq.result?.(ctx, summaries);
     if (result?.table !== undefined) bus.emit({ type: 'table', ...result.table });
   } finally {
-    const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
+    const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running' || s.blocked === true);
     const next = stopped ? seq.next?.(summaries) : undefined;
     bus.emit({ type: 'sequence-done', title, stages: summaries, ...(next !== undefined ? { next } : {}) });
   }

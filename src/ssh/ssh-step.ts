@@ -141,6 +141,11 @@ export const sshStep: Step<SshFacts> = {
   description: 'Turns password and keyboard-interactive logins off once the login user has a working key; checked with sshd -t and read back with sshd -T.',
   questions: sshQuestions,
 
+  async needs(_preset, sys) {
+    if ((await sys.stat(SSHD_CONFIG)) !== undefined) return [];
+    return [{ missing: `sshd is not installed here: there is no ${SSHD_CONFIG}`, how: 'Install it with apt-get install openssh-server' }];
+  },
+
   async facts(answers, sys) {
     const names = [...new Set([answers.user as string | undefined, process.env.SUDO_USER].filter((u): u is string => typeof u === 'string' && u !== ''))];
     const users = await Promise.all(names.map((u) => userKeys(sys, u)));
