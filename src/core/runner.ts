@@ -120,6 +120,7 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
     });
   }
   await checkNeeds(step, opts.source, opts.sys);
+  if (step.intro !== undefined) opts.bus.emit({ type: 'table', ...step.intro });
   const readFacts = factsReader(step, opts);
   const answers = await collectAnswers(step, opts, readFacts);
   const facts = await readFacts(answers);

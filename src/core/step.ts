@@ -33,6 +33,8 @@ export interface Step<F = unknown> {
    * Anything missing stops the step before it asks (a sequence skips it and goes on).
    */
   needs?(preset: Answers, sys: System): Promise<readonly Need[]>;
+  /** Shown before the first question: what the questions choose between (lockstep cert's three ways). */
+  readonly intro?: Table;
   /** Reads the machine (never changes it). Called again as answers arrive. */
   facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<F>;
   /** Pure: the same answers and facts give the same plan. Throws UserError to refuse. */

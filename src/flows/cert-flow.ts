@@ -163,14 +163,11 @@ export function httpsStage(ask: boolean, chosen: (ctx: StageContext) => true | s
   };
 }
 
-/**
- * The choice inside onboard: the ways were explained in the question itself, and the run goes on
- * to the way chosen, so the summary names no command to run next.
- */
+/** The choice inside onboard: the run goes on to the way chosen, so the summary names no command to run next. */
 export const certChoiceStage: Stage = {
   id: 'cert',
   part: CERT_PART,
-  step: { ...certChooseStep, notes: () => [], summary: (a) => certChooseStep.summary(a).filter((l) => !l.startsWith('Next:')) },
+  step: { ...certChooseStep, summary: (a) => certChooseStep.summary(a).filter((l) => !l.startsWith('Next:')) },
 };
 
 export const certSequence: Sequence = {

@@ -12,9 +12,16 @@ import { drivePlain } from './drive.js';
 test('plain mode: lockstep cert goes on to a self-signed certificate and stops short of nginx when told', async (t) => {
   const { root, cleanup } = await tempRoot('lockstep-plain-cert-');
   t.after(cleanup);
+  // An nginx is installed (its main file is what the HTTPS step needs before its questions).
+  await fs.mkdir(path.join(root, 'etc/nginx'), { recursive: true });
+  await fs.writeFile(path.join(root, 'etc/nginx/nginx.conf'), 'events {}\nhttp { include conf.d/*.conf; }\n');
   const run = drivePlain(['--root', root, 'cert'], {});
   t.after(() => run.child.kill());
   await run.answer('Does the site have a public DNS name', 'n\r');
+  // The three ways side by side came first, before any question.
+  const first = run.screen();
+  assert.ok(first.indexOf('Three ways to get the certificate') < first.indexOf('Does the site have a public DNS name'), first);
+  assert.match(first, /needs +a public DNS name/);
   await run.answer('require a certificate from a commercial CA', 'n\r');
   await run.answer('How will you get the certificate?', '\u001B[B\r'); // from the private CA down to self-signed
   await run.answer('Get the certificate now (Self-signed)?', 'y\r');
@@ -28,7 +35,9 @@ test('plain mode: lockstep cert goes on to a self-signed certificate and stops s
   const result = await run.child;
   const out = run.screen();
   assert.equal(result.exitCode, 0, out);
-  assert.match(out, /Recommended: Your private CA, because the site is internal/);
+  assert.equal(out.split('Recommended: Your private CA, because the site is internal').length - 1, 1, `the recommendation once:\n${out}`);
+  assert.ok(out.indexOf('Recommended: Your private CA') < out.indexOf('How will you get the certificate?'), 'the reason is with the choice, not after it');
+  assert.match(out, /Chosen: Self-signed, over the recommended Your private CA\./);
   assert.ok(out.indexOf('The plan') < out.indexOf('Apply this plan'), 'the plan came before the question');
   assert.match(out, /Application certificate: what was done/);
   assert.match(out, /✓ Self-signed certificate/);

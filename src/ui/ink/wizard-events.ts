@@ -32,7 +32,7 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       return append({ ...rest, title: e.title, phase: 'questions' }, { kind: 'heading', title: e.title });
     }
     case 'table':
-      return append(state, { kind: 'table', title: e.title, columns: e.columns, rows: e.rows });
+      return append(state, { kind: 'table', title: e.title, columns: e.columns, rows: e.rows, ...(e.wrapAll === true ? { wrapAll: true } : {}) });
     case 'info':
     case 'warning':
       return append(state, { kind: 'note', level: e.type, message: e.message });

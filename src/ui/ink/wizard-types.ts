@@ -1,6 +1,6 @@
 // The wizard's state and actions as types: everything the screen shows, as data.
 import type { ActionPreview } from '../../core/describe.js';
-import type { Check, LockstepEvent } from '../../core/events.js';
+import type { Check, LockstepEvent, Table } from '../../core/events.js';
 import type { StageSummary } from '../../core/sequence.js';
 import type { FailureChoice } from '../../core/executor.js';
 import type { AnswerValue } from '../../core/questions.js';
@@ -23,7 +23,7 @@ export type TranscriptEntry =
   | { readonly kind: 'heading'; readonly title: string }
   | { readonly kind: 'answer'; readonly message: string; readonly text: string }
   | { readonly kind: 'note'; readonly level: 'info' | 'warning'; readonly message: string }
-  | { readonly kind: 'table'; readonly title: string; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | ({ readonly kind: 'table' } & Table)
   | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[] }
   | {
       readonly kind: 'action';
