@@ -79,7 +79,7 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
   } else if (frontEnd !== 'ink') {
     const c = palette(colorWanted(process.stdout));
     session.bus.subscribe((e) => {
-      const lines = eventLines(e, c);
+      const lines = eventLines(e, c, process.stdout.isTTY ? process.stdout.columns : undefined);
       if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
     });
   }

@@ -95,7 +95,22 @@ export async function collectAnswers(step: Step, opts: RunOptions, readFacts = f
 }
 
 export function previewPlan(plan: readonly Action[], sys: System, currentFiles: ReadonlyMap<string, string>): ActionPreview[] {
-  return plan.map((action, i) => describe(action, i, sys, action.kind === 'write' ? currentFiles.get(action.path) : undefined));
+  // A new file with the content of one shown above (the root certificate beside each host) is
+  // named, not shown again: the same 33 lines twice only hide what differs.
+  const shown = new Map<string, number>();
+  return plan.map((action, i) => {
+    const current = action.kind === 'write' ? currentFiles.get(action.path) : undefined;
+    const preview = describe(action, i, sys, current);
+    if (action.kind !== 'write' || current !== undefined || action.basedOn !== undefined || action.content === '') return preview;
+    const first = shown.get(action.content);
+    if (first === undefined) {
+      shown.set(action.content, i);
+      return preview;
+    }
+    const lines = action.content.replace(/\n$/, '').split('\n').length;
+    const { diff: _same, ...rest } = preview;
+    return { ...rest, details: [...preview.details, `content: the same ${lines} line${lines === 1 ? '' : 's'} as ${first + 1}. above`] };
+  });
 }
 
 async function currentContents(plan: readonly Action[], sys: System): Promise<Map<string, string>> {

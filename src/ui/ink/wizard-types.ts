@@ -24,7 +24,7 @@ export type TranscriptEntry =
   | { readonly kind: 'answer'; readonly message: string; readonly text: string }
   | { readonly kind: 'note'; readonly level: 'info' | 'warning'; readonly message: string }
   | ({ readonly kind: 'table' } & Table)
-  | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[] }
+  | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[]; readonly full?: boolean }
   | {
       readonly kind: 'action';
       readonly title: string;
@@ -80,6 +80,8 @@ export interface WizardState {
   readonly runNumber: number;
   readonly title: string;
   readonly phase: Phase;
+  /** The plan shown last, and whether its folded details were asked for (d) already. */
+  readonly plan?: { readonly actions: readonly ActionPreview[]; readonly unfolded: boolean };
   /** The plan's few most important lines, shown again at "Apply this plan?". */
   readonly recap?: readonly string[];
   /** The run is a sequence of steps (onboard): where each stands. */
