@@ -83,6 +83,22 @@ export const sshQuestions: readonly Question[] = [
   },
 ];
 
+/** Why `u` would be locked out, one cause each. */
+function lockedOut(u: UserKeys): string {
+  if (u.file === undefined) return `${u.user} is not in /etc/passwd (or has no home folder there)`;
+  if (u.fileExists !== true) return `${u.user} has no ${u.file}`;
+  return `${u.user}'s ${u.file} holds no valid public key line`;
+}
+
+/** What to do about that cause: not ssh-copy-id for an account that does not exist. */
+function unlockHint(u: UserKeys): string {
+  if (u.file === undefined) {
+    return `${u.user}: give --user the account you log in with (a line of /etc/passwd with its home folder), or create it first (adduser ${u.user}).`;
+  }
+  if (u.fileExists !== true) return `${u.user}: add your public key from your workstation (ssh-copy-id ${u.user}@this-server), log in with it once, then run this again.`;
+  return `${u.user}: each line of ${u.file} must be "TYPE BASE64 [comment]" (ssh-ed25519, ecdsa-sha2-*, ssh-rsa…); fix the line, or add your key again with ssh-copy-id ${u.user}@this-server.`;
+}
+
 export function dropinText(answers: Answers): string {
   return [
     '# Written by lockstep ssh: key-only logins. Named 00- so sshd reads it first: sshd keeps the',
@@ -168,8 +184,9 @@ export const sshStep: Step<SshFacts> = {
     const locked = facts.users.filter((u) => u.validKeys === 0);
     if (locked.length > 0) {
       throw new UserError(
-        `Refusing to turn passwords off: ${locked.map((u) => (u.file ? `${u.user} has no valid key in ${u.file}` : `${u.user} is not in /etc/passwd`)).join('; ')}.`,
-        'Add a public key first (ssh-copy-id from your workstation), log in with it once, then run this again.',
+        `Refusing to turn passwords off: ${locked.map(lockedOut).join('; ')}.`,
+        undefined,
+        locked.map(unlockHint),
       );
     }
     const allowUsers = nameList(answers.allowUsers);
