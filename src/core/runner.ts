@@ -7,7 +7,7 @@ import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
 import type { Prompter } from './prompter.js';
-import { defaultOf, type AnswerValue, type Answers } from './questions.js';
+import { defaultOf, flagOf, SECRET_TRIES, type AnswerValue, type Answers, type SecretQuestion } from './questions.js';
 import { MASK, type SecretStore } from './secrets.js';
 import type { Step } from './step.js';
 import type { System } from './system.js';
@@ -68,6 +68,21 @@ export async function checkNeeds(step: Step, source: AnswerSource, sys: System):
   if (needs.length > 0) throw new UnmetNeedsError(step.title, needs);
 }
 
+/** A typed secret that must open something: asked again while it does not, SECRET_TRIES times in all. */
+async function askSecretThatOpens(q: SecretQuestion, answers: Answers, opts: RunOptions): Promise<string> {
+  let why: string | undefined;
+  for (let attempt = 1; attempt <= SECRET_TRIES; attempt++) {
+    const error = why === undefined ? undefined : `${why}. Try ${attempt} of ${SECRET_TRIES}.`;
+    const value = (await opts.prompter.ask(q, { answers, ...(error !== undefined ? { error } : {}) })) as string;
+    why = await q.opens!(value, answers, (file) => opts.sys.readText(file));
+    if (why === undefined) return value;
+  }
+  throw new UserError(
+    `Nothing was changed: ${SECRET_TRIES} tries did not open it (${why}).`,
+    `Find the ${q.message.replace(/[?:]\s*$/, '').toLowerCase()}, then run this again (a file with it: ${flagOf(q)}).`,
+  );
+}
+
 export async function collectAnswers(step: Step, opts: RunOptions, readFacts = factsReader(step, opts)): Promise<Answers> {
   const answers: Record<string, AnswerValue> = {};
   for (const q of step.questions) {
@@ -80,6 +95,8 @@ export async function collectAnswers(step: Step, opts: RunOptions, readFacts = f
       const defaultValue = defaultOf(q, answers, facts);
       if (!opts.prompter.interactive && (defaultValue !== undefined || q.optional === true)) {
         value = defaultValue;
+      } else if (q.kind === 'secret' && q.opens !== undefined) {
+        value = await askSecretThatOpens(q, answers, opts);
       } else {
         value = await opts.prompter.ask(q, { answers, ...(defaultValue !== undefined ? { defaultValue } : {}) });
       }
