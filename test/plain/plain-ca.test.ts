@@ -11,7 +11,7 @@ const PASS = 'correct horse battery';
 const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 
 function startPlain(root: string, args: readonly string[]) {
-  const child = execa('node', [BIN, '--root', root, '--plain', ...args], { reject: false, stdin: 'pipe', env: { CI: 'true', NO_COLOR: '1' }, all: true });
+  const child = execa('node', [BIN, '--root', root, '--plain', ...args], { reject: false, stdin: 'pipe', env: { CI: 'true', NO_COLOR: '1', TERM: 'xterm-256color' }, all: true });
   let screen = '';
   child.all?.on('data', (d: Buffer) => (screen += d.toString()));
   const at = { i: 0 };
