@@ -57,11 +57,12 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   }
   const leaveOut = (): void => {
     for (const [j, later] of stages.entries()) {
-      if (status.has(later.id)) continue;
+      // A stage skipped for what the machine lacks may since have been left out by a choice: say that instead.
+      if (status.has(later.id) && summaries[j]?.blocked !== true) continue;
       const chosen = later.chosen?.(ctx) ?? true;
       const blocked = unmet.get(later.id);
       if (chosen !== true) mark(j, 'skipped', chosen);
-      else if (blocked !== undefined) mark(j, 'skipped', blocked.reason, true);
+      else if (blocked !== undefined && summaries[j]?.blocked !== true) mark(j, 'skipped', blocked.reason, true);
     }
   };
   try {

@@ -91,7 +91,8 @@ export function certStages(ask: boolean): Stage[] {
     return { caDir: layout.dir, caName: layout.name };
   };
   const stages: Stage[] = [
-    gated({ id: 'ca init', step: caInitStep, chosen: (ctx) => chose(ctx, 'private-ca') }),
+    // The signing comes next in this run: ca init's "Next: lockstep ca sign …" would send the operator away.
+    gated({ id: 'ca init', step: { ...caInitStep, summary: (a) => caInitStep.summary(a).filter((l) => !l.startsWith('Next:')) }, chosen: (ctx) => chose(ctx, 'private-ca') }),
     {
       id: 'ca sign',
       step: siteSignStep,

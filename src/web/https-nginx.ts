@@ -175,7 +175,10 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     return [
       `nginx serves ${domainsOf(answers).join(', ')} over HTTPS on port ${String(answers.httpsPort)}; port ${String(answers.httpPort)} redirects (301).`,
       `Site file: ${siteFileOf(answers)}; certificate from ${certDirOf(answers)}.`,
-      `Renew with HTTP-01 through this nginx: lockstep cert letsencrypt --webroot ${String(answers.acmeWebroot)} …`,
+      // Whatever made the certificate (ACME, the private CA, a vendor): renew's record says how it is renewed.
+      certDirOf(answers).startsWith('/etc/lockstep/live/')
+        ? `"lockstep renew" renews it the way it was made and then reloads this nginx and checks what it serves (an ACME order by HTTP-01 puts its tokens in ${String(answers.acmeWebroot)}).`
+        : 'After renewing the certificate, "lockstep web reload" reloads this nginx and checks what it serves.',
     ];
   },
 };
