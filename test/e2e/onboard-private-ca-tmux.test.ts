@@ -166,3 +166,25 @@ test("onboard's private-CA path in a real terminal, screen by screen, to an ngin
   const renew = await lockstep(['--root', box.root, 'renew', '--dry-run']);
   assert.equal(row(renew.stdout, NAME).kind, 'private CA');
 });
+
+test("lockstep cert's first screen in a real terminal: the three ways side by side before the first question", { skip: tmuxMissing }, async () => {
+  const term = await startInTmux(['--root', box.root, 'cert']);
+  try {
+    const first = await term.waitFor('? Does the site have a public DNS name');
+    const dir = process.env.LOCKSTEP_SCREENS;
+    if (dir !== undefined && dir !== '') await fs.writeFile(path.join(dir, 'cert-first-screen.txt'), first);
+    const lines = first.split('\n');
+    const top = lines.findIndex((l) => l.startsWith('Three ways to get the certificate'));
+    const question = lines.findIndex((l) => l.startsWith('? Does the site have a public DNS name'));
+    assert.ok(top >= 0 && top < question, first);
+    assert.match(lines[top + 1] ?? '', /^ +Let's Encrypt +Purchased from a vendor +Your private CA \(or self-signed\)$/);
+    assert.match(first, /^ {2}needs +a public DNS name, and port 80 +a vendor \(DigiCert, Sectigo…\): +your own CA/m);
+    assert.match(first, /^ {2}costs +nothing +a yearly fee/m);
+    assert.match(first, /^ {2}renews +by itself: lockstep renew/m);
+    assert.doesNotMatch(first, /Recommended:/, 'no recommendation before anything is known of the site');
+    await term.key('C-c');
+    await term.waitFor('lockstep-exit=1');
+  } finally {
+    await term.kill();
+  }
+});
