@@ -51,7 +51,9 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     try {
       await checkNeeds(stage.step, sourceOf(i, stage), opts.sys);
     } catch (error) {
-      if (!(error instanceof UnmetNeedsError)) throw error;
+      // A command grown into a few steps (lockstep firewall) whose own step cannot run is that
+      // step refused, as on its own: exit 2, before anything is asked.
+      if (!(error instanceof UnmetNeedsError) || (seq.answers === 'flat' && i === 0)) throw error;
       unmet.set(stage.id, error);
     }
   }

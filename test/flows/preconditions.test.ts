@@ -2,6 +2,7 @@
 // (no nginx, no sshd, no /etc/os-release) `lockstep web https` says so at once instead of asking
 // its questions first, and `lockstep onboard` skips those parts with what is missing and how to
 // get it, says so before the first part runs, and goes on with the certificate.
+import { execa } from 'execa';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -77,4 +78,23 @@ test('onboard on a bare root: the parts it cannot run are skipped at once with t
     await fs.rm(pass, { force: true });
     await cleanup();
   }
+});
+
+test('firewall with a change still waiting for its confirmation: refused before its first question, naming the rollback timer and what to do', async (t) => {
+  const { root, cleanup } = await tempRoot('lockstep-needs-');
+  t.after(cleanup);
+  // A live process stands for the rollback timer (the test's own sleep, ended by the test).
+  const timer = execa('sleep', ['30'], { reject: false });
+  t.after(async () => {
+    timer.kill();
+    await timer;
+  });
+  await fs.mkdir(path.join(root, 'var/lib/lockstep/firewall'), { recursive: true });
+  await fs.writeFile(path.join(root, 'var/lib/lockstep/firewall/pending'), '');
+  await fs.writeFile(path.join(root, 'var/lib/lockstep/firewall/rollback.pid'), `${timer.pid}\n`);
+  const run = await lockstep(['--root', root, 'firewall']);
+  assert.equal(run.exitCode, 2, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stderr, new RegExp(`Firewall cannot run here: a firewall change is still waiting for confirmation \\(rollback timer pid ${timer.pid}\\)\\.`));
+  assert.match(run.stderr, /Run "lockstep firewall confirm" to keep it, or wait for the rollback/);
+  assert.doesNotMatch(run.stderr, /Missing answer/, 'asked nothing first');
 });
