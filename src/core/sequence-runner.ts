@@ -46,16 +46,15 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const sourceOf = (i: number, stage: Stage): AnswerSource => (seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat);
   // What each stage needs of the machine, read once before the first question: a stage that
   // cannot run here shows as skipped at once, with what is missing, and the others go on.
+  // All at once: the first question waits for the slowest check, not for their sum.
+  const checked = await Promise.all(stages.map((stage, i) => checkNeeds(stage.step, sourceOf(i, stage), opts.sys).then(() => undefined, (error: unknown) => error)));
   const unmet = new Map<string, UnmetNeedsError>();
-  for (const [i, stage] of stages.entries()) {
-    try {
-      await checkNeeds(stage.step, sourceOf(i, stage), opts.sys);
-    } catch (error) {
-      // A command grown into a few steps (lockstep firewall) whose own step cannot run is that
-      // step refused, as on its own: exit 2, before anything is asked.
-      if (!(error instanceof UnmetNeedsError) || (seq.answers === 'flat' && i === 0)) throw error;
-      unmet.set(stage.id, error);
-    }
+  for (const [i, error] of checked.entries()) {
+    if (error === undefined) continue;
+    // A command grown into a few steps (lockstep firewall) whose own step cannot run is that
+    // step refused, as on its own: exit 2, before anything is asked.
+    if (!(error instanceof UnmetNeedsError) || (seq.answers === 'flat' && i === 0)) throw error;
+    unmet.set(stages[i]!.id, error);
   }
   const leaveOut = (): void => {
     for (const [j, later] of stages.entries()) {

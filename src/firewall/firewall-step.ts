@@ -148,9 +148,8 @@ export const firewallStep: Step<FirewallFacts> = {
     const pending = waiting(await readPending(sys));
     if (pending !== undefined) return [pending];
     const asked = preset.backend as Backend | 'auto' | undefined;
-    const ruleset = await capture(sys, ['nft', 'list', 'ruleset']);
-    const iptables = await capture(sys, ['iptables-save']);
-    const haveUfw = (await capture(sys, ['sh', '-c', 'command -v ufw'])) !== undefined;
+    const [ruleset, iptables, ufw] = await Promise.all([capture(sys, ['nft', 'list', 'ruleset']), capture(sys, ['iptables-save']), capture(sys, ['sh', '-c', 'command -v ufw'])]);
+    const haveUfw = ufw !== undefined;
     const tools = { ...(ruleset !== undefined ? { ruleset } : {}), ...(iptables !== undefined ? { iptables } : {}), ...(haveUfw ? { ufwEnabled: false } : {}) };
     if (asked !== undefined && asked !== 'auto') return [unusable(asked, tools)].filter((n): n is Need => n !== undefined);
     if (ruleset !== undefined || iptables !== undefined || haveUfw) return [];
