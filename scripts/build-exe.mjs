@@ -14,6 +14,7 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeManifest } from './manifest.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -94,6 +95,8 @@ const cjsOnly = {
 };
 
 fs.mkdirSync(outDir, { recursive: true });
+// The command manifest, as in dist/cli.js: --help and --version answered from it alone.
+const { manifest } = await makeManifest(pkg.version);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-exe-'));
 try {
   const script = path.join(work, 'lockstep.cjs');
@@ -111,6 +114,7 @@ try {
       'process.env.NODE_ENV': '"production"',
       LOCKSTEP_VERSION: JSON.stringify(pkg.version),
       LOCKSTEP_EXE: 'true',
+      LOCKSTEP_MANIFEST: JSON.stringify(manifest),
       'import.meta.url': '__lockstepScriptUrl',
     },
     banner: { js: "const __lockstepScriptUrl = require('node:url').pathToFileURL(process.execPath).href;" },

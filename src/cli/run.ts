@@ -6,7 +6,7 @@ import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-che
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import type { RunOutcome } from '../core/runner.js';
-import { FLOWS, stepById, type Flow } from '../flows/index.js';
+import { loadFlows, stepIn, type Flow } from '../flows/index.js';
 import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
@@ -37,7 +37,7 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
 /** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
 export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
   if (flow === undefined) {
-    return { command: 'resume', top: keysOf(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
+    return { command: 'resume', top: keysOf((await loadFlows()).flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
   if (flow.sequence === undefined) return { command: flow.command, top: keysOf(flow.step.questions) };
   const stages = await flow.sequence.stages(sys);
@@ -52,7 +52,11 @@ export async function answersShape(flow: Flow | undefined, sys: System): Promise
 
 const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
+/**
+ * The session of one run. `flows` are those whose journaled steps it can resume: every flow for
+ * `resume` and the home menu, the command's own otherwise (a command loads only its own flow).
+ */
+export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow, flows: readonly Flow[] = flow ? [flow] : []): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   if (!fs.existsSync(g.root)) throw new UserError(`--root ${g.root} does not exist.`);
   // Without an answers file there is nothing to check its shape against: a sequence that reads
@@ -63,7 +67,7 @@ export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
-  return new Session({ root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
+  return new Session({ root: g.root, sys, stepById: stepIn(flows), source: new PresetAnswers(flags, file), section, dryRun: g.dryRun === true, yes: g.yes === true });
 }
 
 export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: FrontEnd): void {
@@ -110,7 +114,9 @@ export function resultDocument(command: string, exitCode: number, outcome?: RunO
 
 export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: Work): Promise<number> {
   const frontEnd = pickFrontEnd(g);
-  const session = await makeSession(g, flags, work.flow);
+  // The home menu and resume may run any flow; a command runs its own.
+  const flows = frontEnd === 'ink' || work.flow === undefined ? await loadFlows() : [work.flow];
+  const session = await makeSession(g, flags, work.flow, flows);
   attachPrinters(session, g, frontEnd);
   // SIGINT/SIGTERM/SIGHUP (a closed terminal) stop the run: the running command's whole process group is ended (the
   // children have groups of their own, so only lockstep gets the signal) and the journal says
@@ -121,7 +127,7 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
   try {
     if (frontEnd === 'ink') {
       const { runTui } = await import('../ui/ink/run-tui.js');
-      return await runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+      return await runTui({ session, flows, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
     }
     let prompter: Prompter = new NonInteractivePrompter();
     if (frontEnd === 'plain') {
