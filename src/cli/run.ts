@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
 import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
+import { logLines } from '../core/events.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import type { RunOutcome } from '../core/runner.js';
 import { loadFlows, stepIn, type Flow } from '../flows/index.js';
@@ -79,7 +80,9 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
     });
   }
   if (frontEnd === 'json') {
-    session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
+    session.bus.subscribe((e) =>
+      process.stdout.write(e.type === 'output' ? `${logLines(e).map((l) => JSON.stringify(l)).join('\n')}\n` : `${JSON.stringify(e)}\n`),
+    );
   } else if (frontEnd !== 'ink') {
     const c = palette(colorWanted(process.stdout));
     session.bus.subscribe((e) => {

@@ -45,7 +45,7 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
     case 'action-start':
       if (apply === undefined) return state;
       return { ...state, apply: { ...apply, current: { index: e.index, total: e.total, title: e.title }, log: { lines: [], count: apply.log.count } } };
-    case 'log':
+    case 'output':
       return state; // batched by useEngineEvents into 'log' actions
     case 'action-done':
       return append({ ...state, apply: apply && { ...apply, current: undefined } }, { kind: 'action', title: e.title, outcome: e.outcome, ms: e.ms });

@@ -51,8 +51,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
       return [`Applying (run ${event.run}${event.logFile ? `, full log in ${event.logFile}` : ''})`];
     case 'action-start':
       return [`[${event.index + 1}/${event.total}] ${event.title}…`];
-    case 'log':
-      return [c.dim(`      ${event.line}`)];
+    case 'output':
+      return event.text.split('\n').map((line) => c.dim(`      ${line}`));
     case 'action-done':
       return [
         event.outcome === 'done'
