@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { makeManifest } from './manifest.mjs';
+import { yogaSync } from './yoga-sync.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Built beside dist/ and swapped in, so a run of the CLI never sees a half-built dist/.
@@ -25,6 +26,10 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"', LOCKSTEP_VERSION: JSON.stringify(pkg.version), LOCKSTEP_MANIFEST: JSON.stringify(made.manifest) },
   banner: { js: "import { createRequire as __lockstepCreateRequire } from 'node:module'; const require = __lockstepCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [yogaSync],
+  // Smaller to parse: the TUI's chunk (React's reconciler, Ink) is what the first frame waits for.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 });
 mkdirSync(new URL('man', `${next.href}/`), { recursive: true });

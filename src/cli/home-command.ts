@@ -12,6 +12,6 @@ export function registerHome(program: Command, ctx: CommandContext): void {
       ctx.setCode(2);
       return;
     }
-    ctx.setCode(await runWith(g, new Map(), {}));
+    ctx.setCode(await runWith(g, new Map(), { menu: (await ctx.manifest()).menu }));
   });
 }

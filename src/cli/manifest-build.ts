@@ -6,6 +6,7 @@ import type { Command, Option } from 'commander';
 import type { ArgumentData, CommandData, Manifest, OptionData } from './manifest.js';
 import { contextFor, newProgram, VERSION } from './program.js';
 import { REGISTRY } from './registry.js';
+import { loadFlows } from '../flows/index.js';
 
 /** Commander keeps the action as a private field; a command without one is a bare group (`ca`). */
 const hasAction = (c: Command): boolean => (c as unknown as { _actionHandler: unknown })._actionHandler != null;
@@ -59,5 +60,6 @@ export async function buildManifest(): Promise<Manifest> {
       ...(module !== undefined ? { module } : {}),
     });
   }
-  return { version: VERSION, commands };
+  const menu = (await loadFlows()).map((f) => ({ command: f.command, title: f.title, description: f.description, ...(f.group !== undefined ? { group: f.group } : {}) }));
+  return { version: VERSION, commands, menu };
 }

@@ -2,7 +2,8 @@
 // build time from the commands' own definitions (cli/manifest-build.ts walks the registered
 // program) and built into dist/cli.js. The entry answers --version, --help, `help`, completion
 // scripts and unknown commands from it alone, and knows from it which command module to load.
-// Nothing here imports anything: it is what the tiny entry carries.
+// Nothing here imports anything at run time: it is what the tiny entry carries.
+import type { MenuEntry } from '../flows/index.js';
 
 export interface OptionData {
   /** As commander was given them: `--host <value>`, `--no-adopt`, `--yes`. */
@@ -42,6 +43,8 @@ export interface CommandData {
 export interface Manifest {
   readonly version: string;
   readonly commands: readonly CommandData[];
+  /** The home menu's entries, in order: it is drawn from these before any flow is loaded. */
+  readonly menu: readonly MenuEntry[];
 }
 
 /** Options of the program every command accepts too (--root, --yes, …). */

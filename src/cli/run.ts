@@ -2,12 +2,12 @@
 // sees when it fails. The Ink TUI is imported only when it will be drawn.
 import fs from 'node:fs';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
-import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
+import type { AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
 import { logLines } from '../core/events.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import type { RunOutcome } from '../core/runner.js';
-import { loadFlows, stepIn, type Flow } from '../flows/index.js';
+import { loadFlow, loadFlows, stepIn, type Flow, type MenuEntry } from '../flows/index.js';
 import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
@@ -37,6 +37,7 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
 
 /** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
 export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
+  const { keysOf } = await import('../core/answers-check.js');
   if (flow === undefined) {
     return { command: 'resume', top: keysOf((await loadFlows()).flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
@@ -63,7 +64,7 @@ export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue
   // Without an answers file there is nothing to check its shape against: a sequence that reads
   // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
   const sys = new System(g.root);
-  if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
+  if (g.answers !== undefined) (await import('../core/answers-check.js')).checkAnswersData(file, await answersShape(flow, sys));
   const section = (id: string): PresetAnswers => {
     const part = file[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
@@ -95,6 +96,8 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
 export interface Work {
   readonly flow?: Flow;
   readonly resume?: string | true;
+  /** The home menu's entries (the manifest's): drawn before any flow is loaded. */
+  readonly menu?: readonly MenuEntry[];
   /** After the run, before the result document: what the command prints of its outcome (renew's warnings). */
   readonly after?: (outcome: RunOutcome, frontEnd: FrontEnd) => void;
 }
@@ -117,8 +120,15 @@ export function resultDocument(command: string, exitCode: number, outcome?: RunO
 
 export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: Work): Promise<number> {
   const frontEnd = pickFrontEnd(g);
-  // The home menu and resume may run any flow; a command runs its own.
-  const flows = frontEnd === 'ink' || work.flow === undefined ? await loadFlows() : [work.flow];
+  // The home menu is drawn from its entries and loads the flows behind it once it is on screen
+  // (into `flows`, which the session resumes from); resume needs every flow; a command its own.
+  const menu = frontEnd === 'ink' && work.flow === undefined && work.resume === undefined ? work.menu : undefined;
+  const flows: Flow[] = menu !== undefined ? [] : work.flow !== undefined ? [work.flow] : await loadFlows();
+  let loading: Promise<readonly Flow[]> | undefined;
+  const source = {
+    load: loadFlow,
+    all: () => (loading ??= loadFlows().then((all) => (flows.push(...all), all))),
+  };
   const session = await makeSession(g, flags, work.flow, flows);
   attachPrinters(session, g, frontEnd);
   // SIGINT/SIGTERM/SIGHUP (a closed terminal) stop the run: the running command's whole process group is ended (the
@@ -130,7 +140,7 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
   try {
     if (frontEnd === 'ink') {
       const { runTui } = await import('../ui/ink/run-tui.js');
-      return await runTui({ session, flows, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+      return await runTui({ session, flows: menu ?? flows, ...(menu !== undefined ? { source } : {}), ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
     }
     let prompter: Prompter = new NonInteractivePrompter();
     if (frontEnd === 'plain') {

@@ -72,6 +72,9 @@ export type Question =
   | CidrListQuestion
   | IntegerQuestion;
 
+/** Its key in the answers file: the id, or for a secret the id + File (the file holding it). */
+export const fileKeyOf = (q: Question): string => (q.kind === 'secret' ? `${q.id}File` : q.id);
+
 export function flagOf(q: Question): string {
   // A digit run is a word of its own, as commander reads it back: http01Port is --http-01-port.
   const kebab = q.id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/([a-z])([0-9])/g, '$1-$2');

@@ -12,6 +12,9 @@ export interface Flow extends Runnable {
   readonly group?: string;
 }
 
+/** What the home menu shows of a flow: drawn from the manifest before any flow is loaded. */
+export type MenuEntry = Pick<Flow, 'command' | 'title' | 'description' | 'group'>;
+
 export const flow = <F>(step: Step<F>, sequence?: Sequence, group?: string): Flow => ({
   command: step.id,
   title: step.title,

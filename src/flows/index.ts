@@ -5,7 +5,7 @@ import type { Step } from '../core/step.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { flow, type Flow } from './flow.js';
 
-export type { Flow } from './flow.js';
+export type { Flow, MenuEntry } from './flow.js';
 
 export interface FlowEntry {
   /** The command (`ca sign`), also the id of the flow's first step. */
