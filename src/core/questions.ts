@@ -38,7 +38,10 @@ export interface TextQuestion extends Base<'text', string> {
   readonly repeatable?: boolean;
 }
 export type PathQuestion = Base<'path', string>;
-export type ConfirmQuestion = Base<'confirm', boolean>;
+export interface ConfirmQuestion extends Base<'confirm', boolean> {
+  /** The help of --flag and --no-flag, as flags read ("--no-adopt  refuse to use an existing CA"). */
+  readonly flags?: { readonly yes: string; readonly no: string };
+}
 export interface SecretQuestion extends Base<'secret', string> {
   /** Ask twice and compare (new passphrases). */
   readonly repeat?: boolean;

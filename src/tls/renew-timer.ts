@@ -109,6 +109,7 @@ export const renewTimerQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'enable',
+    flags: { yes: 'enable and start the timer now (systemctl enable --now)', no: 'install the timer, leave it stopped' },
     message: 'Enable and start the timer now (systemctl enable --now)?',
     default: true,
     when: (a) => a.scheduler === 'systemd',
