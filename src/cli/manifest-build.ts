@@ -17,7 +17,10 @@ function* walk(c: Command, path: string[] = []): Generator<{ command: Command; p
 }
 
 function optionData(o: Option): OptionData {
+  // A question's option says its key and its values in its description (cli/options.ts): read back from there.
   const key = /answers key "([A-Za-z0-9]+)"/.exec(o.description)?.[1];
+  const listed = /(?:one|any) of: ([^;)]+)/.exec(o.description)?.[1]?.split(', ');
+  const choices = o.argChoices ?? listed;
   const d = o.defaultValue as unknown;
   const defaultValue = typeof d === 'string' || typeof d === 'boolean' ? d : Array.isArray(d) ? d.map(String) : undefined;
   return {
@@ -28,7 +31,7 @@ function optionData(o: Option): OptionData {
     negate: o.negate,
     ...(defaultValue !== undefined ? { defaultValue } : {}),
     ...(key !== undefined ? { answersKey: key } : {}),
-    ...(o.argChoices !== undefined ? { choices: o.argChoices } : {}),
+    ...(choices !== undefined ? { choices } : {}),
   };
 }
 

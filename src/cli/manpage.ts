@@ -20,17 +20,12 @@ function optionItem(o: OptionData): string[] {
   return ['.TP', `.B ${esc(o.flags)}`, esc(`${o.description}${extra}`)];
 }
 
-/** The text after the option list in --help (examples, exit codes), with its own line breaks. */
+/** The text after the option (or command) list in --help: examples, exit codes, the answers file. */
 function helpAfter(c: CommandData): string | undefined {
-  const at = c.help.search(/\n\n(?=[A-Z"{(])(?![^\n]*:\n {2})/);
-  const options = c.help.lastIndexOf('\nOptions:\n');
-  if (at < 0 || at < options) {
-    // After the option (or command) list: the first blank line followed by prose.
-    const list = c.help.slice(Math.max(options, c.help.lastIndexOf('\nCommands:\n')) + 1);
-    const gap = list.search(/\n\n(?! )/);
-    return gap < 0 ? undefined : list.slice(gap + 2).trimEnd();
-  }
-  return undefined;
+  const lines = c.help.split('\n');
+  const lastList = Math.max(...['Options:', 'Commands:', 'Arguments:'].map((h) => lines.lastIndexOf(h)));
+  const at = lines.findIndex((l, i) => i > lastList && l !== '' && !l.startsWith(' '));
+  return at < 0 ? undefined : lines.slice(at).join('\n').trimEnd();
 }
 
 function commandSection(c: CommandData): string[] {
