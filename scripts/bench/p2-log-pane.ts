@@ -21,11 +21,13 @@ interface PaneRun {
 function paneRun(bundle: string, scenario: string, lines: number): PaneRun {
   const r = spawnSync(process.execPath, [bundle], {
     env: { ...process.env, LOCKSTEP_BENCH_CHILD: '1', SCENARIO: scenario, LINES: String(lines), NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
+  // Its stderr is Ink's cursor codes, and a failure's message: shown only when it fails.
   const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`log pane ${scenario} exited ${r.status ?? r.signal}: ${r.stderr.slice(-500)}`);
   const run = JSON.parse(last) as PaneRun;
   if (run.exit !== 0) throw new Error(`log pane ${scenario}: the run exited ${run.exit}`);
   return run;
