@@ -1,6 +1,7 @@
 // npm run bench: every figure of issue 15 in ONE table, each against its anchor measured in the
 // same run on the same machine (ratio and medians); `npm run bench -- --json` writes the table as
-// JSON to stdout instead. Not a test: it prints, and asserts nothing about time.
+// JSON instead, to stdout and to build/bench.json (npm's own lines go to stdout too; `npm run -s`
+// leaves them out). Not a test: it prints, and asserts nothing about time.
 //   npm run bench -- --only P1a,P2    some figures only
 //   LOCKSTEP_BIN=/path/bin/lockstep.js npm run bench    another build (an older one, to compare)
 //   BENCH_RUNS=5 (quick figures, default 5), BENCH_P2_RUNS, BENCH_CA_RUNS, BENCH_CA_HOSTS
@@ -57,7 +58,10 @@ for (const f of FIGURES) {
 }
 const machine = `${os.cpus().length} CPUs, node ${process.version}, ${os.loadavg()[0]!.toFixed(1)} load`;
 if (json) {
-  process.stdout.write(`${JSON.stringify({ started, machine, bin, rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), target: targetText(r), verdict: verdict(r) })) }, null, 2)}\n`);
+  const text = `${JSON.stringify({ started, machine, bin, rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), target: targetText(r), verdict: verdict(r) })) }, null, 2)}\n`;
+  await fs.mkdir(path.join(REPO, 'build'), { recursive: true });
+  await fs.writeFile(path.join(REPO, 'build', 'bench.json'), text);
+  process.stdout.write(text);
 } else {
   process.stdout.write(`# lockstep benchmark ${started}, ${machine}\n\n${table(rows)}\n`);
 }

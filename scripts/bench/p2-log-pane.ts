@@ -63,7 +63,7 @@ export const figure: Figure = {
       plugins: [yogaSync], // as scripts/build.mjs bundles lockstep
       logLevel: 'error',
     });
-    const runs = Number(process.env.BENCH_P2_RUNS ?? 3);
+    const runs = Number(process.env.BENCH_P2_RUNS ?? 5);
     const rows: Row[] = [];
     const scenarios = [
       { scenario: 'lines', lines: 1_000_000, what: '1,000,000 lines' },
