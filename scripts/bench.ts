@@ -1,136 +1,67 @@
-// npm run bench: the figures an operator waiting at a prompt feels. Not a test: it prints.
-//   start-up of --version / --help, time to first frame in a real terminal (tmux) against a
-//   bare Ink hello-world, the self-signed flow per key type against raw openssl, and the live
-//   log pane with 100,000 lines (time and peak memory), and what running a step inside a
-//   sequence (onboard) costs over running it alone.
-import { build } from 'esbuild';
-import { execa, execaSync } from 'execa';
+// npm run bench: every figure of issue 15 in ONE table, each against its anchor measured in the
+// same run on the same machine (ratio and medians); `npm run bench -- --json` writes the table as
+// JSON instead, to stdout and to build/bench.json (npm's own lines go to stdout too; `npm run -s`
+// leaves them out). Not a test: it prints, and asserts nothing about time.
+//   npm run bench -- --only P1a,P2    some figures only
+//   LOCKSTEP_BIN=/path/bin/lockstep.js npm run bench    another build (an older one, to compare)
+//   BENCH_RUNS=5 (quick figures, default 5), BENCH_P2_RUNS, BENCH_CA_RUNS, BENCH_CA_HOSTS
+// A new figure: a module in scripts/bench/ exporting `figure: Figure` (scripts/bench/table.ts),
+// added to FIGURES below.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, REPO } from '../test/helpers.js';
+import { figure as checkFigure } from './bench/c1-check.js';
+import { figure as flows } from './bench/flows.js';
+import { figure as startup } from './bench/p1a-startup.js';
+import { figure as firstFrame } from './bench/p1b-first-frame.js';
+import { figure as exe } from './bench/p1c-exe.js';
+import { figure as logPane } from './bench/p2-log-pane.js';
+import { figure as caSign } from './bench/p3-ca-sign.js';
+import { ratioOf, targetText, verdict, type Figure, type Row } from './bench/table.js';
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const ms = (x: number): string => `${x.toFixed(0)} ms`;
+const FIGURES: readonly Figure[] = [startup, firstFrame, exe, logPane, caSign, checkFigure, flows];
 
-async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
+const json = process.argv.includes('--json');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? undefined : new Set((process.argv[onlyAt + 1] ?? '').split(','));
+const bin = process.env.LOCKSTEP_BIN ?? BIN;
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+const fmt = (x: number | undefined, unit: string): string =>
+  x === undefined ? '—' : unit === 's' ? `${x.toFixed(2)} s` : unit === 'ms' ? `${x.toFixed(0)} ms` : `${x.toFixed(1)} ${unit}`;
+
+function table(rows: readonly Row[]): string {
+  const head = ['id', 'figure', 'lockstep', 'anchor', 'ratio', 'target', '', 'anchor is'];
+  const body = rows.map((r) => {
+    const ratio = ratioOf(r);
+    return [r.id, r.what, fmt(r.lockstep, r.unit), fmt(r.anchor, r.unit), ratio === undefined ? '' : `×${ratio.toFixed(2)}`, targetText(r), verdict(r), `${r.anchorName}${r.runs > 0 ? ` (median of ${r.runs})` : ''}${r.note ? `; ${r.note}` : ''}`];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 3 : w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
 
-function hasTmux(): boolean {
+const rows: Row[] = [];
+const started = new Date().toISOString();
+for (const f of FIGURES) {
+  if (only !== undefined && !only.has(f.id)) continue;
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), `lockstep-bench-${f.id}-`));
   try {
-    execaSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Starts `command` in a fresh tmux session and returns the ms until `text` is on screen. */
-async function firstFrame(command: string, text: string): Promise<number> {
-  const name = `lockstep-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const t = performance.now();
-  await execa('tmux', ['new-session', '-d', '-s', name, '-x', '120', '-y', '40', `env -u CI ${command}`]);
-  try {
-    for (;;) {
-      const { stdout } = await execa('tmux', ['capture-pane', '-p', '-t', name]);
-      if (stdout.includes(text)) return performance.now() - t;
-      if (performance.now() - t > 20_000) throw new Error(`no "${text}" on screen after 20 s`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    await execa('tmux', ['kill-session', '-t', name], { reject: false });
-  }
-}
-
-async function main(): Promise<void> {
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-bench-'));
-  try {
-    console.log('# lockstep benchmark', new Date().toISOString(), `${os.cpus().length} CPUs, node ${process.version}`);
-
-    console.log('\n## start-up (median of 10)');
-    for (const args of [['--version'], ['--help'], ['cert', 'self-signed', '--help']]) {
-      const t = await timeIt(() => execa('node', [BIN, ...args]), 10);
-      console.log(`lockstep ${args.join(' ')}: ${ms(t)}`);
-    }
-    const bare = await timeIt(() => execa('node', ['-e', '0']), 10);
-    console.log(`(node -e 0 for reference: ${ms(bare)})`);
-
-    if (hasTmux()) {
-      console.log('\n## time to first frame in tmux (median of 5)');
-      const hello = path.join(work, 'hello', 'hello.js');
-      await build({
-        entryPoints: [path.join(REPO, 'scripts/bench/hello.tsx')],
-        outdir: path.dirname(hello),
-        splitting: true, // as lockstep's own build: Ink's devtools chunk (react-devtools-core) stays unloaded
-        bundle: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        external: ['react-devtools-core'],
-        define: { 'process.env.NODE_ENV': '"production"' },
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-        logLevel: 'error',
-      });
-      const frames: number[] = [];
-      const homes: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        frames.push(await firstFrame(`node ${hello}`, 'hello from ink'));
-        homes.push(await firstFrame(`node ${BIN} --root ${work}`, 'Self-signed certificate'));
-      }
-      console.log(`bare Ink hello-world (bundled): ${ms(median(frames))}`);
-      console.log(`lockstep home menu:             ${ms(median(homes))}`);
-      const onboardFrames: number[] = [];
-      for (let i = 0; i < 5; i++) onboardFrames.push(await firstFrame(`node ${BIN} --root ${work} onboard`, 'Which parts should this run set up?'));
-      console.log(`lockstep onboard, first question: ${ms(median(onboardFrames))}`);
-    } else {
-      console.log('\n(tmux not installed: time to first frame skipped)');
-    }
-
-    console.log('\n## crypto: the self-signed flow against raw openssl genpkey (median of 3)');
-    for (const [type, genpkey] of [
-      ['ec-p256', ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']],
-      ['rsa2048', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']],
-      ['rsa4096', ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096']],
-    ] as const) {
-      const raw = await timeIt(() => execa('openssl', ['genpkey', ...genpkey], { stdout: 'ignore', stderr: 'ignore' }), 3);
-      let n = 0;
-      const flow = await timeIt(async () => {
-        const root = path.join(work, `flow-${type}-${n++}`);
-        await fs.mkdir(root);
-        await execa('node', [BIN, '--root', root, 'cert', 'self-signed', '--host', 'bench.example.org', '--key-type', type, '--yes']);
-      }, 3);
-      console.log(`${type}: openssl genpkey ${ms(raw)}; whole flow (plan, key, certificate, journal, verify) ${ms(flow)}`);
-    }
-
-    console.log('\n## sequences: onboard\'s certificate part (choice + self-signed ec-p256, unattended) against the step alone (median of 5)');
-    const answers = path.join(work, 'onboard.json');
-    await fs.writeFile(answers, JSON.stringify({ steps: ['cert'], cert: { public: false, vendorRequired: false, method: 'self-signed' }, 'cert self-signed': { host: ['bench.example.org'] } }));
-    let m = 0;
-    const fresh = async (): Promise<string> => {
-      const root = path.join(work, `seq-${m++}`);
-      await fs.mkdir(root);
-      return root;
-    };
-    const alone = await timeIt(async () => execa('node', [BIN, '--root', await fresh(), 'cert', 'self-signed', '--host', 'bench.example.org', '--yes']), 5);
-    const inOnboard = await timeIt(async () => execa('node', [BIN, '--root', await fresh(), '--answers', answers, '--yes', 'onboard']), 5);
-    console.log(`cert self-signed alone ${ms(alone)}; inside lockstep onboard ${ms(inOnboard)} (the sequence adds ${ms(inOnboard - alone)})`);
-
-    const logBench = path.join(REPO, 'scripts/bench/log-pane.tsx');
-    if (await fs.stat(logBench).catch(() => undefined)) {
-      console.log('\n## live log pane, 100,000 lines through the TUI');
-      const { stdout } = await execa('node', ['--import', 'tsx', logBench], { cwd: REPO, env: { NODE_ENV: 'production' }, stdin: 'ignore' });
-      console.log(stdout);
-    }
+    if (!json) process.stderr.write(`measuring ${f.id} (${f.title})…\n`);
+    rows.push(...(await f.rows({ repo: REPO, bin, work, runs })));
+  } catch (error) {
+    rows.push({ id: f.id, what: f.title, anchorName: '', unit: 'ms', runs: 0, note: `failed: ${(error as Error).message.split('\n')[0]}` });
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
 }
-
-await main();
+const machine = `${os.cpus().length} CPUs, node ${process.version}, ${os.loadavg()[0]!.toFixed(1)} load`;
+if (json) {
+  const text = `${JSON.stringify({ started, machine, bin, rows: rows.map((r) => ({ ...r, ratio: ratioOf(r), target: targetText(r), verdict: verdict(r) })) }, null, 2)}\n`;
+  await fs.mkdir(path.join(REPO, 'build'), { recursive: true });
+  await fs.writeFile(path.join(REPO, 'build', 'bench.json'), text);
+  process.stdout.write(text);
+} else {
+  process.stdout.write(`# lockstep benchmark ${started}, ${machine}\n\n${table(rows)}\n`);
+}

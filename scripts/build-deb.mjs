@@ -1,6 +1,6 @@
 // `npm run build:deb`: build/lockstep_<version>_<arch>.deb with dpkg-deb, from the single
-// executable (npm run build:exe, run first by build:deb): /usr/bin/lockstep, the copyright and
-// changelog in /usr/share/doc/lockstep, Depends on openssl and on the libraries the executable
+// executable (npm run build:exe, run first by build:deb): /usr/bin/lockstep, the man page, the
+// bash and zsh completions, the copyright and changelog in /usr/share/doc/lockstep, Depends on openssl and on the libraries the executable
 // links (as dpkg-shlibdeps reads them), Recommends/Suggests for the tools some steps drive.
 // `--out DIR` writes the package elsewhere and `--fast` compresses less (xz -1: 15 s instead of a
 // minute for 3 MB more); the tests use both.
@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeManifest } from './manifest.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -46,10 +47,12 @@ const gzip9n = (text) => execFileSync('gzip', ['-9n'], { input: text });
 
 try {
   put('usr/bin/lockstep', { copyOf: exe }, 0o755);
-  // TODO(cli-perf): the man page (usr/share/man/man1/lockstep.1.gz, gzip -9n) and the bash/zsh
-  // completions (usr/share/bash-completion/completions/lockstep, usr/share/zsh/vendor-completions/_lockstep)
-  // come from the command-manifest generator (`lockstep completion bash|zsh` and its man page
-  // build) once it is on main; never a hand-written copy here.
+  // The man page and the completions, made from the same command manifest as the executable's
+  // --help (scripts/manifest.mjs): never a hand-written copy.
+  const made = await makeManifest(version);
+  put('usr/share/man/man1/lockstep.1.gz', gzip9n(made.manPage), 0o644);
+  put('usr/share/bash-completion/completions/lockstep', made.completion.bash, 0o644);
+  put('usr/share/zsh/vendor-completions/_lockstep', made.completion.zsh, 0o644);
   put('usr/share/doc/lockstep/copyright', copyright(), 0o644);
   // The executable is the node binary with lockstep injected: it carries Node's own zlib (and
   // OpenSSL, ICU, …) and is linked the way Node's release build is (not as PIE). Debian's

@@ -4,8 +4,8 @@
 // chunks, so the CLI is bundled again here as one CommonJS file (dist/ stays as build.mjs makes
 // it). Two dependencies need a hand for that, both checked so that a new version of them
 // fails the build instead of the executable:
-// - yoga-layout (Ink's layout engine) starts with a top-level await of its WebAssembly: here
-//   the same wasm is compiled synchronously, when the TUI first needs it;
+// - yoga-layout (Ink's layout engine) starts with a top-level await of its WebAssembly: the
+//   same wasm is compiled synchronously (scripts/yoga-sync.mjs, as in dist/);
 // - Ink's reconciler awaits its devtools at the top level when DEV=true: left out.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,8 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeManifest } from './manifest.mjs';
+import { patchOnce, yogaSync } from './yoga-sync.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -28,45 +30,10 @@ const BUILTINS = new Set(builtinModules);
 // which are not installed.
 const OPTIONAL = new Set(['supports-color']);
 
-/** Replaces `from` by `to` in a dependency's source, exactly once, or stops the build. */
-function patchOnce(source, file, from, to) {
-  const at = source.indexOf(from);
-  if (at < 0 || source.indexOf(from, at + 1) >= 0) {
-    throw new Error(`build:exe: ${file} changed (expected one "${from.slice(0, 60)}…"); check its top-level await again`);
-  }
-  return source.slice(0, at) + to + source.slice(at + from.length);
-}
-
 const noTopLevelAwait = {
   name: 'no-top-level-await',
   setup(b) {
-    b.onLoad({ filter: /yoga-layout[/\\]dist[/\\]src[/\\]index\.js$/ }, async (args) => {
-      const wasmFile = path.join(path.dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js');
-      const wasm = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/.exec(await fs.promises.readFile(wasmFile, 'utf8'));
-      if (wasm === null) throw new Error(`build:exe: no embedded wasm found in ${wasmFile}`);
-      const original = await fs.promises.readFile(args.path, 'utf8');
-      patchOnce(original, args.path, 'const Yoga = wrapAssembly(await loadYoga());', '');
-      // Emscripten's instantiateWasm hook: given an instance at once, its runtime starts in the
-      // same call, so the module is complete when loadYoga returns (its promise is not needed).
-      const contents = `
-import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
-import wrapAssembly from './wrapAssembly.js';
-const bytes = Buffer.from(${JSON.stringify(wasm[1])}, 'base64');
-const lib = {
-  instantiateWasm(imports, receive) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
-    receive(instance);
-    return instance.exports;
-  },
-};
-loadYoga(lib);
-if (typeof lib.Node !== 'function') throw new Error('yoga-layout did not start synchronously');
-const Yoga = wrapAssembly(lib);
-export default Yoga;
-export * from './generated/YGEnums.js';
-`;
-      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
-    });
+    yogaSync.setup(b);
     b.onLoad({ filter: /ink[/\\]build[/\\]reconciler\.js$/ }, async (args) => {
       let source = await fs.promises.readFile(args.path, 'utf8');
       source = patchOnce(source, args.path, "await import('./devtools.js');", '/* React devtools: not in the executable */');
@@ -94,6 +61,8 @@ const cjsOnly = {
 };
 
 fs.mkdirSync(outDir, { recursive: true });
+// The command manifest, as in dist/cli.js: --help and --version answered from it alone.
+const { manifest } = await makeManifest(pkg.version);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-exe-'));
 try {
   const script = path.join(work, 'lockstep.cjs');
@@ -111,6 +80,7 @@ try {
       'process.env.NODE_ENV': '"production"',
       LOCKSTEP_VERSION: JSON.stringify(pkg.version),
       LOCKSTEP_EXE: 'true',
+      LOCKSTEP_MANIFEST: JSON.stringify(manifest),
       'import.meta.url': '__lockstepScriptUrl',
     },
     banner: { js: "const __lockstepScriptUrl = require('node:url').pathToFileURL(process.execPath).href;" },

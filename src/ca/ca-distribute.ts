@@ -48,6 +48,7 @@ const distributeQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'systemTrust',
+    flags: { yes: 'also trust the root on this machine (system CA store)', no: 'leave this machine\'s CA store as it is' },
     message: 'Also trust it on this machine (system CA store)?',
     default: false,
   },

@@ -33,6 +33,7 @@ export const caInitQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'adopt',
+    flags: { yes: 'check an existing CA in that folder and keep using it (nothing in it is overwritten)', no: 'refuse to use an existing CA' },
     message: 'A CA already exists in that folder. Check it and keep using it? (nothing in it is overwritten)',
     default: true,
     when: (_a, facts) => (facts as CaInitFacts).existing.length > 0,

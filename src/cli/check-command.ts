@@ -8,9 +8,10 @@ import { checkDocument, checkExitCode, groupsFor, type AuditItem } from '../core
 import { UserError } from '../core/errors.js';
 import { System } from '../core/system.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
-import { CHECK_GROUPS, CHECK_PREFIXES, fixFlowOf, runChecklist, unknownPrefixes } from '../flows/check-flow.js';
+import { CHECK_GROUPS, CHECK_PREFIXES, fixCommandOf, fixFlowOf, runChecklist, unknownPrefixes } from '../flows/check-flow.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { htmlReport, markdownReport, plainChecklist } from '../ui/text/check-report.js';
+import type { CommandContext } from './program.js';
 import { pickFrontEnd, refuseAnswersFile, runWith, type GlobalOptions } from './run.js';
 
 interface CheckOptions {
@@ -73,18 +74,19 @@ async function checklistOnTerminal(sys: System, options: { readonly only: readon
       start: (onProgress) => void runChecklist(sys, { ...options, only, onProgress }),
       ...(kept !== undefined ? { initial: kept } : {}),
       cursor,
-      fixOf: (i) => fixFlowOf(i)?.command,
+      fixOf: fixCommandOf,
     });
     items = round.items;
     cursor = round.cursor;
-    const flow = round.fix === undefined ? undefined : fixFlowOf(round.fix);
+    const flow = round.fix === undefined ? undefined : await fixFlowOf(round.fix);
     if (flow === undefined || round.fix === undefined) return [...items];
     await runWith(g, new Map(), { flow });
     recheck = round.fix.id.split('.')[0];
   }
 }
 
-export function registerCheckCommand(program: Command, setCode: (code: number) => void): void {
+export function registerCheckCommand(program: Command, ctx: CommandContext): void {
+  const setCode = ctx.setCode;
   program
     .command('check')
     .description('the lockdown checklist, read-only: every point of the seeds with its evidence and the command that fixes it')

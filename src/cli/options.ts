@@ -11,14 +11,15 @@ export function optionsFor(q: Question): Option | Option[] {
   const d = typeof q.default === 'function' ? undefined : defaultOf(q, {});
   const extra = [
     typeof q.help === 'string' ? q.help : undefined,
-    d !== undefined ? `default: ${Array.isArray(d) ? d.join(',') : String(d)}` : undefined,
+    d !== undefined && d !== '' && !(Array.isArray(d) && d.length === 0) ? `default: ${Array.isArray(d) ? d.join(',') : String(d)}` : undefined,
     q.kind === 'select' ? `one of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
     q.kind === 'multiselect' ? `any of: ${q.choices.map((c) => c.value).join(', ')}` : undefined,
     q.kind === 'integer' ? `${q.min} to ${q.max}` : undefined,
     q.kind === 'secret' ? `first line of FILE; or set ${envOf(q)}` : undefined,
     `answers key "${q.kind === 'secret' ? `${q.id}File` : q.id}"`,
   ].filter((s): s is string => s !== undefined);
-  const description = `${q.message}${extra.length ? ` (${extra.join('; ')})` : ''}`;
+  const about = q.kind === 'confirm' && q.flags !== undefined ? q.flags.yes : q.message;
+  const description = `${about}${extra.length ? ` (${extra.join('; ')})` : ''}`;
   const list = q.kind === 'hostname' || q.kind === 'cidrs' || q.kind === 'multiselect' || (q.kind === 'text' && q.repeatable === true);
   if (list) {
     return new Option(`${flag} <value>`, `${description}; repeat the flag or use commas`).argParser(
@@ -27,7 +28,8 @@ export function optionsFor(q: Question): Option | Option[] {
   }
   switch (q.kind) {
     case 'confirm':
-      return [new Option(flag, description), new Option(`--no-${flag.slice(2)}`, `answer no to: ${q.message}`)];
+      // Written as flags read: what --x does, then what --no-x does (not "answer no to: …?").
+      return [new Option(flag, description), new Option(`--no-${flag.slice(2)}`, q.flags?.no ?? `the opposite of ${flag}`)];
     case 'secret':
       return new Option(`${flag} <file>`, description);
     default:

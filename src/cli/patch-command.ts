@@ -1,9 +1,10 @@
 // `lockstep patch pending`: a report (it changes nothing but apt's package lists), so it is written
-// by hand as `ca list` is; `lockstep patch` and `patch timer` are flows (flows/index.ts). Kept in
-// one file with one entry, registerPatchCommands, so cli.ts only calls it.
+// by hand as `ca list` is; `lockstep patch` and `patch timer` are flows (flows/index.ts). One
+// registry entry (cli/registry.ts): registerPatchCommands.
 import type { Command } from 'commander';
 import { UserError } from '../core/errors.js';
 import { System } from '../core/system.js';
+import type { CommandContext } from './program.js';
 import { refuseAnswersFile, resultDocument, type GlobalOptions } from './run.js';
 
 interface PendingOptions {
@@ -12,8 +13,9 @@ interface PendingOptions {
   readonly update: boolean;
 }
 
-export function registerPatchCommands(program: Command, setCode: (code: number) => void): void {
-  const patch = program.commands.find((c) => c.name() === 'patch') ?? program.command('patch').description('the security-patch procedure');
+export function registerPatchCommands(_program: Command, ctx: CommandContext): void {
+  const setCode = ctx.setCode;
+  const patch = ctx.command('patch');
   patch.addHelpText(
     'after',
     '\nExamples:\n' +

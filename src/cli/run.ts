@@ -3,12 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
-import { checkAnswersData, keysOf, type AnswersShape } from '../core/answers-check.js';
+import type { AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
+import { logLines } from '../core/events.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import { withRunFlags, type RunFlags } from '../core/run-flags.js';
 import type { RunOutcome } from '../core/runner.js';
-import { FLOWS, stepById, type Flow } from '../flows/index.js';
+import { loadFlow, loadFlows, stepIn, type Flow, type MenuEntry } from '../flows/index.js';
 import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
@@ -38,8 +39,9 @@ export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.
 
 /** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
 export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
+  const { keysOf } = await import('../core/answers-check.js');
   if (flow === undefined) {
-    return { command: 'resume', top: keysOf(FLOWS.flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
+    return { command: 'resume', top: keysOf((await loadFlows()).flatMap((f) => f.step.questions).filter((q) => q.kind === 'secret')) };
   }
   if (flow.sequence === undefined) return { command: flow.command, top: keysOf(flow.step.questions) };
   const stages = await flow.sequence.stages(sys);
@@ -83,28 +85,32 @@ function checkWritableRoot(g: GlobalOptions): void {
   }
 }
 
-export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow): Promise<Session> {
+/**
+ * The session of one run. `flows` are those whose journaled steps it can resume: every flow for
+ * `resume` and the home menu, the command's own otherwise (a command loads only its own flow).
+ */
+export async function makeSession(g: GlobalOptions, flags: Map<string, FlagValue>, flow?: Flow, flows: readonly Flow[] = flow ? [flow] : []): Promise<Session> {
   const file = g.answers !== undefined ? await loadAnswersFile(g.answers) : {};
   checkGlobalPaths(g);
   checkWritableRoot(g);
   // Without an answers file there is nothing to check its shape against: a sequence that reads
   // the machine to build its stages (renewal's listing and ARI) then reads it once, for the run.
   const sys = new System(g.root);
-  if (g.answers !== undefined) checkAnswersData(file, await answersShape(flow, sys));
+  if (g.answers !== undefined) (await import('../core/answers-check.js')).checkAnswersData(file, await answersShape(flow, sys));
   const sectionsOf = (data: Readonly<Record<string, unknown>>) => (id: string): PresetAnswers => {
     const part = data[id];
     return new PresetAnswers(new Map(), isSection(part) ? part : {}, process.env, id);
   };
   // `lockstep resume` of a sequence's stage: the sequence again, with the answers file it read (checked again) and resume's own flags.
   const sequenceFor = async (command: string, answersFile: string | undefined) => {
-    const found = FLOWS.find((f) => f.command === command && f.sequence !== undefined);
-    if (found === undefined) return undefined;
+    const found = flows.find((f) => f.command === command) ?? (await loadFlow(command).catch(() => undefined));
+    if (found?.sequence === undefined) return undefined;
     const data = answersFile !== undefined && fs.existsSync(answersFile) ? await loadAnswersFile(answersFile) : {};
-    if (answersFile !== undefined && fs.existsSync(answersFile)) checkAnswersData(data, await answersShape(found, sys));
+    if (answersFile !== undefined && fs.existsSync(answersFile)) (await import('../core/answers-check.js')).checkAnswersData(data, await answersShape(found, sys));
     return { flow: found, sources: { flat: new PresetAnswers(flags, data), section: sectionsOf(data) } };
   };
   return new Session({
-    root: g.root, sys, stepById, source: new PresetAnswers(flags, file), section: sectionsOf(file), dryRun: g.dryRun === true, yes: g.yes === true,
+    root: g.root, sys, stepById: stepIn(flows), source: new PresetAnswers(flags, file), section: sectionsOf(file), dryRun: g.dryRun === true, yes: g.yes === true,
     runFlags: runFlagsOf(g, flags), sequenceFor, ...(g.answers !== undefined ? { answersFile: path.resolve(g.answers) } : {}),
   });
 }
@@ -124,7 +130,9 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
     });
   }
   if (frontEnd === 'json') {
-    session.bus.subscribe((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
+    session.bus.subscribe((e) =>
+      process.stdout.write(e.type === 'output' ? `${logLines(e).map((l) => JSON.stringify(l)).join('\n')}\n` : `${JSON.stringify(e)}\n`),
+    );
   } else if (frontEnd !== 'ink') {
     const c = palette(colorWanted(process.stdout));
     session.bus.subscribe((e) => {
@@ -137,6 +145,8 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
 export interface Work {
   readonly flow?: Flow;
   readonly resume?: string | true;
+  /** The home menu's entries (the manifest's): drawn before any flow is loaded. */
+  readonly menu?: readonly MenuEntry[];
   /** After the run, before the result document: what the command prints of its outcome (renew's warnings). */
   readonly after?: (outcome: RunOutcome, frontEnd: FrontEnd) => void;
 }
@@ -159,7 +169,16 @@ export function resultDocument(command: string, exitCode: number, outcome?: RunO
 
 export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, work: Work): Promise<number> {
   const frontEnd = pickFrontEnd(g);
-  const session = await makeSession(g, flags, work.flow);
+  // The home menu is drawn from its entries and loads the flows behind it once it is on screen
+  // (into `flows`, which the session resumes from); resume needs every flow; a command its own.
+  const menu = frontEnd === 'ink' && work.flow === undefined && work.resume === undefined ? work.menu : undefined;
+  const flows: Flow[] = menu !== undefined ? [] : work.flow !== undefined ? [work.flow] : await loadFlows();
+  let loading: Promise<readonly Flow[]> | undefined;
+  const source = {
+    load: loadFlow,
+    all: () => (loading ??= loadFlows().then((all) => (flows.push(...all), all))),
+  };
+  const session = await makeSession(g, flags, work.flow, flows);
   attachPrinters(session, g, frontEnd);
   // SIGINT/SIGTERM/SIGHUP (a closed terminal) stop the run: the running command's whole process group is ended (the
   // children have groups of their own, so only lockstep gets the signal) and the journal says
@@ -170,7 +189,7 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
   try {
     if (frontEnd === 'ink') {
       const { runTui } = await import('../ui/ink/run-tui.js');
-      return await runTui({ session, flows: FLOWS, ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+      return await runTui({ session, flows: menu ?? flows, ...(menu !== undefined ? { source } : {}), ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
     }
     let prompter: Prompter = new NonInteractivePrompter();
     if (frontEnd === 'plain') {

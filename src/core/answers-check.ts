@@ -4,10 +4,10 @@
 // type stop the run (exit 2) naming the key, what it should hold and the nearest known key.
 import { z } from 'zod';
 import { UserError } from './errors.js';
-import type { Question } from './questions.js';
+import { fileKeyOf, type Question } from './questions.js';
 
 /** The answers-file key of a question: its id, or `<id>File` for a secret (a path, never the secret). */
-export const fileKeyOf = (q: Question): string => (q.kind === 'secret' ? `${q.id}File` : q.id);
+export { fileKeyOf };
 
 /** What a command's answers file may hold: keys at the top level and, for `onboard`, one object per step. */
 export interface AnswersShape {

@@ -1,12 +1,13 @@
 // Where answers come from before anybody is asked: a flag, else the answers file, else (for
 // secrets) an environment variable. Everything is checked here, and a bad value names both the
 // flag and the answers-file key.
+// zod (answers-check.ts) is loaded when an answers file is read, not before: the home menu and
+// the flags alone do not need it.
 import fs from 'node:fs/promises';
-import { z } from 'zod';
-import { answerSchemaOf, expectedOf, fileKeyOf } from './answers-check.js';
 import { UserError } from './errors.js';
 import {
   envOf,
+  fileKeyOf,
   flagOf,
   normaliseAnswer,
   parseAnswer,
@@ -28,7 +29,10 @@ export interface AnswerSource {
  * for lockstep onboard). Each key and its type are checked against the command's questions by
  * checkAnswersData (answers-check.ts) before anything is asked.
  */
-export const answersFileSchema = z.record(z.string(), z.unknown());
+export async function answersFileSchema() {
+  const { z } = await import('zod');
+  return z.record(z.string(), z.unknown());
+}
 
 export async function loadAnswersFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
@@ -43,7 +47,7 @@ export async function loadAnswersFile(file: string): Promise<Record<string, unkn
   } catch (error) {
     throw new UserError(`The answers file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = answersFileSchema.safeParse(data);
+  const parsed = (await answersFileSchema()).safeParse(data);
   if (!parsed.success) {
     throw new UserError(
       `The answers file ${file} is not usable: it holds ${Array.isArray(data) ? 'a list' : data === null ? 'null' : typeof data}, not an object.`,
@@ -94,6 +98,7 @@ export class PresetAnswers implements AnswerSource {
     if (flag !== undefined) return this.fromText(q, flag, answers, where);
     if (!(fileKey(q) in this.file)) return undefined;
     const raw = this.file[fileKey(q)];
+    const { answerSchemaOf, expectedOf } = await import('./answers-check.js');
     if (!answerSchemaOf(q).safeParse(raw).success) {
       throw new UserError(`Answers file key "${key}" has the wrong type: it must be ${expectedOf(q)}.`);
     }

@@ -33,7 +33,11 @@ export type LockstepEvent =
   | { readonly type: 'action-start'; readonly index: number; readonly total: number; readonly title: string }
   /** Of the plan's actions that count `label` ("hosts signed"), `done` of `total` are done. */
   | { readonly type: 'progress'; readonly label: string; readonly done: number; readonly total: number }
-  | { readonly type: 'log'; readonly index: number; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  /**
+   * A command's output as it was read: whole lines joined by newlines (`lines` of them). --json
+   * prints each line as its own {"type":"log","index","stream","line"} document (logLines).
+   */
+  | { readonly type: 'output'; readonly index: number; readonly stream: 'stdout' | 'stderr'; readonly text: string; readonly lines: number }
   | {
       readonly type: 'action-done';
       readonly index: number;
@@ -95,4 +99,9 @@ export class EventBus {
     const safe = this.secrets.redactDeep(this.advice !== undefined ? advised(event, this.advice) : event);
     for (const listener of this.#listeners) listener(safe);
   }
+}
+
+/** An output event's lines, one {"type":"log"} document each, as --json prints them. */
+export function logLines(e: Extract<LockstepEvent, { type: 'output' }>): { type: 'log'; index: number; stream: 'stdout' | 'stderr'; line: string }[] {
+  return e.text.split('\n').map((line) => ({ type: 'log', index: e.index, stream: e.stream, line }));
 }

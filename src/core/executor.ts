@@ -251,13 +251,15 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
   const argv = argvOn(action, sys.root).map((a) => argText(a, sys));
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
   const env = action.env === undefined ? undefined : Object.fromEntries(Object.entries(action.env).map(([k, v]) => [k, argText(v, sys)]));
-  const onLine = (stream: 'stdout' | 'stderr', line: string): void => {
-    ctx.bus.emit({ type: 'log', index, stream, line });
-    ctx.journal.log(`[${index}] ${stream}: ${line}`);
+  // A chunk at a time (a command may print a million lines): to the screen as one event, to the
+  // run log as one write, the child held back while the log catches up.
+  const onText = (stream: 'stdout' | 'stderr', text: string, lines: number, bytes: Buffer): Promise<void> | undefined => {
+    ctx.bus.emit({ type: 'output', index, stream, text, lines });
+    return ctx.journal.logOutput(`[${index}] ${stream}:`, text, bytes);
   };
   ctx.journal.log(`[${index}] $ ${Object.entries(env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${argv.join(' ')}`);
   if (action.stdoutTo === undefined) {
-    await runCommand({ argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), ...(env !== undefined ? { env } : {}), secretFds }, onLine, ctx.signal, ctx.onSpawn);
+    await runCommand({ argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), ...(env !== undefined ? { env } : {}), secretFds }, onText, ctx.signal, ctx.onSpawn);
     return undefined;
   }
   const target = sys.real(action.stdoutTo.path);
@@ -265,7 +267,7 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
   try {
     await runCommand(
       { argv, ...(action.stdin !== undefined ? { stdin: action.stdin } : {}), ...(env !== undefined ? { env } : {}), secretFds, stdoutFd: temp.handle.fd },
-      onLine,
+      onText,
       ctx.signal,
       ctx.onSpawn,
     );

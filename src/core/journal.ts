@@ -88,7 +88,26 @@ export class Journal {
 
   /** The full, redacted output of every command of the run (the screen shows only a tail). */
   log(line: string): void {
+    this.#heading = undefined;
     this.logStream.write(`${this.secrets.redact(line)}\n`);
+  }
+
+  /** The heading the last output went under; a heading again only when the command or stream changes. */
+  #heading: string | undefined;
+
+  /**
+   * A chunk of a command's output, whole lines (`bytes`, each line ending in a newline; `text`,
+   * the same decoded) under `heading` ("[2] stdout:"), written as the bytes came: a million
+   * lines are one heading and their bytes, not a million writes. When the file is behind, the
+   * promise settles once it has caught up: the caller holds the command's output back
+   * meanwhile, so nothing piles up in memory and no line is dropped.
+   */
+  logOutput(heading: string, text: string, bytes: Buffer): Promise<void> | undefined {
+    if (heading !== this.#heading) this.logStream.write(`${heading}\n`);
+    this.#heading = heading;
+    const redacted = this.secrets.redact(text);
+    const ok = this.logStream.write(redacted === text ? bytes : `${redacted}\n`);
+    return ok ? undefined : new Promise((resolve) => this.logStream.once('drain', resolve));
   }
 
   backupPath(sys: System, target: string): string {

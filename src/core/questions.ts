@@ -50,7 +50,10 @@ export interface PathQuestion extends Base<'path', string> {
    */
   readonly operator?: boolean;
 }
-export type ConfirmQuestion = Base<'confirm', boolean>;
+export interface ConfirmQuestion extends Base<'confirm', boolean> {
+  /** The help of --flag and --no-flag, as flags read ("--no-adopt  refuse to use an existing CA"). */
+  readonly flags?: { readonly yes: string; readonly no: string };
+}
 export interface SecretQuestion extends Base<'secret', string> {
   /** Ask twice and compare (new passphrases). */
   readonly repeat?: boolean;
@@ -92,6 +95,9 @@ export type Question =
   | HostNameQuestion
   | CidrListQuestion
   | IntegerQuestion;
+
+/** Its key in the answers file: the id, or for a secret the id + File (the file holding it). */
+export const fileKeyOf = (q: Question): string => (q.kind === 'secret' ? `${q.id}File` : q.id);
 
 export function flagOf(q: Question): string {
   if (q.flag !== undefined) return q.flag;

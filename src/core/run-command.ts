@@ -1,4 +1,4 @@
-// Runs one plan command through the spawn path: output streamed line by line, secrets on extra
+// Runs one plan command through the spawn path: output streamed a chunk of whole lines at a time, secrets on extra
 // file descriptors, a failure as a CommandFailedError with the last lines of stderr. Nothing here
 // knows about plans or front ends.
 import { CommandFailedError } from './errors.js';
@@ -14,7 +14,12 @@ export interface CommandSpec {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export type LineSink = (stream: 'stdout' | 'stderr', line: string) => void;
+/**
+ * Output as it is read: whole lines joined by newlines, how many, and the same lines as bytes
+ * (each ending in a newline). A returned promise holds the child's output back until it
+ * settles (the run log is being written).
+ */
+export type TextSink = (stream: 'stdout' | 'stderr', text: string, lines: number, bytes: Buffer) => Promise<void> | undefined;
 
 const TAIL = 20;
 
@@ -26,9 +31,23 @@ export class InterruptedCommandError extends CommandFailedError {
   }
 }
 
+/** The last TAIL lines of stderr, from the end of each chunk (never every line of a long one). */
+function keepTail(tail: string[], text: string): void {
+  let end = text.length;
+  const last: string[] = [];
+  while (last.length < TAIL) {
+    const nl = text.lastIndexOf('\n', end - 1);
+    last.unshift(text.slice(nl + 1, end));
+    if (nl < 0) break;
+    end = nl;
+  }
+  tail.push(...last);
+  if (tail.length > TAIL) tail.splice(0, tail.length - TAIL);
+}
+
 export async function runCommand(
   spec: CommandSpec,
-  onLine: LineSink,
+  onText: TextSink,
   signal?: AbortSignal,
   onSpawn?: (pid: number | undefined) => void,
 ): Promise<void> {
@@ -41,12 +60,9 @@ export async function runCommand(
     ...(spec.env !== undefined ? { env: spec.env } : {}),
     ...(signal !== undefined ? { signal } : {}),
     ...(onSpawn !== undefined ? { onSpawn } : {}),
-    onLine: (stream, line) => {
-      if (stream === 'stderr') {
-        tail.push(line);
-        if (tail.length > TAIL) tail.shift();
-      }
-      onLine(stream, line);
+    onText: (stream, text, lines, bytes) => {
+      if (stream === 'stderr') keepTail(tail, text);
+      return onText(stream, text, lines, bytes);
     },
   });
   const argv = spec.argv;

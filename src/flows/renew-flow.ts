@@ -14,6 +14,7 @@ import { renewalFacts } from '../tls/renew-list.js';
 import { allWell, outcomesOf, outcomeTable, planTable, reportable, type CertOutcome } from './renew-outcome.js';
 import { closingActions, closingStep, type Closing } from './renew-report.js';
 import { planFor, type CertPlan, type RenewOptions, type RunMode } from './renew-stages.js';
+import { flow, type Flow } from './flow.js';
 
 export type { RenewOptions } from './renew-stages.js';
 
@@ -117,4 +118,9 @@ export function renewSequence(o: RenewOptions): Sequence {
       };
     },
   };
+}
+
+/** `lockstep renew` on a terminal, and the home menu's renewal: a walk through the certificates. */
+export function renewFlow(o: RenewOptions): Flow {
+  return { ...flow(renewOverview, renewSequence(o)), menuOnly: true };
 }

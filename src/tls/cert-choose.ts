@@ -30,10 +30,10 @@ export function recommendedMethod(a: Answers): (typeof METHODS)[number]['value']
 }
 
 export const certChooseQuestions: readonly Question[] = [
-  { kind: 'confirm', id: 'public', message: 'Does the site have a public DNS name, reachable from the Internet?', help: 'Public CAs (Let\'s Encrypt, vendors) only sign names they can check; internal hosts use your private CA.' },
-  { kind: 'confirm', id: 'port80', message: 'Can the CA reach this server on port 80?', help: 'HTTP-01 fetches a token over plain HTTP on port 80.', default: true, when: (a) => a.public === true },
-  { kind: 'confirm', id: 'dns', message: 'Can you create TXT records in the name\'s DNS zone (by hand or through an API)?', help: 'DNS-01 proves the name with a TXT record; it works without port 80.', default: false, when: (a) => a.public === true && a.port80 === false },
-  { kind: 'confirm', id: 'vendorRequired', message: 'Does your organisation\'s policy require a certificate from a commercial CA?', help: 'OV/EV validation, a contract or a warranty: DigiCert, Sectigo and the like.', default: false },
+  { kind: 'confirm', id: 'public', flags: { yes: 'the site has a public DNS name, reachable from the Internet', no: 'the site is internal: no public DNS name' }, message: 'Does the site have a public DNS name, reachable from the Internet?', help: 'Public CAs (Let\'s Encrypt, vendors) only sign names they can check; internal hosts use your private CA.' },
+  { kind: 'confirm', id: 'port80', flags: { yes: 'the CA can reach this server on port 80 (HTTP-01)', no: 'port 80 is closed to the CA' }, message: 'Can the CA reach this server on port 80?', help: 'HTTP-01 fetches a token over plain HTTP on port 80.', default: true, when: (a) => a.public === true },
+  { kind: 'confirm', id: 'dns', flags: { yes: 'you can create TXT records in the name\'s DNS zone (DNS-01)', no: 'you cannot create TXT records in the name\'s zone' }, message: 'Can you create TXT records in the name\'s DNS zone (by hand or through an API)?', help: 'DNS-01 proves the name with a TXT record; it works without port 80.', default: false, when: (a) => a.public === true && a.port80 === false },
+  { kind: 'confirm', id: 'vendorRequired', flags: { yes: 'policy requires a certificate from a commercial CA', no: 'no commercial CA is required' }, message: 'Does your organisation\'s policy require a certificate from a commercial CA?', help: 'OV/EV validation, a contract or a warranty: DigiCert, Sectigo and the like.', default: false },
   {
     kind: 'select',
     id: 'method',

@@ -68,6 +68,7 @@ export const letsEncryptQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'agreeTos',
+    flags: { yes: 'accept the ACME CA\'s terms of service (Let\'s Encrypt: https://letsencrypt.org/repository/)', no: 'refuse the terms of service (nothing is requested)' },
     message: 'Do you accept the ACME CA\'s terms of service (Let\'s Encrypt: https://letsencrypt.org/repository/)?',
     help: 'No certificate is issued without it; lockstep never accepts them for you.',
     validate: (v) => (v === true ? undefined : 'the terms of service must be accepted to get a certificate: read them, then pass --agree-tos'),

@@ -111,6 +111,7 @@ export function schedulerQuestions(message: string, unit: string, cron: string):
     {
       kind: 'confirm',
       id: 'enable',
+      flags: { yes: 'enable and start the timer now (systemctl enable --now)', no: 'install the timer, leave it stopped' },
       message: 'Enable and start the timer now (systemctl enable --now)?',
       default: true,
       when: (a) => a.scheduler === 'systemd',

@@ -66,6 +66,7 @@ export const selfSignedQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'overwrite',
+    flags: { yes: 'replace a key or certificate already in that folder (backed up first)', no: 'keep what is in that folder: stop instead of replacing it' },
     message: 'A key or certificate is already in that folder. Replace it (the current files are backed up first)?',
     default: false,
     when: (_a, facts) => (facts as SelfSignedFacts).existing.length > 0,

@@ -64,6 +64,7 @@ export const httpsNginxQuestions: readonly Question[] = [
   {
     kind: 'confirm',
     id: 'hsts',
+    flags: { yes: 'send HSTS: browsers then refuse plain HTTP for this name for two years', no: 'no HSTS header' },
     message: 'Send HSTS (browsers then refuse plain HTTP for this name for two years)?',
     help: 'Only once HTTPS works for every name of the site: it cannot be taken back for visitors who saw it.',
     default: false,

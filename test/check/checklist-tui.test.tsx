@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runChecks, pass, seed, type AuditItem, type CheckGroup } from '../../src/core/checks.js';
 import { System } from '../../src/core/system.js';
-import { fixFlowOf } from '../../src/flows/check-flow.js';
+import { fixCommandOf } from '../../src/flows/check-flow.js';
 import { sshChecks } from '../../src/ssh/ssh-checks.js';
 import { Checklist } from '../../src/ui/ink/Checklist.js';
 import { tempRoot } from '../helpers.js';
@@ -42,7 +42,7 @@ test('live groups, totals, Enter shows the evidence and then asks for the fix', 
     <Checklist
       groups={groups}
       start={(onProgress) => void runChecks(groups, { sys: new System(root), now: Date.now(), caDir: '/etc/pki/CA', caName: 'couch_ca' }, { onProgress })}
-      fixOf={(i) => fixFlowOf(i)?.command}
+      fixOf={fixCommandOf}
       onDone={(r) => (result = r)}
     />,
   );

@@ -7,9 +7,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { distance, nearest } from '../../src/core/answers-check.js';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { snapshot, tempRoot } from '../helpers.js';
 import { requireBuiltCli, runCli, type CliResult } from './process-tree.js';
+
+const FLOWS = await loadFlows();
 
 async function withFiles(fn: (root: string, answers: (data: unknown) => Promise<string>) => Promise<void>): Promise<void> {
   requireBuiltCli();

@@ -205,6 +205,6 @@ describe('a failing action: retry, skip, abort', () => {
       assert.deepEqual(await statuses(root, 0), ['start', 'failed', 'start', 'done']);
       assert.deepEqual(await statuses(root, 1), ['start', 'done']);
       assert.equal(await runEnd(root), 'done');
-      assert.ok(run.events.some((e) => e.type === 'log' && e.index === 0 && e.line === 'second'));
+      assert.ok(run.events.some((e) => e.type === 'output' && e.index === 0 && e.text === 'second' && e.lines === 1));
     }));
 });

@@ -33,18 +33,21 @@ test('events and journal records are redacted before they leave', async () => {
     const bus = new EventBus(secrets);
     const seen: LockstepEvent[] = [];
     bus.subscribe((e) => seen.push(e));
-    bus.emit({ type: 'log', index: 1, stream: 'stderr', line: `bad decrypt with ${SECRET}` });
-    assert.equal(seen[0]?.type === 'log' && seen[0].line, `bad decrypt with ${MASK}`);
+    bus.emit({ type: 'output', index: 1, stream: 'stderr', text: `bad decrypt with ${SECRET}`, lines: 1 });
+    assert.equal(seen[0]?.type === 'output' && seen[0].text, `bad decrypt with ${MASK}`);
 
     const sys = new System(root);
     const journal = await Journal.open(sys, secrets, 'run-1');
     await journal.write({ t: 'action', index: 0, status: 'failed', title: 't', message: `exit 1: ${SECRET}` });
     journal.log(`[0] stderr: ${SECRET}`);
+    const chunk = `one\nthe key is ${SECRET}\nthree`;
+    await journal.logOutput('[1] stdout:', chunk, Buffer.from(`${chunk}\n`));
     await journal.close();
     const text = await fs.readFile(path.join(root, 'var/log/lockstep/journal.jsonl'), 'utf8');
     const log = await fs.readFile(journal.logFile, 'utf8');
     assert.ok(!text.includes(SECRET) && text.includes(MASK));
     assert.ok(!log.includes(SECRET) && log.includes(MASK));
+    assert.match(log, new RegExp(`\\[1\\] stdout:\\none\\nthe key is ${MASK.replace(/\*/g, '\\*')}\\nthree\\n`), 'output chunks are redacted too');
   } finally {
     await cleanup();
   }
@@ -60,7 +63,7 @@ test('runCommand: the secret arrives on its fd; argv and environment of the chil
         argv: ['sh', '-c', 'read -r s <&3; [ "$s" = "$1" ] && echo fd-ok; env; echo "argv: $0 $*"', 'sh', 'expected-on-fd'],
         secretFds: new Map([[3, 'expected-on-fd']]),
       },
-      (_stream, line) => lines.push(line),
+      (_stream, text) => void lines.push(...text.split('\n')),
     );
     assert.ok(lines.includes('fd-ok'), lines.join('\n'));
     assert.ok(lines.includes('LC_ALL=C'));

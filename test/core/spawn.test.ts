@@ -141,8 +141,8 @@ test('a plan command stopped by the abort signal: its group ends, the action is 
       {
         signal: ac.signal,
         onEvent: (e) => {
-          if (e.type === 'log' && sleeper === undefined) {
-            sleeper = Number(e.line);
+          if (e.type === 'output' && sleeper === undefined) {
+            sleeper = Number(e.text.split('\n')[0]);
             ac.abort();
           }
         },

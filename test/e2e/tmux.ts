@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { shellQuote } from '../../src/core/describe.js';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { BIN, REPO } from '../helpers.js';
+
+const FLOWS = await loadFlows();
 
 export const tmuxMissing = ((): string | false => {
   try {

@@ -52,11 +52,12 @@ test('dpkg-deb -I: the version, Depends on openssl and the libraries the executa
   assert.doesNotMatch(info, /\b(postinst|preinst|prerm|postrm)\b/, 'no maintainer scripts: installing changes nothing but the files');
 });
 
-test('dpkg-deb -c: the executable in /usr/bin, copyright and changelog in /usr/share/doc/lockstep, owned by root', async () => {
+test('dpkg-deb -c: the executable in /usr/bin, the man page and completions, copyright and changelog in /usr/share/doc/lockstep, owned by root', async () => {
   const lines = (await execa('dpkg-deb', ['-c', deb])).stdout.split('\n');
   const entry = (file: string): string | undefined => lines.find((l) => l.endsWith(` ./${file}`));
   assert.match(entry('usr/bin/lockstep') ?? 'missing', /^-rwxr-xr-x root\/root /);
-  for (const f of ['usr/share/doc/lockstep/copyright', 'usr/share/doc/lockstep/changelog.gz', 'usr/share/lintian/overrides/lockstep']) {
+  const generated = ['usr/share/man/man1/lockstep.1.gz', 'usr/share/bash-completion/completions/lockstep', 'usr/share/zsh/vendor-completions/_lockstep'];
+  for (const f of ['usr/share/doc/lockstep/copyright', 'usr/share/doc/lockstep/changelog.gz', 'usr/share/lintian/overrides/lockstep', ...generated]) {
     assert.match(entry(f) ?? `missing ${f}`, /^-rw-r--r-- root\/root /, f);
   }
   for (const l of lines) assert.match(l, / root\/root /, l);
@@ -96,8 +97,7 @@ const lintianMissing = ((): string | false => (existsSync('/usr/bin/lintian') ? 
 test('lintian: no error, no warning but the ones explained', { skip: lintianMissing }, async () => {
   const r = await execa('lintian', ['--tag-display-limit', '0', deb], { reject: false });
   const findings = r.stdout.split('\n').filter((l) => /^[EWIX]: /.test(l));
-  // TODO(cli-perf): no-manual-page goes once the generated man page is in the package.
-  const explained = [/^W: lockstep: no-manual-page \[usr\/bin\/lockstep\]$/];
-  const left = findings.filter((l) => !explained.some((re) => re.test(l)) && !l.startsWith('I: '));
+  // The man page is in the package (no no-manual-page), and man reads it without a warning.
+  const left = findings.filter((l) => !l.startsWith('I: '));
   assert.deepEqual(left, [], r.stdout);
 });

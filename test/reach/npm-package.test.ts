@@ -23,15 +23,16 @@ before(async () => {
 });
 after(async () => sandbox?.cleanup());
 
-test('npm pack: publishable, and only what runs (bin, the bundle, README, LICENSE)', async () => {
+test('npm pack: publishable, and only what runs (bin, the bundle, the man page, README, LICENSE)', async () => {
   const pkg = JSON.parse(await fs.readFile(path.join(REPO, 'package.json'), 'utf8')) as { private?: boolean; bin: Record<string, string>; dependencies?: Record<string, string> };
   assert.notEqual(pkg.private, true, 'private packages cannot be published');
   assert.deepEqual(pkg.bin, { lockstep: 'bin/lockstep.js' });
   assert.deepEqual(Object.keys(pkg.dependencies ?? {}), [], 'the bundle carries its dependencies: none to install');
   assert.equal(path.basename(tarball), `lockstep-${version}.tgz`);
   const files = (await execa('tar', ['-tzf', tarball])).stdout.split('\n').filter((f) => !f.endsWith('/')).sort();
-  for (const f of files) assert.match(f, /^package\/(bin\/lockstep\.js|dist\/.*\.js|README\.md|LICENSE|package\.json)$/, f);
+  for (const f of files) assert.match(f, /^package\/(bin\/lockstep\.js|dist\/.*\.js|dist\/man\/lockstep\.1|README\.md|LICENSE|package\.json)$/, f);
   assert.ok(files.includes('package/dist/cli.js'));
+  assert.ok(files.includes('package/dist/man/lockstep.1'), 'man lockstep after npm install -g');
   assert.ok(!files.some((f) => f.includes('/src/') || f.includes('/test/') || f.endsWith('.map')));
 });
 

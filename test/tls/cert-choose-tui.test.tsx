@@ -7,9 +7,11 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { tempRoot } from '../helpers.js';
 import { KEY, answerInternalSite, cleanup, focusOn, makeSelfSigned, startApp } from '../ui/harness.js';
+
+const FLOWS = await loadFlows();
 
 const roots: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -59,8 +59,8 @@ test('log lines stream into a small live pane: the last few, a count and the log
   assert.equal(await app.exited, 0);
   const logFile = /Full output: (\S+)/.exec(frame)![1]!;
   const full = await fs.readFile(logFile, 'utf8');
-  assert.match(full, /stdout: line 1\n/, 'the full output is in the log file');
-  assert.match(full, /stdout: line 5000\n/);
+  assert.match(full, /\[0\] stdout:\nline 1\n/, 'the full output is in the log file, under its heading');
+  assert.match(full, /^line 5000$/m);
 });
 
 const failing = (extra = '') =>

@@ -5,9 +5,11 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { REPO, tempRoot } from '../helpers.js';
 import { KEY, cleanup, focusOn, startApp } from './harness.js';
+
+const FLOWS = await loadFlows();
 
 const PASS = 'correct horse battery';
 const flow = (id: string) => FLOWS.find((f) => f.step.id === id)!;

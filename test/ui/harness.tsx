@@ -8,9 +8,11 @@ import { PresetAnswers, type FlagValue } from '../../src/core/answers.js';
 import type { Check } from '../../src/core/events.js';
 import type { Question } from '../../src/core/questions.js';
 import type { Step } from '../../src/core/step.js';
-import { stepById, type Flow } from '../../src/flows/index.js';
+import { loadFlows, stepIn, type Flow } from '../../src/flows/index.js';
 import { Session } from '../../src/core/session.js';
 import { App } from '../../src/ui/ink/run-tui.js';
+
+const stepById = stepIn(await loadFlows());
 
 export const KEY = {
   up: '\u001B[A',

@@ -4,9 +4,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { snapshot } from '../helpers.js';
 import { tempRootsPerTest, focusOn, KEY, startApp, testFlow } from './harness.js';
+
+const FLOWS = await loadFlows();
 
 const selfSigned = FLOWS.find((f) => f.step.id === 'cert self-signed')!;
 const root = tempRootsPerTest();

@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { KEY, answerInternalSite, focusOn, makeSelfSigned, startApp, tempRootsPerTest } from './harness.js';
+
+const FLOWS = await loadFlows();
 
 const newRoot = tempRootsPerTest();
 

@@ -6,11 +6,12 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { FLOWS } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
 import { REPO, lockstep, snapshot, tempRoot } from '../helpers.js';
 import { KEY, cleanup, startApp } from './harness.js';
 
 const PASS = 'correct horse battery staple';
+const FLOWS = await loadFlows();
 const sign = FLOWS.find((f) => f.step.id === 'ca sign')!;
 let box: { root: string; cleanup: () => Promise<void> };
 

@@ -8,9 +8,12 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { FLOWS, renewFlow } from '../../src/flows/index.js';
+import { loadFlows } from '../../src/flows/index.js';
+import { renewFlow } from '../../src/flows/renew-flow.js';
 import { lockstep, REPO } from '../helpers.js';
 import { KEY, startApp, tempRootsPerTest } from './harness.js';
+
+const FLOWS = await loadFlows();
 
 const PASS = 'correct horse battery staple';
 const newRoot = tempRootsPerTest();

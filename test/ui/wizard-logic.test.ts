@@ -114,3 +114,14 @@ test('prose wraps at spaces without starting a line with one; tabs expand to the
   assert.deepEqual(wrapWords('one\n\ntwo', 10), ['one', '', 'two']);
   assert.equal(expandTabs('-dir\t= ./demoCA\t# here'), '-dir    = ./demoCA      # here');
 });
+
+test('the log ring takes a chunk of many lines from its end: the last lines, the count of all, cleaned when shown', () => {
+  const tail = new LogTail(8);
+  tail.pushText(Array.from({ length: 500_000 }, (_, i) => `line ${i + 1}`).join('\n'), 500_000);
+  tail.pushText('\u001B[32mgreen\u001B[0m', 1);
+  assert.equal(tail.count, 500_001);
+  assert.deepEqual(tail.lines(), [...Array.from({ length: 7 }, (_, i) => `line ${499_994 + i}`), 'green']);
+  tail.clearLines();
+  tail.pushText('a\nb', 2);
+  assert.deepEqual(tail.lines(), ['a', 'b']);
+});

@@ -3,7 +3,7 @@
 import { Box, useApp } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { JOURNAL_FILE } from '../../core/journal.js';
-import type { Flow } from '../../flows/index.js';
+import type { Flow, MenuEntry } from '../../flows/index.js';
 import type { Session } from '../../core/session.js';
 import { HomeMenu } from './HomeMenu.js';
 import { homeItems } from './home-items.js';
@@ -12,13 +12,15 @@ import { RunScreen } from './RunScreen.js';
 import { ColorProvider } from './Styled.js';
 import { Transcript } from './Transcript.js';
 import { useEngineEvents } from './use-engine-events.js';
-import { useOutbox, useResumeOffer } from './use-runner.js';
+import { useOutbox, useResumeOffer, type FlowSource } from './use-runner.js';
 import { useWizardInput } from './use-wizard-input.js';
 import { useWizardState } from './use-wizard-state.js';
 
 export interface AppProps {
   readonly session: Session;
-  readonly flows: readonly Flow[];
+  /** The home menu: flows, or their entries alone when `source` loads them (the manifest's menu). */
+  readonly flows: readonly (Flow | MenuEntry)[];
+  readonly source?: FlowSource;
   /** Run this flow at once (a command was given); exit when it ends. */
   readonly start?: Flow;
   /** Resume the last interrupted run (true) or this run id; exit when it ends. */
@@ -29,7 +31,7 @@ export interface AppProps {
   readonly color?: boolean;
 }
 
-export function App({ session, flows, start, resume, onExit, color = true }: AppProps) {
+export function App({ session, flows, source, start, resume, onExit, color = true }: AppProps) {
   const { exit } = useApp();
   const [state, dispatch] = useWizardState({
     flows,
@@ -42,7 +44,7 @@ export function App({ session, flows, start, resume, onExit, color = true }: App
   useEffect(() => prompter.connect((prompt) => dispatch({ type: 'prompt', prompt })), [prompter, dispatch]);
   useEngineEvents(session.bus, dispatch);
   useWizardInput(dispatch);
-  useOutbox(state.outbox, session, prompter, dispatch);
+  useOutbox(state.outbox, session, prompter, dispatch, source);
   useResumeOffer(state.screen === 'home', session, dispatch);
   useEffect(() => {
     const signal = session.abort.signal;

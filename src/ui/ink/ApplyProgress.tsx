@@ -1,6 +1,6 @@
 // The running action and the last few lines of its output: never the whole log, however long
 // (the full output is in the run's log file, named here).
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import { progressBar } from '../text/format.js';
 import { Styled } from './Styled.js';
 import { useElapsedSeconds } from './use-elapsed.js';
@@ -10,6 +10,9 @@ export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
   const { current, log } = apply;
   const seconds = useElapsedSeconds(current);
   const { progress } = apply;
+  // No more characters than the terminal has columns: Ink measures and truncates each one, and
+  // a line of a command's output may be thousands long (a 10 MiB line arrives in 8 KiB pieces).
+  const width = useStdout().stdout.columns || 120;
   return (
     <Box flexDirection="column">
       {progress && (
@@ -31,7 +34,7 @@ export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
         log.lines.map((line, i) => (
           <Text key={i} wrap="truncate-end">
             <Styled tone="muted">{'  │ '}</Styled>
-            {line}
+            {line.slice(0, width)}
           </Text>
         ))}
       <Styled tone="muted">{`${log.count.toLocaleString('en-US')} line${log.count === 1 ? '' : 's'} of output so far`}</Styled>

@@ -14,7 +14,11 @@ export function cleanLogLine(line: string): string {
   return lastDraw.replace(ESCAPES, '').replace(/\t/g, '    ').replace(CONTROL, '').slice(0, MAX_SHOWN);
 }
 
-/** A ring of the last `capacity` lines and a count of every line pushed. */
+/**
+ * The last `capacity` lines and a count of every line pushed. Output comes a chunk of many lines
+ * at a time: only the chunk's last lines are kept (found from its end, never split whole), and
+ * they are cleaned when shown, not as they pass.
+ */
 export class LogTail {
   #lines: string[] = [];
   #count = 0;
@@ -22,9 +26,22 @@ export class LogTail {
   constructor(readonly capacity: number) {}
 
   push(line: string): void {
-    this.#count++;
-    this.#lines.push(cleanLogLine(line));
-    if (this.#lines.length > this.capacity) this.#lines.shift();
+    this.pushText(line, 1);
+  }
+
+  /** `lines` whole lines joined by newlines. */
+  pushText(text: string, lines: number): void {
+    this.#count += lines;
+    const last: string[] = [];
+    let end = text.length;
+    while (last.length < this.capacity) {
+      const nl = end === 0 ? -1 : text.lastIndexOf('\n', end - 1);
+      last.push(text.slice(nl + 1, end));
+      if (nl < 0) break;
+      end = nl;
+    }
+    last.reverse();
+    this.#lines = last.length >= this.capacity ? last : [...this.#lines, ...last].slice(-this.capacity);
   }
 
   get count(): number {
@@ -32,7 +49,7 @@ export class LogTail {
   }
 
   lines(): readonly string[] {
-    return [...this.#lines];
+    return this.#lines.map(cleanLogLine);
   }
 
   /** A new action starts: its output, not the previous one's, belongs under it. */

@@ -1,15 +1,17 @@
 // The Ink front end's entry, imported lazily by cli.ts only when it will be drawn.
 import { render } from 'ink';
-import type { Flow } from '../../flows/index.js';
+import type { Flow, MenuEntry } from '../../flows/index.js';
 import type { Session } from '../../core/session.js';
 import { colorWanted } from '../text/colors.js';
 import { App } from './App.js';
+import type { FlowSource } from './use-runner.js';
 
 export { App, type AppProps } from './App.js';
 
 export interface TuiOptions {
   readonly session: Session;
-  readonly flows: readonly Flow[];
+  readonly flows: readonly (Flow | MenuEntry)[];
+  readonly source?: FlowSource;
   readonly start?: Flow;
   readonly resume?: string | true;
 }
@@ -21,6 +23,8 @@ export async function runTui(options: TuiOptions): Promise<number> {
     // Ctrl+C is the app's to handle: it stops a run cleanly and sets the exit code.
     exitOnCtrlC: false,
   });
+  // The menu is on screen: now the flows behind it, while the operator reads it.
+  if (options.source !== undefined) setTimeout(() => void options.source?.all().catch(() => undefined), 0);
   try {
     await app.waitUntilExit();
   } catch (error) {

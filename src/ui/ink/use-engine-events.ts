@@ -1,5 +1,5 @@
-// The engine's event stream into the reducer. Log lines are the exception: a command may print
-// 100,000 lines in a few seconds, so they go into a small ring buffer and reach React at most
+// The engine's event stream into the reducer. Output is the exception: a command may print
+// a million lines in a second, so its last lines go into a small buffer and reach React at most
 // every LOG_FLUSH_MS, never one render per line.
 import { useEffect, type Dispatch } from 'react';
 import type { EventBus } from '../../core/events.js';
@@ -19,8 +19,8 @@ export function useEngineEvents(bus: EventBus, dispatch: Dispatch<WizardAction>)
       dispatch({ type: 'log', log: { lines: tail.lines(), count: tail.count } });
     };
     const unsubscribe = bus.subscribe((event) => {
-      if (event.type === 'log') {
-        tail.push(event.line);
+      if (event.type === 'output') {
+        tail.pushText(event.text, event.lines);
         timer ??= setTimeout(flush, LOG_FLUSH_MS);
         return;
       }

@@ -5,10 +5,22 @@ import { AbortedError } from '../../core/errors.js';
 import { lastUnfinishedRun } from '../../core/journal.js';
 import type { RunOutcome } from '../../core/runner.js';
 import type { Session } from '../../core/session.js';
+import type { Flow, MenuEntry } from '../../flows/index.js';
 import type { InkPrompter } from './ink-prompter.js';
 import type { Effect, WizardAction } from './use-wizard-state.js';
 
-export function useOutbox(outbox: readonly Effect[], session: Session, prompter: InkPrompter, dispatch: Dispatch<WizardAction>): void {
+/**
+ * Where the flows come from when the menu was drawn from their entries alone (the home menu
+ * before any flow is loaded): one flow when it starts, every flow before a resume (its steps).
+ */
+export interface FlowSource {
+  load(command: string): Promise<Flow>;
+  all(): Promise<readonly Flow[]>;
+}
+
+const isFlow = (m: MenuEntry): m is Flow => 'step' in m;
+
+export function useOutbox(outbox: readonly Effect[], session: Session, prompter: InkPrompter, dispatch: Dispatch<WizardAction>, source?: FlowSource): void {
   const perform = useMemo(() => {
     const launch = (work: () => Promise<RunOutcome>): void => {
       work().then(
@@ -20,17 +32,22 @@ export function useOutbox(outbox: readonly Effect[], session: Session, prompter:
       switch (effect.kind) {
         case 'reply':
           return prompter.reply(effect.id, effect.value);
-        case 'run':
-          return launch(() => session.run(effect.flow, prompter));
+        case 'run': {
+          const entry = effect.flow;
+          return launch(async () => session.run(isFlow(entry) ? entry : await need(source).load(entry.command), prompter));
+        }
         case 'resume':
-          return launch(() => session.resume(prompter, effect.runId));
+          return launch(async () => {
+            await source?.all();
+            return session.resume(prompter, effect.runId);
+          });
         case 'interrupt':
           session.abort.abort();
           prompter.stop(new AbortedError(effect.applied ? 'Stopped by the operator.' : 'Stopped at a question: nothing was changed.'));
           return;
       }
     };
-  }, [session, prompter, dispatch]);
+  }, [session, prompter, dispatch, source]);
 
   useEffect(() => {
     if (outbox.length === 0) return;
@@ -38,6 +55,11 @@ export function useOutbox(outbox: readonly Effect[], session: Session, prompter:
     dispatch({ type: 'outbox-taken', count: outbox.length });
     for (const effect of outbox) perform(effect);
   }, [outbox, perform, dispatch]);
+}
+
+function need(source: FlowSource | undefined): FlowSource {
+  if (source === undefined) throw new Error('a menu entry without its flow, and no FlowSource to load it');
+  return source;
 }
 
 /** Looks for an interrupted run to offer on the home menu; an unreadable journal offers none. */

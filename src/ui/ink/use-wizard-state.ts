@@ -3,7 +3,7 @@
 // on go into the outbox, see Effect).
 import { useReducer } from 'react';
 import { exitCodeOf } from '../../core/errors.js';
-import type { Flow } from '../../flows/index.js';
+import type { MenuEntry } from '../../flows/index.js';
 import { bannerFor, verificationBanner } from './error-banner.js';
 import type { Prompt } from './ink-prompter.js';
 import { emptyLine } from './line-edit.js';
@@ -14,9 +14,9 @@ import type { PromptState, RunOutcomeAction, RunResult, WizardAction, WizardStat
 export * from './wizard-types.js';
 
 export interface WizardOptions {
-  readonly flows: readonly Flow[];
+  readonly flows: readonly MenuEntry[];
   /** Run this flow at once, and exit when it ends (a command was given). */
-  readonly start?: Flow;
+  readonly start?: MenuEntry;
   /** Resume the last interrupted run (true) or this one, and exit when it ends. */
   readonly resume?: string | true;
   readonly journalFile: string;

@@ -47,7 +47,7 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       return { ...state, apply: { ...apply, current: { index: e.index, total: e.total, title: e.title }, log: { lines: [], count: apply.log.count } } };
     case 'progress':
       return apply === undefined ? state : { ...state, apply: { ...apply, progress: { label: e.label, done: e.done, total: e.total } } };
-    case 'log':
+    case 'output':
       return state; // batched by useEngineEvents into 'log' actions
     case 'action-done':
       return append({ ...state, apply: apply && { ...apply, current: undefined } }, { kind: 'action', title: e.title, outcome: e.outcome, ms: e.ms });

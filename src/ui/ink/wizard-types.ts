@@ -4,7 +4,7 @@ import type { Check, LockstepEvent, Table } from '../../core/events.js';
 import type { StageSummary } from '../../core/sequence.js';
 import type { FailureChoice } from '../../core/executor.js';
 import type { AnswerValue } from '../../core/questions.js';
-import type { Flow } from '../../flows/index.js';
+import type { MenuEntry } from '../../flows/index.js';
 import type { Banner } from './error-banner.js';
 import type { Prompt } from './ink-prompter.js';
 import type { EditKey, LineState } from './line-edit.js';
@@ -74,7 +74,7 @@ export interface RunResult {
 }
 
 export interface WizardState {
-  readonly flows: readonly Flow[];
+  readonly flows: readonly MenuEntry[];
   readonly screen: 'home' | 'run' | 'result';
   readonly homeFocus: number;
   readonly resumable?: ResumeOffer;
@@ -123,7 +123,8 @@ export type KeyInfo = EditKey & { readonly return: boolean };
  */
 export type Effect =
   | { readonly kind: 'reply'; readonly id: number; readonly value: AnswerValue | FailureChoice }
-  | { readonly kind: 'run'; readonly flow: Flow }
+  /** The flow itself, or its menu entry (loaded when it starts: FlowSource). */
+  | { readonly kind: 'run'; readonly flow: MenuEntry }
   | { readonly kind: 'resume'; readonly runId?: string }
   | { readonly kind: 'interrupt'; readonly applied: boolean };
 

@@ -90,8 +90,8 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false), wi
       return [`[${event.index + 1}/${event.total}] ${event.title}…`];
     case 'progress':
       return [`${progressBar(event.done, event.total)} ${event.done}/${event.total} ${event.label}`];
-    case 'log':
-      return [c.dim(`      ${event.line}`)];
+    case 'output':
+      return event.text.split('\n').map((line) => c.dim(`      ${line}`));
     case 'action-done':
       return [
         event.outcome === 'done'
