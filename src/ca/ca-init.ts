@@ -86,6 +86,18 @@ export const caInitStep: Step<CaInitFacts> = {
   description: 'Sets up a private root CA (the CouchDB CA of the guide): folders, an encrypted root key, the root certificate, the openssl.cnf changes and the organisation config.cnf.',
   questions: caInitQuestions,
 
+  async needs(preset, sys) {
+    // An existing CA is adopted: it needs no openssl.cnf to start from.
+    if ((await sys.stat(layoutOf(preset).cert)) !== undefined) return [];
+    const cnf = typeof preset.opensslCnf === 'string' ? preset.opensslCnf : DEFAULT_OPENSSL_CNF;
+    if ((await sys.stat(cnf)) !== undefined) return [];
+    return [
+      preset.opensslCnf !== undefined
+        ? { missing: `--openssl-cnf ${cnf} does not exist`, how: "Give the path of this system's openssl.cnf (Debian and Ubuntu: /etc/ssl/openssl.cnf)" }
+        : { missing: `OpenSSL's configuration is not here: there is no ${cnf}`, how: 'Install it with apt-get install openssl, or give its path with --openssl-cnf' },
+    ];
+  },
+
   async facts(answers: Answers, sys: System): Promise<CaInitFacts> {
     const ca = layoutOf(answers);
     const existing: string[] = [];

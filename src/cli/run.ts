@@ -30,7 +30,7 @@ export type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
 export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
   if (g.json) return 'json';
   if (g.yes) return 'script';
-  if (g.plain) return 'plain';
+  if (g.plain || (env.TERM === 'dumb' && process.stdout.isTTY && process.stdin.isTTY)) return 'plain';
   // The same rule as Ink's own (is-in-ci): Ink draws nothing until exit when it thinks it is in CI.
   const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
   return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
@@ -128,7 +128,7 @@ export function attachPrinters(session: Session, g: GlobalOptions, frontEnd: Fro
   } else if (frontEnd !== 'ink') {
     const c = palette(colorWanted(process.stdout));
     session.bus.subscribe((e) => {
-      const lines = eventLines(e, c);
+      const lines = eventLines(e, c, process.stdout.isTTY ? process.stdout.columns : undefined);
       if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
     });
   }
@@ -174,8 +174,9 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
     }
     let prompter: Prompter = new NonInteractivePrompter();
     if (frontEnd === 'plain') {
-      const { PlainPrompter } = await import('../ui/plain/plain-prompter.js');
-      prompter = new PlainPrompter();
+      // A dumb terminal gets line prompts: not one cursor-control code.
+      if (process.env.TERM === 'dumb') prompter = new (await import('../ui/plain/line-prompter.js')).LinePrompter();
+      else prompter = new (await import('../ui/plain/plain-prompter.js')).PlainPrompter();
     }
     const outcome = work.flow
       ? await session.run(work.flow, prompter)

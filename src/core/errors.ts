@@ -28,6 +28,25 @@ export class MissingAnswerError extends UserError {
   }
 }
 
+/** The machine lacks what a step needs (nginx, sshd): found before its first question. */
+export class UnmetNeedsError extends UserError {
+  constructor(
+    readonly title: string,
+    readonly needs: readonly { readonly missing: string; readonly how: string }[],
+  ) {
+    super(
+      `${title} cannot run here: ${needs.map((n) => n.missing).join('; ')}.`,
+      needs.map((n) => `${n.how}.`).join(' '),
+    );
+    this.name = 'UnmetNeedsError';
+  }
+
+  /** The reason a sequence gives for skipping the step: what is missing, then how to get it. */
+  get reason(): string {
+    return this.needs.map((n) => `${n.missing}. ${n.how}`).join('. ');
+  }
+}
+
 export class CommandFailedError extends Error {
   readonly exitCode = 1;
   constructor(

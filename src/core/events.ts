@@ -15,6 +15,8 @@ export interface Table {
   readonly title: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly string[])[];
+  /** Every column wraps to its share of the width (ways compared side by side), not just the last. */
+  readonly wrapAll?: boolean;
 }
 
 export type LockstepEvent =

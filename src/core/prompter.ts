@@ -21,12 +21,20 @@ export interface Prompter {
   onFailure(index: number, error: Error): Promise<FailureChoice>;
 }
 
+/**
+ * The question inside a sentence ("Missing answer: country (two letters, e.g. US)"): only its
+ * first letter is lowered, and not in a name or an acronym (DNS, SSH, CouchDB, US).
+ */
+export function asPartOfSentence(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+}
+
 /** Scripts and CI: never waits for a person. */
 export class NonInteractivePrompter implements Prompter {
   readonly interactive = false;
 
   async ask(q: Question): Promise<AnswerValue> {
-    throw new MissingAnswerError(q.id, answerNames(q), q.message.replace(/[?:]\s*$/, '').toLowerCase());
+    throw new MissingAnswerError(q.id, answerNames(q), asPartOfSentence(q.message.replace(/[?:]\s*$/, '')));
   }
 
   async confirmApply(): Promise<boolean> {

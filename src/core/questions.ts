@@ -55,7 +55,16 @@ export interface SecretQuestion extends Base<'secret', string> {
   /** Ask twice and compare (new passphrases). */
   readonly repeat?: boolean;
   readonly minLength?: number;
+  /**
+   * For a secret that must open something already there (the CA's root key): why this one does
+   * not, read from the machine (`read` gives a file's text under --root). A person typing it is
+   * asked again, three tries in all; then the run stops before anything changed.
+   */
+  readonly opens?: (value: string, answers: Answers, read: (file: string) => Promise<string | undefined>) => Promise<string | undefined>;
 }
+
+/** How many times a person may type a secret that does not open what it must. */
+export const SECRET_TRIES = 3;
 export interface SelectQuestion extends Base<'select', string> {
   readonly choices: readonly Choice[];
 }

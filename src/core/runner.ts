@@ -3,13 +3,13 @@ import fs from 'node:fs/promises';
 import type { Action } from './actions.js';
 import type { AnswerSource } from './answers.js';
 import { describe, type ActionPreview } from './describe.js';
-import { AbortedError, DeclinedError, UserError } from './errors.js';
+import { AbortedError, DeclinedError, UnmetNeedsError, UserError } from './errors.js';
 import type { Check, EventBus } from './events.js';
 import { applyPlan } from './executor.js';
 import { Journal, lastUnfinishedRun, newRunId, type RunRecord } from './journal.js';
 import { actionFile } from './paths.js';
 import type { Prompter } from './prompter.js';
-import { defaultOf, type AnswerValue, type Answers } from './questions.js';
+import { defaultOf, flagOf, SECRET_TRIES, type AnswerValue, type Answers, type SecretQuestion } from './questions.js';
 import { MASK, type SecretStore } from './secrets.js';
 import type { Step } from './step.js';
 import type { System } from './system.js';
@@ -57,6 +57,38 @@ function factsReader(step: Step, opts: RunOptions): (answers: Answers) => Promis
   };
 }
 
+/**
+ * What the machine lacks for the step, read before its first question with the answers already
+ * given (flags, the answers file, earlier stages): nobody is asked eight questions for a plan
+ * that cannot be made. A preset answer that is bad is left to collectAnswers to report.
+ */
+export async function checkNeeds(step: Step, source: AnswerSource, sys: System): Promise<void> {
+  if (step.needs === undefined) return;
+  const preset: Record<string, AnswerValue> = {};
+  for (const q of step.questions) {
+    if (q.kind === 'secret') continue;
+    const value = await source.lookup(q, preset).catch(() => undefined);
+    if (value !== undefined) preset[q.id] = value;
+  }
+  const needs = await step.needs(preset, sys);
+  if (needs.length > 0) throw new UnmetNeedsError(step.title, needs);
+}
+
+/** A typed secret that must open something: asked again while it does not, SECRET_TRIES times in all. */
+async function askSecretThatOpens(q: SecretQuestion, answers: Answers, opts: RunOptions): Promise<string> {
+  let why: string | undefined;
+  for (let attempt = 1; attempt <= SECRET_TRIES; attempt++) {
+    const error = why === undefined ? undefined : `${why}. Try ${attempt} of ${SECRET_TRIES}.`;
+    const value = (await opts.prompter.ask(q, { answers, ...(error !== undefined ? { error } : {}) })) as string;
+    why = await q.opens!(value, answers, (file) => opts.sys.readText(file));
+    if (why === undefined) return value;
+  }
+  throw new UserError(
+    `Nothing was changed: ${SECRET_TRIES} tries did not open it (${why}).`,
+    `Find the ${q.message.replace(/[?:]\s*$/, '').toLowerCase()}, then run this again (a file with it: ${flagOf(q)}).`,
+  );
+}
+
 export async function collectAnswers(step: Step, opts: RunOptions, readFacts = factsReader(step, opts)): Promise<Answers> {
   const answers: Record<string, AnswerValue> = {};
   for (const q of step.questions) {
@@ -69,6 +101,8 @@ export async function collectAnswers(step: Step, opts: RunOptions, readFacts = f
       const defaultValue = defaultOf(q, answers, facts);
       if (!opts.prompter.interactive && (defaultValue !== undefined || q.optional === true)) {
         value = defaultValue;
+      } else if (q.kind === 'secret' && q.opens !== undefined) {
+        value = await askSecretThatOpens(q, answers, opts);
       } else {
         value = await opts.prompter.ask(q, { answers, ...(defaultValue !== undefined ? { defaultValue } : {}) });
       }
@@ -84,20 +118,21 @@ export async function collectAnswers(step: Step, opts: RunOptions, readFacts = f
 }
 
 export function previewPlan(plan: readonly Action[], sys: System, currentFiles: ReadonlyMap<string, string>): ActionPreview[] {
-  // A new file with the same content as one shown already (the root copy beside each of 100
-  // hosts) names that one instead of repeating its diff.
+  // A new file with the content of one shown above (the root certificate beside each host) is
+  // named, not shown again: the same 33 lines twice only hide what differs.
   const shown = new Map<string, number>();
   return plan.map((action, i) => {
     const current = action.kind === 'write' ? currentFiles.get(action.path) : undefined;
     const preview = describe(action, i, sys, current);
-    if (action.kind !== 'write' || current !== undefined || action.basedOn !== undefined) return preview;
+    if (action.kind !== 'write' || current !== undefined || action.basedOn !== undefined || action.content === '') return preview;
     const first = shown.get(action.content);
     if (first === undefined) {
       shown.set(action.content, i);
       return preview;
     }
+    const lines = action.content.replace(/\n$/, '').split('\n').length;
     const { diff: _same, ...rest } = preview;
-    return { ...rest, details: [...preview.details, `the same content as ${first + 1}. (${sys.real((plan[first] as { path: string }).path)})`] };
+    return { ...rest, details: [...preview.details, `content: the same ${lines} line${lines === 1 ? '' : 's'} as ${first + 1}. above (${sys.real((plan[first] as { path: string }).path)})`] };
   });
 }
 
@@ -122,6 +157,8 @@ export async function runStep(step: Step, command: string, opts: RunOptions): Pr
         `${unfinished.plan.length} actions. "lockstep resume" continues it; this run plans again from what is on disk now.`,
     });
   }
+  await checkNeeds(step, opts.source, opts.sys);
+  if (step.intro !== undefined) opts.bus.emit({ type: 'table', ...step.intro });
   const readFacts = factsReader(step, opts);
   const answers = await collectAnswers(step, opts, readFacts);
   const facts = await readFacts(answers);

@@ -1,12 +1,13 @@
 // Runs a sequence: each stage that applies is a whole run of its step (runner.ts), with the
 // answers earlier stages settled. A stage whose plan the operator declines changed nothing, so
-// the next one goes on; a failing stage stops the sequence, and the closing list says what ran.
+// the next one goes on; one the machine cannot run (nginx missing) is skipped with what it lacks
+// before anything is asked; a failing stage stops the sequence, and the closing list says what ran.
 import type { AnswerSource } from './answers.js';
-import { DeclinedError, UserError } from './errors.js';
+import { DeclinedError, UnmetNeedsError, UserError } from './errors.js';
 import type { Check } from './events.js';
 import type { Answers } from './questions.js';
 import { appendJournal, newRunId, type RunRecord, type SequenceRecord } from './journal.js';
-import { resumeRun, runStep, type RunOptions, type RunOutcome } from './runner.js';
+import { checkNeeds, resumeRun, runStep, type RunOptions, type RunOutcome } from './runner.js';
 import { GivenAnswers, givenText, withProposals, withSettledPaths, type Sequence, type SequenceResult, type Stage, type StageContext, type StageStatus, type StageSummary } from './sequence.js';
 
 export interface SequenceSources {
@@ -62,10 +63,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
   const status = new Map<string, StageStatus>();
   const ctx: StageContext = { answers, status, stages: summaries, interactive: opts.prompter.interactive, yes: opts.yes, dryRun: opts.dryRun, sys: opts.sys };
   const failedIn = new Map<string, string>(); // part → title of its failed stage (partsIndependent)
-  const mark = (i: number, st: StageStatus, reason?: string): void => {
+  const mark = (i: number, st: StageStatus, reason?: string, blocked = false): void => {
     const s = summaries[i]!;
-    const { reason: _old, ...base } = s;
-    summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}) };
+    const { reason: _old, blocked: _was, ...base } = s;
+    summaries[i] = { ...base, status: st, ...(reason !== undefined ? { reason } : {}), ...(blocked ? { blocked } : {}) };
     status.set(s.id, st);
     bus.emit({ type: 'stage', index: i, total: stages.length, ...summaries[i]! });
     if (st !== 'running' && !replaying) {
@@ -85,11 +86,27 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     return true;
   };
   bus.emit({ type: 'sequence-start', title, stages: summaries.map(({ status: _s, ...rest }) => rest) });
+  const sourceOf = (i: number, stage: Stage): AnswerSource => (seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat);
+  // What each stage needs of the machine, read once before the first question: a stage that
+  // cannot run here shows as skipped at once, with what is missing, and the others go on.
+  // All at once: the first question waits for the slowest check, not for their sum.
+  const checked = await Promise.all(stages.map((stage, i) => checkNeeds(stage.step, sourceOf(i, stage), opts.sys).then(() => undefined, (error: unknown) => error)));
+  const unmet = new Map<string, UnmetNeedsError>();
+  for (const [i, error] of checked.entries()) {
+    if (error === undefined) continue;
+    // A command grown into a few steps (lockstep firewall) whose own step cannot run is that
+    // step refused, as on its own: exit 2, before anything is asked.
+    if (!(error instanceof UnmetNeedsError) || (seq.answers === 'flat' && i === 0)) throw error;
+    unmet.set(stages[i]!.id, error);
+  }
   const leaveOut = (): void => {
     for (const [j, later] of stages.entries()) {
-      if (status.has(later.id)) continue;
+      // A stage skipped for what the machine lacks may since have been left out by a choice: say that instead.
+      if (status.has(later.id) && summaries[j]?.blocked !== true) continue;
       const chosen = later.chosen?.(ctx) ?? true;
+      const blocked = unmet.get(later.id);
       if (chosen !== true) mark(j, 'skipped', chosen);
+      else if (blocked !== undefined && summaries[j]?.blocked !== true) mark(j, 'skipped', blocked.reason, true);
     }
   };
   try {
@@ -141,7 +158,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
       }
       if (status.get(stage.id) !== 'running') mark(i, 'running');
       const given = stage.given?.(ctx) ?? {};
-      const rest = seq.answers === 'sections' && i > 0 ? sources.section(stage.id) : sources.flat;
+      const rest = sourceOf(i, stage);
       const source = new GivenAnswers(given, rest, (id) => (opts.secrets.has(id) ? opts.secrets.get(id) : undefined));
       const settled = givenText(given, stage.step);
       if (settled !== '') bus.emit({ type: 'info', message: `From ${stage.givenFrom ?? 'the earlier steps'}: ${settled}.` });
@@ -154,6 +171,10 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
             ? await resumeRun(step, o.resume.interrupted, stageOpts)
             : await runStep(step, stage.id, stageOpts);
       } catch (error) {
+        if (error instanceof UnmetNeedsError) {
+          mark(i, 'skipped', error.reason, true);
+          continue;
+        }
         if (error instanceof DeclinedError) {
           mark(i, 'declined', 'its plan was not confirmed; nothing was changed');
           continue;
@@ -181,7 +202,7 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
     result = await seq.result?.(ctx, summaries);
     if (result?.table !== undefined) bus.emit({ type: 'table', ...result.table });
   } finally {
-    const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running');
+    const stopped = summaries.some((s) => s.status === 'failed' || s.status === 'running' || s.blocked === true);
     const next = stopped ? seq.next?.(summaries) : undefined;
     // The journal is complete before a front end shows the end (and a test may remove the root).
     await written;

@@ -103,6 +103,8 @@ export interface StageSummary {
   readonly part?: string;
   readonly status: StageStatus;
   readonly reason?: string;
+  /** Skipped because the machine lacks what the step needs (its reason says what and how to get it). */
+  readonly blocked?: boolean;
 }
 
 /** The step with earlier stages' proposals as its questions' defaults. */

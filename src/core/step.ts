@@ -11,6 +11,14 @@ export interface SecretReader {
   has(name: string): boolean;
 }
 
+/** Something the machine lacks for a step to run at all, and how to get it. */
+export interface Need {
+  /** What is missing, as a fact ("nginx is not installed here: /etc/nginx/nginx.conf is missing"). */
+  readonly missing: string;
+  /** How to get it, a sentence ("Install it with apt-get install nginx, or give --nginx-conf"). */
+  readonly how: string;
+}
+
 export interface Step<F = unknown> {
   /** Stable id, also the command path ("cert self-signed"). */
   readonly id: string;
@@ -19,6 +27,14 @@ export interface Step<F = unknown> {
   readonly description: string;
   /** In asking order; `when` skips those that do not apply. Each is a flag and an answers key. */
   readonly questions: readonly Question[];
+  /**
+   * What the step needs of the machine before its first question (nginx for an HTTPS site, sshd
+   * for SSH): read with the answers already given by flags or the answers file, never prompted.
+   * Anything missing stops the step before it asks (a sequence skips it and goes on).
+   */
+  needs?(preset: Answers, sys: System): Promise<readonly Need[]>;
+  /** Shown before the first question: what the questions choose between (lockstep cert's three ways). */
+  readonly intro?: Table;
   /** Reads the machine (never changes it). Called again as answers arrive. */
   facts(answers: Answers, sys: System, secrets?: SecretReader): Promise<F>;
   /** Pure: the same answers and facts give the same plan. Throws UserError to refuse. */

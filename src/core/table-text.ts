@@ -17,7 +17,22 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-export function tableLines(t: Pick<Table, 'columns' | 'rows'>, width = 100): string[] {
+/** Each column its share of the width, every cell wrapped in it; a blank line between rows. */
+function sideBySide(t: Pick<Table, 'columns' | 'rows'>, width: number): string[] {
+  const n = t.columns.length;
+  const first = Math.max(...[t.columns[0] ?? '', ...t.rows.map((r) => r[0] ?? '')].map((c) => c.length));
+  const share = Math.max(20, Math.floor((width - first - 2 * (n - 1)) / Math.max(1, n - 1)));
+  const widths = [first, ...Array.from({ length: n - 1 }, () => share)];
+  const row = (cells: readonly string[]): string[] => {
+    const wrapped = widths.map((w, i) => (i === 0 ? [cells[0] ?? ''] : wrap(cells[i] ?? '', w)));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    return Array.from({ length: height }, (_, k) => wrapped.map((w, i) => (w[k] ?? '').padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  };
+  return [...row(t.columns), ...t.rows.flatMap((r, i) => [...(i > 0 ? [''] : []), ...row(r)])];
+}
+
+export function tableLines(t: Pick<Table, 'columns' | 'rows' | 'wrapAll'>, width = 100): string[] {
+  if (t.wrapAll === true) return sideBySide(t, width);
   const n = t.columns.length;
   const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => (i < n - 1 ? (r[i] ?? '').length : 0))));
   const lead = widths.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);

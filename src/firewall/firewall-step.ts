@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
-import type { Step } from '../core/step.js';
+import type { Need, Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { networkNamespace } from '../core/sandbox.js';
 import { readPlatform, type Platform } from '../platform/distribution.js';
@@ -149,6 +149,23 @@ async function capture(sys: System, argv: readonly string[]): Promise<string | u
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
+/** Why `backend` cannot be used here, with how to get it; undefined when it can. One truth for needs() and plan(). */
+function unusable(backend: Backend, t: { readonly ruleset?: string; readonly iptables?: string; readonly ufwEnabled?: boolean }): Need | undefined {
+  if (backend === 'ufw' && t.ufwEnabled === undefined) return { missing: 'ufw is not installed', how: 'Install it (apt-get install ufw), or choose --backend nft or iptables' };
+  if (backend === 'nft' && t.ruleset === undefined) return { missing: 'nft is not available (or cannot read the ruleset)', how: 'Install it: apt-get install nftables (run as root)' };
+  if (backend === 'iptables' && t.iptables === undefined) return { missing: 'iptables is not available (or cannot read the rules)', how: 'Install it: apt-get install iptables (run as root)' };
+  return undefined;
+}
+
+/** A change still waiting for its confirmation: nothing else may be planned over it. */
+function waiting(pending: PendingState): Need | undefined {
+  if (!pending.pending || pending.pid === undefined) return undefined;
+  return {
+    missing: `a firewall change is still waiting for confirmation (rollback timer pid ${pending.pid})`,
+    how: 'Run "lockstep firewall confirm" to keep it, or wait for the rollback, then run this again',
+  };
+}
+
 function sshGuard(policy: Policy, client: SshClient | undefined): string | undefined {
   if (client === undefined) return undefined;
   if (allows(policy, client.address, client.serverPort)) return undefined;
@@ -160,6 +177,18 @@ export const firewallStep: Step<FirewallFacts> = {
   title: 'Firewall',
   description: 'Inbound dropped by default; 80/443 open, SSH from your ranges, CouchDB 6984 only to replication peers. Applied with an automatic rollback unless you confirm.',
   questions: firewallQuestions,
+
+  async needs(preset, sys) {
+    const pending = waiting(await readPending(sys));
+    if (pending !== undefined) return [pending];
+    const asked = preset.backend as Backend | 'auto' | undefined;
+    const [ruleset, iptables, ufw] = await Promise.all([capture(sys, ['nft', 'list', 'ruleset']), capture(sys, ['iptables-save']), capture(sys, ['sh', '-c', 'command -v ufw'])]);
+    const haveUfw = ufw !== undefined;
+    const tools = { ...(ruleset !== undefined ? { ruleset } : {}), ...(iptables !== undefined ? { iptables } : {}), ...(haveUfw ? { ufwEnabled: false } : {}) };
+    if (asked !== undefined && asked !== 'auto') return [unusable(asked, tools)].filter((n): n is Need => n !== undefined);
+    if (ruleset !== undefined || iptables !== undefined || haveUfw) return [];
+    return [{ missing: 'no firewall here: neither nft, iptables-save nor ufw can be run', how: 'Install nftables (apt-get install nftables) and run lockstep as root' }];
+  },
 
   async facts(_answers: Answers, sys: System): Promise<FirewallFacts> {
     const client = parseSshConnection(process.env.SSH_CONNECTION);
@@ -206,24 +235,21 @@ export const firewallStep: Step<FirewallFacts> = {
         'Choose --backend nft or iptables for a sandbox, or pass --live-firewall if this machine\'s /etc/ufw is meant (or is a copy in a mount namespace of your own).',
       );
     }
-    if (backend === 'ufw' && facts.ufwEnabled === undefined) throw new UserError('ufw is not installed.', 'Install it (apt-get install ufw), or choose --backend nft or iptables.');
+    const missing = unusable(backend, facts);
+    // Starts with the tool's name, which keeps its lower case.
+    if (missing !== undefined) throw new UserError(`${missing.missing}.`, `${missing.how}.`);
     if (backend === 'ufw' && facts.ufwIpv6 !== true) {
       throw new UserError(`ufw would filter IPv4 only: ${UFW_DEFAULTS} does not say IPV6=yes.`, `Set IPV6=yes in ${UFW_DEFAULTS}, then run this again.`);
     }
-    if (backend === 'nft' && facts.ruleset === undefined) throw new UserError('nft is not available (or cannot read the ruleset).', 'Install it: apt-get install nftables (run as root).');
-    if (backend === 'iptables' && facts.iptables === undefined) throw new UserError('iptables is not available (or cannot read the rules).', 'Install it: apt-get install iptables (run as root).');
     if (facts.docker !== undefined && backend !== 'iptables') {
       throw new UserError(
         `Docker is here (${facts.docker}): it publishes container ports with its own iptables rules (a DNAT, then FORWARD), which never cross ${backend === 'ufw' ? "ufw's" : 'an nftables'} input rules, so a CouchDB container publishing 6984 would stay open to anyone.`,
         'Use --backend iptables: lockstep then keeps Docker\'s chains and filters published ports in DOCKER-USER with the same policy.',
       );
     }
-    if (facts.pending.pending && facts.pending.pid !== undefined) {
-      throw new UserError(
-        `A firewall change is still waiting for confirmation (rollback timer pid ${facts.pending.pid}).`,
-        'Run "lockstep firewall confirm" to keep it, or wait for the rollback, then run this again.',
-      );
-    }
+    const pending = waiting(facts.pending);
+    // The need's own words, as a sentence of their own ("a firewall change …" → "A firewall change …").
+    if (pending !== undefined) throw new UserError(`A${pending.missing.slice(1)}.`, `${pending.how}.`);
     const timeout = answers.confirmTimeout as number;
     if (backend === 'iptables') return iptablesPlan(policy, timeout, facts.docker !== undefined);
     if (backend === 'ufw') return ufwPlan(policy, timeout);

@@ -5,9 +5,10 @@
 import { layoutOf } from '../ca/layout.js';
 import { caInitStep } from '../ca/ca-init.js';
 import { caSignStep } from '../ca/ca-sign.js';
-import type { AnswerValue, ConfirmQuestion } from '../core/questions.js';
+import type { Answers, AnswerValue, ConfirmQuestion, Question } from '../core/questions.js';
 import { MASK } from '../core/secrets.js';
 import type { Sequence, Stage, StageContext } from '../core/sequence.js';
+import type { Step } from '../core/step.js';
 import { certChooseStep, METHODS } from '../tls/cert-choose.js';
 import { installStep } from '../tls/install.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
@@ -40,6 +41,46 @@ const goOn = (label: string): ConfirmQuestion => ({
   default: true,
 });
 
+/** The questions with other words where a stage means them otherwise (the CA's certificate is no vendor's). */
+const reworded = (questions: readonly Question[], words: Readonly<Record<string, Pick<Question, 'message'> & { help?: string }>>): Question[] =>
+  questions.map((q): Question => (words[q.id] !== undefined ? ({ ...q, ...words[q.id] } as Question) : q));
+
+const caInstallStep: Step = {
+  ...(installStep as Step),
+  questions: reworded(installStep.questions, {
+    cert: { message: 'The certificate file the CA signed' },
+    key: { message: 'Its private key' },
+    trustStore: { message: "The CA's root certificate, which the certificate must chain to" },
+  }),
+};
+
+/**
+ * `ca sign` for the site: one certificate for all the site's names (the first is its subject,
+ * the others subjectAltNames), since nginx serves the site with one certificate — signing one per
+ * name would leave all but the first out of live/. `lockstep ca sign` alone still signs one each.
+ */
+export const siteSignStep: Step = (() => {
+  const forSite = (a: Answers): Answers => {
+    const [first, ...others] = listOf(a, 'host');
+    if (first === undefined) return a;
+    const extra = [...others.map((h) => `DNS:${h}`), ...(typeof a.san === 'string' && a.san !== '' ? [a.san] : [])].join(',');
+    return { ...a, host: [first], san: extra };
+  };
+  const step = caSignStep as Step;
+  return {
+    ...step,
+    questions: reworded(step.questions, {
+      host: { message: 'Names the site answers to (one certificate for all of them)', help: 'The first is its subject and names its folder in live/; every name is a subjectAltName, so nginx serves them all.' },
+      san: { message: 'Extra subjectAltNames for the certificate (e.g. IP:10.0.0.5; empty for none)' },
+    }),
+    facts: (a, sys, secrets) => step.facts(forSite(a), sys, secrets),
+    plan: (a, facts) => step.plan(forSite(a), facts),
+    verify: (a, sys, secrets) => step.verify(forSite(a), sys, secrets),
+    summary: (a) => step.summary(forSite(a)),
+    ...(step.notes !== undefined ? { notes: (a: Answers, facts: unknown) => step.notes!(forSite(a), facts) } : {}),
+  };
+})();
+
 /** The certificate stages; `ask` puts a "go on?" before the chosen way's first stage. */
 export function certStages(ask: boolean): Stage[] {
   const unattended = 'without a terminal lockstep cert only advises: run the command it names';
@@ -50,10 +91,11 @@ export function certStages(ask: boolean): Stage[] {
     return { caDir: layout.dir, caName: layout.name };
   };
   const stages: Stage[] = [
-    gated({ id: 'ca init', step: caInitStep, chosen: (ctx) => chose(ctx, 'private-ca') }),
+    // The signing comes next in this run: ca init's "Next: lockstep ca sign …" would send the operator away.
+    gated({ id: 'ca init', step: { ...caInitStep, summary: (a) => caInitStep.summary(a).filter((l) => !l.startsWith('Next:')) }, chosen: (ctx) => chose(ctx, 'private-ca') }),
     {
       id: 'ca sign',
-      step: caSignStep,
+      step: siteSignStep,
       title: "Sign the site's certificate with the CA",
       chosen: (ctx) => chose(ctx, 'private-ca'),
       when: (ctx) => after(ctx, 'ca init', 'the CA'),
@@ -61,14 +103,14 @@ export function certStages(ask: boolean): Stage[] {
     },
     {
       id: 'cert install',
-      step: installStep,
+      step: caInstallStep,
       title: 'Install the CA-signed certificate for the web server',
       chosen: (ctx) => chose(ctx, 'private-ca'),
       when: (ctx) => after(ctx, 'ca sign', 'the signed certificate'),
       given: (ctx) => {
         const layout = layoutOf(answersOf(ctx, 'ca init'));
-        const host = listOf(answersOf(ctx, 'ca sign'), 'host')[0] ?? '';
-        return { domain: [host], cert: layout.hostFile(host, 'crt'), key: layout.hostFile(host, 'key'), chain: '', trustStore: layout.cert };
+        const hosts = listOf(answersOf(ctx, 'ca sign'), 'host');
+        return { domain: [...hosts], cert: layout.hostFile(hosts[0] ?? '', 'crt'), key: layout.hostFile(hosts[0] ?? '', 'key'), chain: '', trustStore: layout.cert, caDir: layout.dir, caName: layout.name };
       },
     },
     gated({
@@ -122,14 +164,11 @@ export function httpsStage(ask: boolean, chosen: (ctx: StageContext) => true | s
   };
 }
 
-/**
- * The choice inside onboard: the ways were explained in the question itself, and the run goes on
- * to the way chosen, so the summary names no command to run next.
- */
+/** The choice inside onboard: the run goes on to the way chosen, so the summary names no command to run next. */
 export const certChoiceStage: Stage = {
   id: 'cert',
   part: CERT_PART,
-  step: { ...certChooseStep, notes: () => [], summary: (a) => certChooseStep.summary(a).filter((l) => !l.startsWith('Next:')) },
+  step: { ...certChooseStep, summary: (a) => certChooseStep.summary(a).filter((l) => !l.startsWith('Next:')) },
 };
 
 export const certSequence: Sequence = {

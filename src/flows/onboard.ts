@@ -100,9 +100,11 @@ const PART_OF: Readonly<Record<string, OnboardPart>> = {
 };
 
 export function onboardNext(stages: readonly StageSummary[]): string | undefined {
-  const left = new Set(stages.filter((s) => s.status === 'failed' || s.status === 'running' || s.status === 'not-run').map((s) => PART_OF[s.id]).filter((p) => p !== undefined));
+  const stopped = stages.some((s) => s.status === 'failed' || s.status === 'running');
+  const left = new Set(stages.filter((s) => s.status === 'failed' || s.status === 'running' || s.status === 'not-run' || s.blocked === true).map((s) => PART_OF[s.id]).filter((p) => p !== undefined));
   const parts = ONBOARD_PARTS.map((p) => p.value).filter((v) => left.has(v));
-  return parts.length === 0 ? undefined : `fix the cause, then: lockstep onboard --steps ${parts.join(',')}`;
+  if (parts.length === 0) return undefined;
+  return `${stopped ? 'fix the cause' : 'once what was missing is there'}, then: lockstep onboard --steps ${parts.join(',')}`;
 }
 
 export const onboardSequence: Sequence = {

@@ -81,10 +81,17 @@ function gated(c: ManagedCert, stages: Stage[], why: string, what: string, unatt
   return [{ ...first, gate: { question, unattended, declined: 'you chose not to' } }, ...rest];
 }
 
+/** The CA that signed `c` (found in it, or named by its record), else the one renew was given. */
+function caOf(c: ManagedCert, o: RenewOptions) {
+  const a = c.record.answers;
+  if (c.ca !== undefined) return caLayout(c.ca.dir, c.ca.name);
+  return typeof a.caDir === 'string' ? caLayout(a.caDir, typeof a.caName === 'string' ? a.caName : o.caName) : caLayout(o.caDir, o.caName);
+}
+
 function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] {
-  const layout = caLayout(o.caDir, o.caName);
+  const layout = caOf(c, o);
   const again = resignAnswers(new X509Certificate(pem), c.name);
-  const ca = { caDir: o.caDir, caName: o.caName };
+  const ca = { caDir: layout.dir, caName: layout.name };
   const stages: Stage[] = [
     { id: `ca revoke ${c.name}`, step: caRevokeStep, part: c.name, title: `${c.name}: revoke the certificate in use (superseded)`, given: () => ({ ...ca, host: c.name, reason: 'superseded' }) },
     {
@@ -140,8 +147,8 @@ export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Pro
       return { ...base, stages: gated(c, stages, why, `${what}.`, yesOrDry), what: () => what, advice: (m) => (m.interactive || m.yes || m.dryRun ? undefined : NEEDS_YES) };
     }
     case 'private-ca': {
-      const pem = await sys.readText(caLayout(o.caDir, o.caName).hostFile(c.name, 'crt'));
-      if (pem === undefined) return none(() => `look at it: ${caLayout(o.caDir, o.caName).hostFile(c.name, 'crt')} is missing`);
+      const pem = await sys.readText(caOf(c, o).hostFile(c.name, 'crt'));
+      if (pem === undefined) return none(() => `look at it: ${caOf(c, o).hostFile(c.name, 'crt')} is missing`);
       const needsPass = `the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE (or the walk on a terminal), or sign it again: ${c.record.command}`;
       const unattended = (m: RunMode): true | string => (o.passphrase !== true ? needsPass : yesOrDry(m));
       const what = `revoked (superseded) and signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}${reloadWords(c)}`;

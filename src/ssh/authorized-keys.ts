@@ -28,6 +28,8 @@ export interface UserKeys {
   readonly user: string;
   readonly home?: string;
   readonly file?: string;
+  /** authorized_keys is there, whatever it holds (no valid key in it is another cause than no file). */
+  readonly fileExists?: boolean;
   readonly validKeys: number;
 }
 
@@ -43,6 +45,7 @@ export async function userKeys(sys: System, user: string): Promise<UserKeys> {
   const home = homeOf((await sys.readText('/etc/passwd')) ?? '', user);
   if (home === undefined || !path.isAbsolute(home)) return { user, validKeys: 0 };
   const file = path.posix.join(home, '.ssh', 'authorized_keys');
-  const text = (await sys.readText(file)) ?? '';
-  return { user, home, file, validKeys: text.split('\n').filter((l) => validKey(l) !== undefined).length };
+  const read = await sys.readText(file);
+  const text = read ?? '';
+  return { user, home, file, fileExists: read !== undefined, validKeys: text.split('\n').filter((l) => validKey(l) !== undefined).length };
 }

@@ -86,6 +86,22 @@ export const sshQuestions: readonly Question[] = [
   },
 ];
 
+/** Why `u` would be locked out, one cause each. */
+function lockedOut(u: UserKeys): string {
+  if (u.file === undefined) return `${u.user} is not in /etc/passwd (or has no home folder there)`;
+  if (u.fileExists !== true) return `${u.user} has no ${u.file}`;
+  return `${u.user}'s ${u.file} holds no valid public key line`;
+}
+
+/** What to do about that cause: not ssh-copy-id for an account that does not exist. */
+function unlockHint(u: UserKeys): string {
+  if (u.file === undefined) {
+    return `${u.user}: give --user the account you log in with (a line of /etc/passwd with its home folder), or create it first (adduser ${u.user}).`;
+  }
+  if (u.fileExists !== true) return `${u.user}: add your public key from your workstation (ssh-copy-id ${u.user}@this-server), log in with it once, then run this again.`;
+  return `${u.user}: each line of ${u.file} must be "TYPE BASE64 [comment]" (ssh-ed25519, ecdsa-sha2-*, ssh-rsa…); fix the line, or add your key again with ssh-copy-id ${u.user}@this-server.`;
+}
+
 export function dropinText(answers: Answers): string {
   return [
     '# Written by lockstep ssh: key-only logins. Named 00- so sshd reads it first: sshd keeps the',
@@ -115,6 +131,11 @@ export const sshStep: Step<SshFacts> = {
   description: 'Turns password and keyboard-interactive logins off once the login user has a working key; checked with sshd -t and read back with sshd -T.',
   questions: sshQuestions,
 
+  async needs(_preset, sys) {
+    if ((await sys.stat(SSHD_CONFIG)) !== undefined) return [];
+    return [{ missing: `sshd is not installed here: there is no ${SSHD_CONFIG}`, how: 'Install it with apt-get install openssh-server' }];
+  },
+
   async facts(answers, sys) {
     const names = [...new Set([answers.user as string | undefined, process.env.SUDO_USER].filter((u): u is string => typeof u === 'string' && u !== ''))];
     const users = await Promise.all(names.map((u) => userKeys(sys, u)));
@@ -139,8 +160,9 @@ export const sshStep: Step<SshFacts> = {
     const locked = facts.users.filter((u) => u.validKeys === 0);
     if (locked.length > 0) {
       throw new UserError(
-        `Refusing to turn passwords off: ${locked.map((u) => (u.file ? `${u.user} has no valid key in ${u.file}` : `${u.user} is not in /etc/passwd`)).join('; ')}.`,
-        'Add a public key first (ssh-copy-id from your workstation), log in with it once, then run this again.',
+        `Refusing to turn passwords off: ${locked.map(lockedOut).join('; ')}.`,
+        undefined,
+        locked.map(unlockHint),
       );
     }
     const allowUsers = nameList(answers.allowUsers);

@@ -45,6 +45,8 @@ export interface BundleReport {
   readonly leaf?: X509Certificate;
   /** Intermediates in serving order (leaf's issuer first), roots left out. */
   readonly chain: readonly X509Certificate[];
+  /** The trusted root the chain reaches. */
+  readonly root?: X509Certificate;
   readonly notes: readonly string[];
 }
 
@@ -103,12 +105,15 @@ export function analyseBundle(
     problems.push(`wrong order: the chain must go from the server certificate up, each one followed by its issuer: ${[leaf, ...chain].map(dn).join(' → ')}`);
   }
   const top = chain[chain.length - 1] ?? leaf;
+  let root: X509Certificate | undefined;
   if (selfSigned(top)) {
-    if (!trusted.some((t) => t.fingerprint256 === top.fingerprint256)) problems.push(`untrusted root: ${dn(top)} is not in the trust store`);
+    root = trusted.find((t) => t.fingerprint256 === top.fingerprint256);
+    if (root === undefined) problems.push(`untrusted root: ${dn(top)} is not in the trust store`);
     else notes.push(`the bundle includes the root ${dn(top)}; it is left out of the served chain (clients have it)`);
-  } else if (!trusted.some((t) => issuedBy(top, t))) {
-    problems.push(`missing intermediate: ${dn(top)} was issued by ${top.issuer.replace(/\n/g, ', ')}, which is neither in the files given nor a trusted root`);
+  } else {
+    root = trusted.find((t) => issuedBy(top, t));
+    if (root === undefined) problems.push(`missing intermediate: ${dn(top)} was issued by ${top.issuer.replace(/\n/g, ', ')}, which is neither in the files given nor a trusted root`);
   }
   const served = chain.filter((c) => !selfSigned(c));
-  return { problems, leaf, chain: served, notes };
+  return { problems, leaf, chain: served, ...(root !== undefined ? { root } : {}), notes };
 }

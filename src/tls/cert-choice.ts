@@ -1,5 +1,6 @@
 // The seed's three ways to get the application certificate, explained, and one recommended from
 // what the operator says about the site; cert-choose.ts asks the questions (`lockstep cert`).
+import type { Table } from '../core/events.js';
 
 export interface ChoiceInput {
   /** Reachable from the Internet under a public DNS name. */
@@ -18,11 +19,18 @@ export interface Recommendation {
   readonly command: string;
 }
 
-export const CERT_OPTIONS: readonly string[] = [
-  "Let's Encrypt — free and automatic, renewed by lockstep renew. Needs a public DNS name: the CA checks a token over HTTP on port 80 (HTTP-01) or a TXT record in your DNS (DNS-01, also for hosts not reachable from the Internet). Command: lockstep cert letsencrypt.",
-  'Purchased — a vendor such as DigiCert or Sectigo signs a CSR you make here; for organisations whose policy requires it. Renewal means ordering again. Commands: lockstep cert purchased, then lockstep cert install.',
-  'Self-signed / private CA — for internal hosts: no outside party, but every client must trust your root certificate (lockstep ca distribute). Commands: lockstep ca sign, or lockstep cert self-signed.',
-];
+/** The three ways side by side, shown before the first question: what each needs, costs and how it renews. */
+export const CERT_WAYS: Table = {
+  title: 'Three ways to get the certificate (the site is served over HTTPS only)',
+  columns: ['', "Let's Encrypt", 'Purchased from a vendor', 'Your private CA (or self-signed)'],
+  rows: [
+    ['needs', 'a public DNS name, and port 80 open to the CA (HTTP-01) or TXT records in its DNS zone (DNS-01)', 'a vendor (DigiCert, Sectigo…): lockstep makes the key and the CSR you send them', 'your own CA (lockstep ca init makes one); every client must trust its root (lockstep ca distribute)'],
+    ['costs', 'nothing', 'a yearly fee; validation can take days', 'nothing; the work is putting the root on the clients'],
+    ['renews', 'by itself: lockstep renew, twice a day from the timer', 'by ordering again: lockstep renew makes a fresh CSR and reminds you', 'lockstep renew signs it again (asks the CA\'s passphrase); self-signed: made again by hand'],
+    ['for', 'public sites', 'a policy that requires a commercial CA', 'internal hosts, CouchDB replication'],
+  ],
+  wrapAll: true,
+};
 
 export function recommend(i: ChoiceInput): Recommendation | undefined {
   if (i.vendorRequired === true) {

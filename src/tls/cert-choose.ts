@@ -4,7 +4,7 @@
 // nothing: the answer is advice, so there is nothing to confirm or journal.
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
-import { CERT_OPTIONS, recommend, type ChoiceInput } from './cert-choice.js';
+import { CERT_WAYS, recommend, type ChoiceInput } from './cert-choice.js';
 
 export const METHODS = [
   { value: 'letsencrypt', label: "Let's Encrypt, HTTP-01", hint: 'free, renewed automatically; the CA fetches a token from this server on port 80', command: 'lockstep cert letsencrypt --domain NAME --email ADDRESS --agree-tos' },
@@ -37,8 +37,8 @@ export const certChooseQuestions: readonly Question[] = [
   {
     kind: 'select',
     id: 'method',
-    message: 'How will you get the certificate? (the recommended way is preselected)',
-    help: (a) => recommendationLine(a),
+    message: 'How will you get the certificate?',
+    help: (a) => `${recommendationLine(a)} It is preselected.`,
     choices: METHODS.map((m) => ({ value: m.value, label: m.label, hint: m.hint })),
     default: (a) => recommendedMethod(a),
   },
@@ -55,14 +55,16 @@ export const certChooseStep: Step<Record<string, never>> = {
   title: 'Application certificate',
   description: "Which certificate for the site: Let's Encrypt, purchased or your private CA. A few questions, a recommendation with its reason, and the exact command that gets it.",
   questions: certChooseQuestions,
+  // The ways first, side by side; the recommendation comes once, with the choice it preselects.
+  intro: CERT_WAYS,
   advisory: true,
   facts: async () => ({}),
   plan: () => [],
-  notes: (a) => ['Three ways to get the application certificate (the site is served over HTTPS only):', ...CERT_OPTIONS, recommendationLine(a)],
   verify: async () => [],
   summary(a) {
     const m = METHODS.find((x) => x.value === a.method);
-    const picked = a.method !== recommendedMethod(a) && m !== undefined ? [`You chose ${m.label} instead.`] : [];
-    return [recommendationLine(a), ...picked, `Next: ${m?.command ?? 'lockstep cert letsencrypt | purchased | self-signed'}`];
+    const rec = METHODS.find((x) => x.value === recommendedMethod(a));
+    const chosen = m === undefined ? [] : [rec === undefined || rec === m ? `Chosen: ${m.label}${rec === m ? ', the recommended way' : ''}.` : `Chosen: ${m.label}, over the recommended ${rec.label}.`];
+    return [...chosen, `Next: ${m?.command ?? 'lockstep cert letsencrypt | purchased | self-signed'}`];
   },
 };

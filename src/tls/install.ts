@@ -11,6 +11,7 @@ import type { Answers, Question } from '../core/questions.js';
 import type { SecretReader, Step } from '../core/step.js';
 import { pfxKeyAction, readPfx } from '../pki/pkcs12.js';
 import type { System } from '../core/system.js';
+import { checkCaName, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { analyseBundle, loadCertificates, type BundleReport } from './cert-bundle.js';
 import { installLive } from './letsencrypt.js';
 import { checkLiveFiles } from './live-checks.js';
@@ -59,7 +60,19 @@ export const installQuestions: readonly Question[] = [
     operator: true,
   },
   { kind: 'path', id: 'trustStore', message: 'Trusted roots (PEM bundle) the chain must reach', help: `${OPERATOR_FILE} The default is the system's bundle (under --root).`, default: DEFAULT_TRUST_STORE, operator: true },
+  {
+    kind: 'path',
+    id: 'caDir',
+    message: 'Folder of the private CA that signed it (lockstep onboard and renew give it)',
+    help: 'With it the certificate is recorded as your private CA\'s, renewed by signing it again (lockstep renew), and chain.pem holds the CA\'s root.',
+    unasked: true,
+  },
+  { kind: 'text', id: 'caName', message: 'Name of that CA', unasked: true, validate: checkCaName },
 ];
+
+/** The private CA that signed the certificate, when the answers name one (onboard's and renew's install). */
+const privateCaOf = (a: Answers): { caDir: string; caName: string } | undefined =>
+  typeof a.caDir === 'string' ? { caDir: a.caDir, caName: typeof a.caName === 'string' ? a.caName : DEFAULT_CA_NAME } : undefined;
 
 /** The step's question (a sequence may have given it a default: what an earlier stage settled). */
 const question = (questions: readonly Question[], id: string): Question => questions.find((q) => q.id === id) ?? (installQuestions.find((q) => q.id === id) as Question);
@@ -158,7 +171,12 @@ export const installStep: Step<InstallFacts> = {
     const reuse = pfx === undefined && facts.pendingKey === keyFile;
     const n = reuse ? facts.version : facts.version + 1;
     const leafPem = report.leaf.toString();
-    const chainPem = report.chain.map((c) => c.toString()).join('');
+    const ca = privateCaOf(answers);
+    // A private CA signs with its root directly: the chain is the root, which is what a client
+    // must trust and what OCSP stapling checks against (an empty chain.pem says nothing).
+    const chainCerts = ca !== undefined && report.chain.length === 0 && report.root !== undefined ? [report.root] : report.chain;
+    const chainPem = chainCerts.map((c) => c.toString()).join('');
+    const chainTitle = ca !== undefined && chainCerts.length === 1 && chainCerts[0] === report.root ? "the CA's root certificate" : `${chainCerts.length} intermediate certificate(s), leaf's issuer first`;
     const actions: Action[] = [
       { kind: 'mkdir', title: `Create the archive folder for ${name} (owner only)`, path: archiveDir(name), mode: 0o700 },
       { kind: 'mkdir', title: `Create the live folder for ${name}`, path: liveDir(name), mode: 0o755 },
@@ -168,15 +186,20 @@ export const installStep: Step<InstallFacts> = {
     else if (!reuse) actions.push({ kind: 'run', title: 'Copy the private key into the archive (mode 0600)', argv: ['install', '-m', '0600', pathArg(keyFile, ownerOf(question(this.questions, 'key'), answers, facts)), p(archivePath(name, 'privkey', n))] });
     actions.push(
       { kind: 'write', title: 'Archive the certificate', path: archivePath(name, 'cert', n), content: leafPem, mode: 0o644 },
-      { kind: 'write', title: `Archive the chain (${report.chain.length} intermediate certificate(s), leaf's issuer first)`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },
+      { kind: 'write', title: `Archive the chain (${chainTitle})`, path: archivePath(name, 'chain', n), content: chainPem, mode: 0o644 },
       { kind: 'write', title: 'Archive the full chain', path: archivePath(name, 'fullchain', n), content: leafPem + chainPem, mode: 0o644 },
       ...installLive(name, n),
       {
         kind: 'write',
-        title: `Record that ${name} is renewed through the vendor`,
+        title: ca !== undefined ? `Record that ${name} is renewed by signing it again with the private CA` : `Record that ${name} is renewed through the vendor`,
         path: renewalFile(name),
         mode: 0o644,
-        content: renewalRecordText({ method: 'purchased', command: 'cert purchased', answers: { ...facts.previous?.answers, domain: [...domainsOf(answers)] }, ...(facts.previous?.deploy !== undefined ? { deploy: facts.previous.deploy } : {}) }),
+        content: renewalRecordText({
+          ...(ca !== undefined
+            ? { method: 'private-ca' as const, command: 'ca sign', answers: { domain: [...domainsOf(answers)], ...ca } }
+            : { method: 'purchased' as const, command: 'cert purchased', answers: { ...facts.previous?.answers, domain: [...domainsOf(answers)] } }),
+          ...(facts.previous?.deploy !== undefined ? { deploy: facts.previous.deploy } : {}),
+        }),
       },
     );
     return actions;
@@ -190,7 +213,9 @@ export const installStep: Step<InstallFacts> = {
     const name = nameOf(answers);
     return [
       `Installed for ${domainsOf(answers).join(', ')}: ${liveDir(name)}/{privkey,cert,chain,fullchain}.pem`,
-      '"lockstep web https" serves it with nginx; "lockstep renew" reminds you before it expires (a vendor certificate is renewed by ordering again).',
+      privateCaOf(answers) !== undefined
+        ? '"lockstep web https" serves it with nginx; "lockstep renew" signs it again with your private CA before it expires (it asks for the CA\'s passphrase, or takes --passphrase-file).'
+        : '"lockstep web https" serves it with nginx; "lockstep renew" reminds you before it expires (a vendor certificate is renewed by ordering again).',
     ];
   },
 

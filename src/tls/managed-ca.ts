@@ -27,7 +27,7 @@ export async function listPrivateCa(sys: System, caDir: string, caName: string, 
     try {
       const d = describeCert(pem, now);
       if (d.cert.serialNumber.replace(/^0+/, '').toUpperCase() !== entry.serial.replace(/^0+/, '').toUpperCase()) continue;
-      out.push({ name: host, record, certPath, names: d.names, issuer: d.issuer, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due });
+      out.push({ name: host, record, ca: { dir: caDir, name: caName }, certPath, names: d.names, issuer: d.issuer, notBefore: d.notBefore, notAfter: d.notAfter, daysLeft: d.daysLeft, lifetimeDays: d.lifetimeDays, renewFrom: d.renewFrom, due: d.due });
     } catch {
       // an unreadable host file is ca sign's to report
     }

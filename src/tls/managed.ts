@@ -23,6 +23,8 @@ export interface ManagedCert extends Partial<Omit<CertDates, 'names' | 'due'>> {
   readonly names: readonly string[];
   readonly due: boolean;
   readonly problem?: string;
+  /** The private CA that signed it: its host files, and the key that signs it again. */
+  readonly ca?: { readonly dir: string; readonly name: string };
   /** A private-CA host certificate installed into live/<liveName>/ (cert install). */
   readonly liveName?: string;
   /** The nginx file that names it (method `found`). */

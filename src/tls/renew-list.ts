@@ -2,6 +2,7 @@
 // private CA's host certificates (a CA-signed one installed into live/ is one entry), the
 // self-signed ones, those nginx serves from elsewhere — each with what its ACME server's renewal
 // information says (RFC 9773) and when the renewal timer runs next.
+import { DEFAULT_CA_NAME } from '../ca/layout.js';
 import type { System } from '../core/system.js';
 import { fingerprintOf } from '../pki/x509.js';
 import { withAri } from './ari-status.js';
@@ -12,9 +13,9 @@ import { listPrivateCa } from './managed-ca.js';
 import { nextRunBound } from './renew-timer.js';
 
 /**
- * A private-CA host certificate installed into live/ (cert install records it as "purchased")
- * is one certificate, renewed through the CA: the two listings become one entry that knows its
- * live folder and how nginx serves it.
+ * A private-CA host certificate installed into live/ (recorded as "private-ca"; before, cert
+ * install recorded it as "purchased") is one certificate, renewed through the CA: the two
+ * listings become one entry that knows its live folder and how nginx serves it.
  */
 async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly ManagedCert[], sys: System): Promise<ManagedCert[]> {
   const prints = new Map<string, string | undefined>();
@@ -36,7 +37,17 @@ async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly Mana
 
 /** Lockstep's own certificates, the self-signed ones, then those nginx serves that lockstep does not manage. */
 export async function listForRenewal(sys: System, caDir: string, caName: string, now = Date.now()): Promise<ManagedCert[]> {
-  const own = await mergeInstalled(await listManaged(sys, now), await listPrivateCa(sys, caDir, caName, now), sys);
+  const managed = await listManaged(sys, now);
+  // The CA asked for, and any other one a private-CA record names (onboard's CA in another folder).
+  const cas = new Map<string, [string, string]>([[`${caDir}\u0000${caName}`, [caDir, caName]]]);
+  for (const m of managed) {
+    const a = m.record.answers;
+    if (m.record.method !== 'private-ca' || typeof a.caDir !== 'string') continue;
+    const name = typeof a.caName === 'string' ? a.caName : DEFAULT_CA_NAME;
+    cas.set(`${a.caDir}\u0000${name}`, [a.caDir, name]);
+  }
+  const signed = (await Promise.all([...cas.values()].map(([dir, name]) => listPrivateCa(sys, dir, name, now)))).flat();
+  const own = await mergeInstalled(managed, signed, sys);
   const selfSigned = await listSelfSigned(sys, now);
   const listed = [...own, ...selfSigned];
   return [...listed, ...(await findInNginx(sys, listed, now))];

@@ -15,7 +15,7 @@ export function resignAnswers(old: X509Certificate, host: string): { san: string
 }
 
 /** What `cert install` needs to put the CA's new certificate for `c` into live/<liveName>/. */
-export function installAnswers(c: ManagedCert, layout: CaLayout, liveName: string): { domain: string[]; cert: string; key: string; trustStore: string } {
+export function installAnswers(c: ManagedCert, layout: CaLayout, liveName: string): { domain: string[]; cert: string; key: string; trustStore: string; caDir: string; caName: string } {
   const domains = (c.record.answers.domain as readonly string[] | undefined) ?? [liveName];
-  return { domain: [...domains], cert: layout.hostFile(c.name, 'crt'), key: layout.hostFile(c.name, 'key'), trustStore: layout.cert };
+  return { domain: [...domains], cert: layout.hostFile(c.name, 'crt'), key: layout.hostFile(c.name, 'key'), trustStore: layout.cert, caDir: layout.dir, caName: layout.name };
 }

@@ -72,24 +72,41 @@ export function originsText(answers: Answers, distro: 'debian' | 'ubuntu'): stri
 
 export const AUTO_UPGRADES_TEXT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n';
 
+/** Why unattended-upgrades is not this system's (not Debian or Ubuntu), undefined when it is. */
+function foreignSystem(platform: Platform): UserError | undefined {
+  if (platform.distro !== 'other') return undefined;
+  return new UserError(
+    `This is ${platform.prettyName}, not Debian or Ubuntu (by /etc/os-release): lockstep updates configures unattended-upgrades, which is theirs.`,
+    platform.like.includes('debian') || platform.like.includes('ubuntu') ? `It says it is like ${platform.like.join(' ')}; its own security archive is not one lockstep knows.` : undefined,
+  );
+}
+
 export const updatesStep: Step<UpdatesFacts> = {
   id: 'updates',
   title: 'Automatic security updates',
   description: 'unattended-upgrades for security updates (nightly, as the seed asks), optional mail and reboot window; checked with apt-config and a dry run.',
   questions: updatesQuestions,
 
+  async needs(_preset, sys) {
+    const platform = await readPlatform(sys);
+    return foreignSystem(platform) === undefined
+      ? []
+      : [
+          {
+            missing: platform.id === 'unknown' ? 'there is no /etc/os-release to say this is Debian or Ubuntu' : `this is ${platform.prettyName}, not Debian or Ubuntu (by /etc/os-release)`,
+            how: "On other systems use the automatic updates they come with (lockstep updates sets up unattended-upgrades, Debian's and Ubuntu's)",
+          },
+        ];
+  },
+
   async facts(_answers, sys) {
     return { platform: await readPlatform(sys), installed: await unattendedInstalled(sys), apt: aptTarget(sys) };
   },
 
   plan(answers, facts) {
-    const distro = facts.platform.distro;
-    if (distro === 'other') {
-      throw new UserError(
-        `This is ${facts.platform.prettyName}, not Debian or Ubuntu (by /etc/os-release): lockstep updates configures unattended-upgrades, which is theirs.`,
-        facts.platform.like.includes('debian') || facts.platform.like.includes('ubuntu') ? `It says it is like ${facts.platform.like.join(' ')}; its own security archive is not one lockstep knows.` : undefined,
-      );
-    }
+    const foreign = foreignSystem(facts.platform);
+    if (foreign !== undefined) throw foreign;
+    const distro = facts.platform.distro as 'debian' | 'ubuntu';
     const actions: Action[] = [];
     if (!facts.installed) {
       const apt = facts.apt ?? { root: '/', sandbox: false, asRoot: true };

@@ -29,6 +29,7 @@ export interface HttpsNginxFacts {
   readonly renewal?: { readonly path: string; readonly text: string };
 }
 
+const DEFAULT_NGINX_CONF = '/etc/nginx/nginx.conf';
 const domainsOf = (a: Answers): readonly string[] => (a.domain as readonly string[] | undefined) ?? [];
 const certDirOf = (a: Answers): string => (a.certDir as string | undefined) ?? liveDir(domainsOf(a)[0] ?? 'domain');
 const siteFileOf = (a: Answers): string => (a.siteFile as string | undefined) ?? `/etc/nginx/conf.d/lockstep-${domainsOf(a)[0] ?? 'site'}.conf`;
@@ -43,7 +44,7 @@ export const httpsNginxQuestions: readonly Question[] = [
     default: (a) => liveDir(domainsOf(a)[0] ?? 'domain'),
   },
   { kind: 'path', id: 'siteFile', message: 'nginx site file to write', default: (a) => `/etc/nginx/conf.d/lockstep-${domainsOf(a)[0] ?? 'site'}.conf` },
-  { kind: 'path', id: 'nginxConf', message: 'nginx main configuration (for nginx -t and the reload)', default: '/etc/nginx/nginx.conf' },
+  { kind: 'path', id: 'nginxConf', message: 'nginx main configuration (for nginx -t and the reload)', default: DEFAULT_NGINX_CONF },
   { kind: 'path', id: 'documentRoot', message: 'Folder the HTTPS site serves', default: '/var/www/html' },
   {
     kind: 'path',
@@ -74,6 +75,16 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
   title: 'HTTPS only with nginx',
   description: 'An nginx site serving your certificate over TLS 1.2/1.3 with the full chain, HTTP redirected to HTTPS; tested with nginx -t and rolled back if it fails.',
   questions: httpsNginxQuestions,
+
+  async needs(preset, sys) {
+    const conf = typeof preset.nginxConf === 'string' ? preset.nginxConf : DEFAULT_NGINX_CONF;
+    if ((await sys.stat(conf)) !== undefined) return [];
+    return [
+      preset.nginxConf !== undefined
+        ? { missing: `--nginx-conf ${conf} does not exist`, how: "Point --nginx-conf at nginx's main configuration" }
+        : { missing: `nginx is not installed here: there is no ${conf}`, how: 'Install it with apt-get install nginx, or point --nginx-conf at its main configuration' },
+    ];
+  },
 
   async facts(answers: Answers, sys: System): Promise<HttpsNginxFacts> {
     const dir = certDirOf(answers);
@@ -169,7 +180,10 @@ export const httpsNginxStep: Step<HttpsNginxFacts> = {
     return [
       `nginx serves ${domainsOf(answers).join(', ')} over HTTPS on port ${String(answers.httpsPort)}; port ${String(answers.httpPort)} redirects (301).`,
       `Site file: ${siteFileOf(answers)}; certificate from ${certDirOf(answers)}.`,
-      `Renew with HTTP-01 through this nginx: lockstep cert letsencrypt --webroot ${String(answers.acmeWebroot)} …`,
+      // Whatever made the certificate (ACME, the private CA, a vendor): renew's record says how it is renewed.
+      certDirOf(answers).startsWith('/etc/lockstep/live/')
+        ? `"lockstep renew" renews it the way it was made and then reloads this nginx and checks what it serves (an ACME order by HTTP-01 puts its tokens in ${String(answers.acmeWebroot)}).`
+        : 'After renewing the certificate, "lockstep web reload" reloads this nginx and checks what it serves.',
     ];
   },
 };

@@ -163,7 +163,7 @@ describe('a moved or copied CA, --san per host, wildcard hosts, ca revoke twice'
       ok(r, 'ca sign --p12');
       assert.match(r.stdout, /openssl pkcs12 -export -inkey \S+p1\.example\.org\.key .* -passout fd:3 3<\(secret: p12Password\)/);
       // The preview shows the root copy's diff once; the second host's names the first.
-      assert.match(r.stdout, /p2\.example\.org: root certificate for clients\n\s+new file, mode 0644\n\s+the same content as \d+\. \(\S+\/hosts\/p1\.example\.org\/couch_ca\.crt\)/);
+      assert.match(r.stdout, /p2\.example\.org: root certificate for clients\n\s+new file, mode 0644\n\s+content: the same \d+ lines as \d+\. above \(\S+\/hosts\/p1\.example\.org\/couch_ca\.crt\)/);
       for (const h of ['p1.example.org', 'p2.example.org']) {
         const file = box.real(`${CA}/hosts/${h}/${h}.p12`);
         assert.equal((await fs.stat(file)).mode & 0o777, 0o600);

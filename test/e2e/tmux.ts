@@ -57,6 +57,8 @@ export async function startInTmux(args: readonly string[], env: Readonly<Record<
       assert.ok(at >= 0, `no flow ${stepId}`);
       for (let i = 0; i < at; i++) await tmux('send-keys', '-t', id, 'Down');
     },
+    /** From now on, every byte the program writes to its terminal is appended to `file` (raw, escape codes and all). */
+    record: (file: string) => tmux('pipe-pane', '-t', id, '-o', `cat >> ${shellQuote(file)}`),
     /** Text, typed literally. */
     type: (text: string) => tmux('send-keys', '-t', id, '-l', text),
     /** Ends the server (and the program in it) and removes its socket, which tmux leaves behind. */

@@ -113,17 +113,36 @@ describe('onboard with the private CA, and with a vendor', () => {
     await box?.cleanup();
   });
 
-  test('private CA: init, sign and install with the passphrase given once (never journaled); nginx serves it, trusted by the CA root only', async () => {
+  test('private CA: init, sign and install with the passphrase given once (never journaled); nginx serves it for every name, trusted by the CA root only; recorded as the private CA\'s, and renew agrees', async () => {
     const NAME = 'couch.internal.example.org';
+    const ALSO = 'replica.internal.example.org';
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const run = await onboard(box.root, box.answers, {
       steps: ['cert', 'https'],
       cert: { public: false, vendorRequired: false, method: 'private-ca' },
       'ca init': { passphraseFile: passFile, keyType: 'ec-p384', country: 'US', state: 'Massachusetts', locality: 'Boston', org: 'Quoin, Inc.', email: 'ops@example.org' },
-      'ca sign': { host: [NAME] },
+      'ca sign': { host: [NAME, ALSO] },
       'web https': { nginxConf: '/etc/nginx/nginx.conf', httpPort, httpsPort, listenAddress: '127.0.0.1' },
     });
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    // One certificate for the site's names, in live/ under the first; the record, the closing text and renew agree.
+    const live = path.join(box.root, 'etc/lockstep/live', NAME);
+    assert.equal(new X509Certificate(await fs.readFile(path.join(live, 'cert.pem'))).subjectAltName, `DNS:${NAME}, DNS:${ALSO}`);
+    const record = JSON.parse(await fs.readFile(path.join(box.root, 'etc/lockstep/renewal', `${NAME}.json`), 'utf8')) as { method: string; answers: { domain: string[]; caDir: string } };
+    assert.equal(record.method, 'private-ca');
+    assert.deepEqual(record.answers.domain, [NAME, ALSO]);
+    assert.equal(record.answers.caDir, '/etc/pki/CA');
+    assert.match(run.stdout, /Record that couch\.internal\.example\.org is renewed by signing it again with the private CA/);
+    assert.match(run.stdout, /"lockstep renew" signs it again with your private CA before it expires/);
+    const installPart = run.stdout.slice(run.stdout.indexOf('== Install the CA-signed certificate'), run.stdout.indexOf('== HTTPS only'));
+    assert.doesNotMatch(installPart, /vendor/i, 'installing the CA-signed certificate talks of no vendor');
+    const rootPem = await fs.readFile(path.join(box.root, 'etc/pki/CA/certs/couch_ca.cert'), 'utf8');
+    assert.equal(await fs.readFile(path.join(live, 'chain.pem'), 'utf8'), new X509Certificate(rootPem).toString(), 'chain.pem holds the root');
+    const verified = await execa('openssl', ['verify', '-CAfile', path.join(box.root, 'etc/pki/CA/certs/couch_ca.cert'), path.join(live, 'fullchain.pem')], { reject: false });
+    assert.equal(verified.exitCode, 0, verified.stderr);
+    const renew = await lockstep(['--root', box.root, 'renew', '--dry-run'], { env: { CI: 'true', NO_COLOR: '1' } });
+    assert.equal(renew.exitCode, 0, `${renew.stdout}\n${renew.stderr}`);
+    assert.equal(row(renew.stdout, NAME).kind, 'private CA');
     for (const done of ['Private certificate authority', "Sign the site's certificate with the CA", 'Install the CA-signed certificate for the web server', 'HTTPS only with nginx']) {
       assert.match(run.stdout, new RegExp(`✓ ${done}\\n`), done);
     }
@@ -131,9 +150,11 @@ describe('onboard with the private CA, and with a vendor', () => {
 
     const rootCa = path.join(box.root, 'etc/pki/CA/certs/couch_ca.cert');
     await fs.writeFile(path.join(box.root, 'var/www/html/index.html'), 'couch\n');
-    const trusted = await curlHttps(NAME, httpPort, httpsPort, rootCa);
-    assert.equal(trusted.exitCode, 0, trusted.stderr);
-    assert.match(trusted.stdout, /couch/);
+    for (const name of [NAME, ALSO]) {
+      const trusted = await curlHttps(name, httpPort, httpsPort, rootCa);
+      assert.equal(trusted.exitCode, 0, `${name}: ${trusted.stderr}`);
+      assert.match(trusted.stdout, /couch/);
+    }
     const untrusted = await curlHttps(NAME, httpPort, httpsPort, '/etc/ssl/certs/ca-certificates.crt');
     assert.equal(untrusted.exitCode, 60, 'the public roots do not trust the private CA');
 

@@ -6,7 +6,8 @@ import { BIN, waitFor } from '../helpers.js';
 const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 
 export function drivePlain(args: readonly string[], env: NodeJS.ProcessEnv) {
-  const child = execa('node', [BIN, '--plain', ...args], { reject: false, stdin: 'pipe', all: true, env: { CI: 'true', NO_COLOR: '1', ...env } });
+  // TERM set here: on TERM=dumb (some CI runners) --plain reads line prompts (line-prompter.ts).
+  const child = execa('node', [BIN, '--plain', ...args], { reject: false, stdin: 'pipe', all: true, env: { CI: 'true', NO_COLOR: '1', TERM: 'xterm-256color', ...env } });
   let screen = '';
   child.all?.on('data', (d: Buffer) => (screen += d.toString()));
   let at = 0;

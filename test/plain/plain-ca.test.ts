@@ -11,7 +11,7 @@ const PASS = 'correct horse battery';
 const strip = (s: string): string => s.replace(/\u001B\[[0-9;?]*[A-Za-z]/g, '');
 
 function startPlain(root: string, args: readonly string[]) {
-  const child = execa('node', [BIN, '--root', root, '--plain', ...args], { reject: false, stdin: 'pipe', env: { CI: 'true', NO_COLOR: '1' }, all: true });
+  const child = execa('node', [BIN, '--root', root, '--plain', ...args], { reject: false, stdin: 'pipe', env: { CI: 'true', NO_COLOR: '1', TERM: 'xterm-256color' }, all: true });
   let screen = '';
   child.all?.on('data', (d: Buffer) => (screen += d.toString()));
   const at = { i: 0 };
@@ -48,6 +48,9 @@ test('plain mode: ca init asks the passphrase twice and refuses md5; ca sign the
   await sign.answer('Folder of the certificate authority', '\r');
   await sign.answer('Name of the CA', '\r');
   await sign.answer('Extra subjectAltNames', '\r');
+  // A wrong passphrase is asked again, saying why (three tries in all), not refused at the plan.
+  await sign.answer('Passphrase of the root key', 'not it at all\r');
+  await sign.answer('that passphrase does not open the root key /etc/pki/CA/private/couch_ca.pem. Try 2 of 3.', '');
   await sign.answer('Passphrase of the root key', `${PASS}\r`);
   await sign.answer('Apply this plan', 'y\r');
   const s = await sign.child;

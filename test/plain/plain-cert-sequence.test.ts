@@ -12,9 +12,16 @@ import { drivePlain } from './drive.js';
 test('plain mode: lockstep cert goes on to a self-signed certificate and stops short of nginx when told', async (t) => {
   const { root, cleanup } = await tempRoot('lockstep-plain-cert-');
   t.after(cleanup);
+  // An nginx is installed (its main file is what the HTTPS step needs before its questions).
+  await fs.mkdir(path.join(root, 'etc/nginx'), { recursive: true });
+  await fs.writeFile(path.join(root, 'etc/nginx/nginx.conf'), 'events {}\nhttp { include conf.d/*.conf; }\n');
   const run = drivePlain(['--root', root, 'cert'], {});
   t.after(() => run.child.kill());
   await run.answer('Does the site have a public DNS name', 'n\r');
+  // The three ways side by side came first, before any question.
+  const first = run.screen();
+  assert.ok(first.indexOf('Three ways to get the certificate') < first.indexOf('Does the site have a public DNS name'), first);
+  assert.match(first, /needs +a public DNS name/);
   await run.answer('require a certificate from a commercial CA', 'n\r');
   await run.answer('How will you get the certificate?', '\u001B[B\r'); // from the private CA down to self-signed
   await run.answer('Get the certificate now (Self-signed)?', 'y\r');
@@ -28,7 +35,13 @@ test('plain mode: lockstep cert goes on to a self-signed certificate and stops s
   const result = await run.child;
   const out = run.screen();
   assert.equal(result.exitCode, 0, out);
-  assert.match(out, /Recommended: Your private CA, because the site is internal/);
+  // The reason is part of the choice's prompt (a terminal redraws it in place; this pipe sees each redraw), and nowhere else.
+  const asked = out.indexOf('? How will you get the certificate?');
+  const chosen = out.indexOf('✔ How will you get the certificate? Self-signed');
+  assert.ok(asked >= 0 && chosen > asked, out);
+  assert.ok(out.slice(asked, chosen).includes('Recommended: Your private CA, because the site is internal'), 'the reason is with the choice');
+  assert.doesNotMatch(out.slice(0, asked) + out.slice(chosen), /Recommended:/, `not before the choice nor after it:\n${out}`);
+  assert.match(out, /Chosen: Self-signed, over the recommended Your private CA\./);
   assert.ok(out.indexOf('The plan') < out.indexOf('Apply this plan'), 'the plan came before the question');
   assert.match(out, /Application certificate: what was done/);
   assert.match(out, /✓ Self-signed certificate/);

@@ -13,7 +13,7 @@ function startPlain(root: string, extra: readonly string[] = []) {
   const child = execa('node', [BIN, '--root', root, '--plain', 'cert', 'self-signed', ...extra], {
     reject: false,
     stdin: 'pipe',
-    env: { CI: 'true', NO_COLOR: '1' },
+    env: { CI: 'true', NO_COLOR: '1', TERM: 'xterm-256color' },
     all: true,
   });
   let screen = '';
@@ -78,4 +78,56 @@ test('plain mode: answering no at the confirmation changes nothing', async (t) =
   } finally {
     await cleanup();
   }
+});
+
+test('plain mode: a question\'s help comes with it (under it, before the answer), a rejected answer is cleared, not kept to append to', async (t) => {
+  const { root, cleanup } = await tempRoot();
+  t.after(cleanup);
+  const { child, seen, answer } = startPlain(root);
+  t.after(() => child.kill());
+  const at = { at: 0 };
+  await answer('Host names the certificate is for', 'foo..bar\r', at);
+  await answer('has an empty label', 'plain.example.org\r', at);
+  await answer('Key type', '\u0003', at);
+  await child;
+  const out = seen();
+  const question = out.indexOf('? Host names the certificate is for');
+  const help = out.indexOf('Separate several with commas');
+  assert.ok(question >= 0 && help > question, `the help is under its question:\n${out}`);
+  assert.ok(out.lastIndexOf('== Self-signed certificate ==', question) >= 0 && !out.slice(0, question).includes('Separate several with commas'), 'not printed above it');
+  assert.match(out, /Host names the certificate is for plain\.example\.org/, 'the answer taken is the one typed after the rejection');
+  assert.doesNotMatch(out, /foo\.\.barplain/, 'the rejected text was cleared, not appended to');
+});
+
+test('TERM=dumb: line prompts only — not one escape code; help and how to answer printed once with each question; a rejected answer read again on a fresh line', async (t) => {
+  const { root, cleanup } = await tempRoot();
+  t.after(cleanup);
+  const child = execa('node', [BIN, '--root', root, '--plain', 'cert', 'self-signed'], { reject: false, stdin: 'pipe', all: true, env: { CI: 'true', TERM: 'dumb' } });
+  t.after(() => child.kill());
+  let raw = '';
+  child.all?.on('data', (d: Buffer) => (raw += d.toString()));
+  let at = 0;
+  const answer = async (text: string, keys: string): Promise<void> => {
+    await waitFor(() => raw.indexOf(text, at) >= 0, `"${text}" on screen`, 15_000);
+    at = raw.indexOf(text, at) + text.length;
+    child.stdin?.write(keys);
+  };
+  await answer('? Host names the certificate is for', 'foo..bar\r');
+  await answer('Type it again.', 'dumb.example.org\r');
+  await answer('? Key type', '2\r'); // ECDSA P-384, by its number
+  await answer('? Valid for how many days', '\r');
+  await answer('? Folder for privkey.pem', '\r');
+  await answer('? Passphrase for the private key', '\r');
+  await answer('? Apply this plan', 'y\r');
+  const result = await child;
+  assert.equal(result.exitCode, 0, raw);
+  assert.equal(raw.includes('\u001B'), false, `no escape code at all:\n${JSON.stringify(raw.slice(0, 400))}`);
+  assert.match(raw, /\? Host names the certificate is for\n {2}Separate several with commas[^\n]*\n {2}One or more DNS names, separated by commas\.\n> /);
+  assert.match(raw, /Not taken: "foo\.\.bar" has an empty label[^\n]*Type it again\.\n> /);
+  assert.equal(raw.split('? Host names the certificate is for').length - 1, 1, 'the question is printed once, not redrawn');
+  assert.match(raw, / {2}2\) ECDSA P-384/);
+  assert.match(raw, /Enter keeps 1 \(ECDSA P-256\)\./);
+  const cert = new X509Certificate(await fs.readFile(path.join(root, 'etc/ssl/lockstep/dumb.example.org/cert.pem')));
+  assert.equal(cert.subjectAltName, 'DNS:dumb.example.org');
+  assert.equal(createPrivateKey(await fs.readFile(path.join(root, 'etc/ssl/lockstep/dumb.example.org/privkey.pem'))).asymmetricKeyDetails?.namedCurve, 'secp384r1');
 });

@@ -13,16 +13,18 @@ test('recommendation from the answers', () => {
   assert.equal(recommend({ public: true, vendorRequired: true })?.choice, 'purchased');
 });
 
-test('lockstep cert explains all three, recommends one with its reason and names the next command (flags, no terminal)', async () => {
+test('lockstep cert shows the three ways side by side first, then the choice and the next command (flags, no terminal)', async () => {
   const run = await lockstep(['cert', '--public', '--no-port-80', '--dns']);
   assert.equal(run.exitCode, 0, run.stderr);
-  for (const heading of [/^note: Let's Encrypt — /m, /^note: Purchased — /m, /^note: Self-signed \/ private CA — /m]) assert.match(run.stdout, heading);
-  assert.match(run.stdout, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS/);
-  assert.match(run.stdout, /^ +Next: lockstep cert letsencrypt --challenge dns-01/m);
+  const lines = run.stdout.split('\n');
+  const top = lines.findIndex((l) => l === 'Three ways to get the certificate (the site is served over HTTPS only):');
+  assert.ok(top >= 0, run.stdout);
+  assert.match(lines[top + 1] ?? '', /^ +Let's Encrypt +Purchased from a vendor +Your private CA/, 'the ways are columns, side by side');
+  for (const row of ['needs', 'costs', 'renews', 'for']) assert.ok(lines.some((l) => new RegExp(`^  ${row} +\\S`).test(l)), `a row "${row}"`);
+  assert.match(run.stdout, /^ +Chosen: Let's Encrypt, DNS-01, the recommended way\.\n +Next: lockstep cert letsencrypt --challenge dns-01/m);
   const vendor = await lockstep(['--yes', 'cert', '--public', '--vendor-required', '--method', 'letsencrypt']);
   assert.equal(vendor.exitCode, 0, vendor.stderr);
-  assert.match(vendor.stdout, /Recommended: Purchased from a vendor, because your policy requires/);
-  assert.match(vendor.stdout, /You chose Let's Encrypt, HTTP-01 instead\.\n +Next: lockstep cert letsencrypt --domain NAME/);
+  assert.match(vendor.stdout, /Chosen: Let's Encrypt, HTTP-01, over the recommended Purchased from a vendor\.\n +Next: lockstep cert letsencrypt --domain NAME/);
   const missing = await lockstep(['cert']);
   assert.equal(missing.exitCode, 2);
   assert.match(missing.stderr, /--public/);

@@ -33,9 +33,11 @@ test('home menu → Application certificate: public name, port 80 closed, DNS op
   app.press(KEY.enter); // no
   const select = await app.waitFor('How will you get the certificate?');
   assert.match(select, /❯ Let's Encrypt, DNS-01/, 'the recommendation is preselected');
+  assert.match(select, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS[^]*It is preselected\./, 'with its reason, at the choice');
   app.press(KEY.enter);
   const end = await app.waitFor(`Next: lockstep --root ${root} cert letsencrypt`);
-  assert.match(end, /Recommended: Let's Encrypt, DNS-01, because port 80 is closed but you control the DNS/);
+  assert.match(end, /Chosen: Let's Encrypt, DNS-01, the recommended way\./);
+  assert.doesNotMatch(end, /Recommended:/, 'the reason is not repeated after the choice');
   assert.doesNotMatch(end, /Apply this plan\?/);
 });
 
@@ -46,21 +48,23 @@ test('lockstep cert: an internal site, and a different pick than the recommendat
   const app = startApp({ root, flows: FLOWS, start: cert });
   const select = await answerInternalSite(app);
   assert.match(select, /❯ Your private CA/);
+  assert.match(select, /Recommended: Your private CA, because the site is internal/);
   app.press(KEY.down, KEY.enter); // self-signed
   const end = await app.waitFor(`Next: lockstep --root ${root} cert self-signed`);
-  assert.match(end, /Recommended: Your private CA, because the site is internal/);
-  assert.match(end, /You chose Self-signed instead\./);
+  assert.match(end, /Chosen: Self-signed, over the recommended Your private CA\./);
   await app.waitFor('Get the certificate now (Self-signed)?');
   app.press('n');
   const last = await app.waitFor('Application certificate: what was done');
   assert.match(last, /- Self-signed certificate: not applied \(you chose not to\)/);
-  assert.match(last, /- HTTPS only with nginx: skipped \(no certificate was made in this run\)/);
+  assert.match(last, /- HTTPS only with nginx: skipped \(nginx is not installed here/, 'this root has no nginx: said before the first question');
   assert.equal(await app.exited, 0);
 });
 
 test('lockstep cert goes on: the self-signed step asked, previewed, applied and checked in the same TUI run', async () => {
   const { root, cleanup: done } = await tempRoot('lockstep-ui-cert-');
   roots.push(done);
+  await fs.mkdir(path.join(root, 'etc/nginx'), { recursive: true });
+  await fs.writeFile(path.join(root, 'etc/nginx/nginx.conf'), 'events {}\nhttp { include conf.d/*.conf; }\n');
   const cert = FLOWS.find((f) => f.command === 'cert')!;
   const app = startApp({ root, flows: FLOWS, start: cert });
   await answerInternalSite(app);

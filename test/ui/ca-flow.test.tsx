@@ -57,6 +57,15 @@ test('ca init from the home menu, then ca sign: the certificate verifies against
   app.press(KEY.ctrlU, ...'md5', KEY.enter);
   await app.waitFor('md5 is broken');
   app.press(KEY.ctrlU, ...'sha256', KEY.enter);
+  // 13 actions: one line each first, the details folded until d.
+  const folded = await app.waitFor('Apply this plan?');
+  assert.match(folded, /^1\. Create \/etc\/pki\/CA$/m);
+  assert.match(folded, /^12\. Self-sign the root certificate$/m);
+  assert.match(folded, /Details folded: press d at "Apply this plan\?"/);
+  assert.match(folded, /d shows every command and file change/);
+  assert.doesNotMatch(app.frames.join('\n'), /openssl genpkey/, 'no details before d');
+  app.press('d');
+  await app.waitFor('The plan in full:');
   await app.waitFor('Apply this plan?');
   const preview = app.frames.join('\n');
   assert.match(preview, /-# keyUsage = cRLSign, keyCertSign/);

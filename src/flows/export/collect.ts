@@ -108,6 +108,14 @@ export async function collectPlans(o: { readonly root: string; readonly source: 
       error.nextSteps,
     );
   }
+  // A part the model cannot run (no nginx there) would be missing from every target: refuse, as its plan would have.
+  const blocked = stages.filter((s) => s.blocked === true);
+  if (blocked.length > 0) {
+    throw new UserError(
+      `Nothing was exported: ${blocked.map((s) => `${s.id}: ${s.reason ?? 'cannot run on the model'}`).join('; ')}`,
+      'Each step is planned from the facts of --root (the model machine): install what it lacks there, or leave the part out of "steps".',
+    );
+  }
   const skipped = stages
     .filter((s) => s.status === 'skipped' || s.status === 'declined')
     .filter((s) => s.id !== 'onboard')

@@ -1,8 +1,9 @@
-// The plan before anything runs: every command as it will run, every file change as a diff.
-import { Box, Text } from 'ink';
+// The plan before anything runs: every command as it will run, every file change as a diff. A
+// long plan shows one line per action, its details folded until the operator asks (d).
+import { Box, Text, useStdout } from 'ink';
 import type { ActionPreview } from '../../core/describe.js';
+import { expandTabs, foldsDetails, planOutline, wrapDiffLine } from '../text/format.js';
 import { Styled, type Tone } from './Styled.js';
-import { expandTabs } from './wrap-words.js';
 
 function diffTone(line: string): Tone {
   if (line.startsWith('+++') || line.startsWith('---')) return 'strong';
@@ -12,7 +13,7 @@ function diffTone(line: string): Tone {
   return 'plain';
 }
 
-function PlanAction({ action }: { readonly action: ActionPreview }) {
+function PlanAction({ action, width }: { readonly action: ActionPreview; readonly width: number }) {
   return (
     <Box flexDirection="column">
       <Text>
@@ -26,22 +27,39 @@ function PlanAction({ action }: { readonly action: ActionPreview }) {
             {expandTabs(d)}
           </Styled>
         ))}
-        {action.diff?.split('\n').map((l, i) => (
-          <Styled key={i} tone={diffTone(l)}>
-            {l.length > 0 ? expandTabs(l) : ' '}
-          </Styled>
-        ))}
+        {/* Cut here, each piece with its +/- marker: Ink's own wrapping would drop it. */}
+        {action.diff?.split('\n').flatMap((l, i) =>
+          wrapDiffLine(l, width).map((piece, k) => (
+            <Text key={`${i}.${k}`} wrap="truncate-end">
+              <Styled tone={diffTone(l)}>{piece.length > 0 ? piece : ' '}</Styled>
+            </Text>
+          )),
+        )}
       </Box>
     </Box>
   );
 }
 
-export function PlanPreview({ actions }: { readonly actions: readonly ActionPreview[] }) {
+export function PlanPreview({ actions, full = false }: { readonly actions: readonly ActionPreview[]; readonly full?: boolean }) {
+  const { stdout } = useStdout();
+  const width = Math.max(40, (stdout.columns || 100) - 4);
+  const heading = `The plan: ${actions.length} action${actions.length === 1 ? '' : 's'}. Nothing has changed yet.`;
+  if (!full && foldsDetails(actions)) {
+    return (
+      <Box flexDirection="column" marginTop={1}>
+        <Styled bold>{heading}</Styled>
+        {planOutline(actions).map((l, i) => (
+          <Text key={i} wrap="truncate-end">{l}</Text>
+        ))}
+        <Styled tone="muted">Details folded: press d at "Apply this plan?" for every command and file change.</Styled>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Styled bold>{`The plan: ${actions.length} action${actions.length === 1 ? '' : 's'}. Nothing has changed yet.`}</Styled>
+      <Styled bold>{full && foldsDetails(actions) ? 'The plan in full:' : heading}</Styled>
       {actions.map((a) => (
-        <PlanAction key={a.index} action={a} />
+        <PlanAction key={a.index} action={a} width={width} />
       ))}
     </Box>
   );

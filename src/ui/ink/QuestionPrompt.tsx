@@ -12,7 +12,8 @@ import type { PromptState } from './use-wizard-state.js';
 
 function howToAnswer(q: Question, ctx: AskContext, again: boolean): string {
   const d = ctx.defaultValue;
-  const keep = d !== undefined ? ` Enter keeps ${showValue(d)}.` : '';
+  // An empty default ("none") is said as such, not as "Enter keeps ."
+  const keep = d === undefined ? '' : showValue(d) === '' ? ' Enter leaves it empty.' : ` Enter keeps ${showValue(d)}.`;
   switch (q.kind) {
     case 'text':
       return keep.trim();

@@ -4,6 +4,7 @@ import { ApplyProgress } from './ApplyProgress.js';
 import { Countdown } from './Countdown.js';
 import { FailurePrompt } from './FailurePrompt.js';
 import { Header } from './Header.js';
+import { foldsDetails } from '../text/format.js';
 import { Prose } from './Prose.js';
 import { QuestionPrompt } from './QuestionPrompt.js';
 import { ResultView } from './ResultView.js';
@@ -35,7 +36,14 @@ function Body({ state }: { readonly state: WizardState }) {
           <Styled bold>Apply this plan?</Styled>
           <Styled tone="muted"> (y/N)</Styled>
         </Text>
-        <Prose text="The plan above lists every command and file change. y applies it; n or Enter stops here, changing nothing." tone="muted" />
+        <Prose
+          text={
+            state.plan !== undefined && foldsDetails(state.plan.actions) && !state.plan.unfolded
+              ? 'The plan above lists its actions; d shows every command and file change. y applies it; n or Enter stops here, changing nothing.'
+              : 'The plan above lists every command and file change. y applies it; n or Enter stops here, changing nothing.'
+          }
+          tone="muted"
+        />
       </Box>
     );
   }

@@ -32,7 +32,7 @@ function Entry({ item }: { readonly item: TranscriptItem }) {
         </Box>
       );
     case 'plan':
-      return <PlanPreview actions={item.actions} />;
+      return <PlanPreview actions={item.actions} full={item.full === true} />;
     case 'action':
       if (item.outcome === 'failed') {
         return (

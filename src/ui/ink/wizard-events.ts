@@ -32,13 +32,13 @@ export function onEvent(state: WizardState, e: LockstepEvent): WizardState {
       return append({ ...rest, title: e.title, phase: 'questions' }, { kind: 'heading', title: e.title });
     }
     case 'table':
-      return append(state, { kind: 'table', title: e.title, columns: e.columns, rows: e.rows });
+      return append(state, { kind: 'table', title: e.title, columns: e.columns, rows: e.rows, ...(e.wrapAll === true ? { wrapAll: true } : {}) });
     case 'info':
     case 'warning':
       return append(state, { kind: 'note', level: e.type, message: e.message });
     case 'plan': {
       const { recap: _old, ...rest } = state;
-      return append({ ...rest, phase: 'preview', ...(e.recap !== undefined ? { recap: e.recap } : {}) }, { kind: 'plan', actions: e.actions });
+      return append({ ...rest, phase: 'preview', plan: { actions: e.actions, unfolded: false }, ...(e.recap !== undefined ? { recap: e.recap } : {}) }, { kind: 'plan', actions: e.actions });
     }
     case 'apply-start':
       return { ...state, phase: 'applying', apply: { run: e.run, total: e.total, logFile: e.logFile, log: { lines: [], count: 0 } } };

@@ -7,6 +7,7 @@ import { answerText, decideChoice, decideConfirm, decideLine, decideSecret, type
 import { homeItems } from './home-items.js';
 import { editLine, emptyLine, splitAtEnter, typeChunk } from './line-edit.js';
 import { append } from './wizard-events.js';
+import { foldsDetails } from '../text/format.js';
 import { FAILURE_CHOICES, listSize, type Effect, type KeyInfo, type PromptState, type WizardState } from './wizard-types.js';
 
 const wrap = (n: number, size: number): number => (size <= 0 ? 0 : ((n % size) + size) % size);
@@ -83,6 +84,10 @@ function onPromptKey(state: WizardState, p: PromptState, input: string, key: Key
   const move = (delta: number): WizardState => ({ ...state, prompt: { ...p, focus: wrap(p.focus + delta, listSize(prompt)) } });
   if (prompt.kind === 'confirm-apply') {
     const k = input.toLowerCase();
+    // d unfolds a long plan's details (once: the transcript only grows).
+    if (k === 'd' && state.plan !== undefined && foldsDetails(state.plan.actions) && !state.plan.unfolded) {
+      return append({ ...state, plan: { ...state.plan, unfolded: true } }, { kind: 'plan', actions: state.plan.actions, full: true });
+    }
     return k === 'y' || k === 'n' || enter ? reply(state, prompt.id, k === 'y') : state;
   }
   if (prompt.kind === 'failure') {

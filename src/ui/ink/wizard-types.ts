@@ -1,6 +1,6 @@
 // The wizard's state and actions as types: everything the screen shows, as data.
 import type { ActionPreview } from '../../core/describe.js';
-import type { Check, LockstepEvent } from '../../core/events.js';
+import type { Check, LockstepEvent, Table } from '../../core/events.js';
 import type { StageSummary } from '../../core/sequence.js';
 import type { FailureChoice } from '../../core/executor.js';
 import type { AnswerValue } from '../../core/questions.js';
@@ -23,8 +23,8 @@ export type TranscriptEntry =
   | { readonly kind: 'heading'; readonly title: string }
   | { readonly kind: 'answer'; readonly message: string; readonly text: string }
   | { readonly kind: 'note'; readonly level: 'info' | 'warning'; readonly message: string }
-  | { readonly kind: 'table'; readonly title: string; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
-  | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[] }
+  | ({ readonly kind: 'table' } & Table)
+  | { readonly kind: 'plan'; readonly actions: readonly ActionPreview[]; readonly full?: boolean }
   | {
       readonly kind: 'action';
       readonly title: string;
@@ -82,6 +82,8 @@ export interface WizardState {
   readonly runNumber: number;
   readonly title: string;
   readonly phase: Phase;
+  /** The plan shown last, and whether its folded details were asked for (d) already. */
+  readonly plan?: { readonly actions: readonly ActionPreview[]; readonly unfolded: boolean };
   /** The plan's few most important lines, shown again at "Apply this plan?". */
   readonly recap?: readonly string[];
   /** The run is a sequence of steps (onboard): where each stands. */

@@ -24,10 +24,5 @@ export function wrapWords(text: string, width: number): string[] {
   return out;
 }
 
-/** Tabs as spaces to the next multiple of 8, so Ink measures what the terminal shows. */
-export function expandTabs(line: string): string {
-  if (!line.includes('\t')) return line;
-  let out = '';
-  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
-  return out;
-}
+/** Tabs as spaces, so Ink measures what the terminal shows. */
+export { expandTabs } from '../text/format.js';

@@ -20,15 +20,23 @@ export class PlainPrompter implements Prompter {
   async ask(q: Question, ctx: AskContext): Promise<AnswerValue> {
     const message = q.message;
     const help = helpOf(q, ctx.answers);
-    if (help !== undefined) this.say(`  ${help}`);
+    if (ctx.error !== undefined) this.say(`  Not taken: ${ctx.error}`);
+    // The help goes with its question (under it while it is asked), not above it, where it
+    // read as a comment on the answer before; a rejected answer is cleared, not kept to append to.
+    const lined = q.kind !== 'select' && q.kind !== 'multiselect';
+    const theme = {
+      validationFailureMode: 'clear' as const,
+      style: { message: (text: string, status: string) => (status === 'done' || help === undefined ? text : `${text}\n  ${help}${lined ? '\n ›' : ''}`) },
+    };
     const check = (value: AnswerValue): string | true => validateAnswer(q, value, ctx.answers) ?? true;
     switch (q.kind) {
       case 'confirm':
-        return confirm({ message, default: (ctx.defaultValue as boolean | undefined) ?? false }, this.context);
+        return confirm({ message, theme, default: (ctx.defaultValue as boolean | undefined) ?? false }, this.context);
       case 'select':
         return select(
           {
             message,
+            theme,
             choices: q.choices.map((c) => ({ value: c.value, name: c.label, ...(c.hint ? { description: c.hint } : {}) })),
             ...(ctx.defaultValue !== undefined ? { default: ctx.defaultValue } : {}),
           },
@@ -37,13 +45,13 @@ export class PlainPrompter implements Prompter {
       case 'multiselect': {
         const chosen = new Set((ctx.defaultValue as readonly string[] | undefined) ?? []);
         return checkbox(
-          { message, choices: q.choices.map((c) => ({ value: c.value, name: c.label, checked: chosen.has(c.value) })), validate: (v) => check(v.map((x) => x.value)) },
+          { message, theme, choices: q.choices.map((c) => ({ value: c.value, name: c.label, checked: chosen.has(c.value) })), validate: (v) => check(v.map((x) => x.value)) },
           this.context,
         );
       }
       case 'secret': {
         for (;;) {
-          const first = await password({ message, mask: '*', validate: (v) => (v === '' && q.optional ? true : check(v)) }, this.context);
+          const first = await password({ message, theme, mask: '*', validate: (v) => (v === '' && q.optional ? true : check(v)) }, this.context);
           if (!q.repeat || first === '') return first;
           const again = await password({ message: 'The same again, to be sure', mask: '*' }, this.context);
           if (again === first) return first;
@@ -54,6 +62,7 @@ export class PlainPrompter implements Prompter {
         const text = await input(
           {
             message,
+            theme,
             ...(ctx.defaultValue !== undefined ? { default: asText(ctx.defaultValue) } : {}),
             validate: (v) => {
               const parsed = parseAnswer(q, v);

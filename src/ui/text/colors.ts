@@ -17,7 +17,8 @@ export function palette(enabled: boolean): Palette {
 }
 
 export function colorWanted(stream: NodeJS.WriteStream): boolean {
-  return stream.isTTY === true && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+  // A dumb terminal shows escape codes as text: no colour there either.
+  return stream.isTTY === true && process.env.TERM !== 'dumb' && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
 }
 
 export function colorDiffLine(line: string, c: Palette): string {

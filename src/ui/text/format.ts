@@ -5,13 +5,49 @@ import type { StageStatus, StageSummary } from '../../core/sequence.js';
 import { colorDiffLine, palette, type Palette } from './colors.js';
 import { tableLines } from '../../core/table-text.js';
 
-export function previewLines(actions: readonly ActionPreview[], c: Palette = palette(false)): string[] {
+/** A plan longer than this gets its one-line-per-action list first (folded to that in the TUI). */
+export const LONG_PLAN = 8;
+
+/**
+ * A diff line cut to `width` columns, each piece starting with the line's own marker (+, - or a
+ * space): a wrapped added line still reads as added. Tabs count as the terminal shows them.
+ */
+export function wrapDiffLine(line: string, width: number | undefined): string[] {
+  const text = expandTabs(line);
+  if (width === undefined || width < 20 || text.length <= width || line.startsWith('@@') || line.startsWith('+++') || line.startsWith('---')) return [text];
+  const marker = /^[+\- ]/.test(text) ? text[0]! : '';
+  const body = text.slice(marker.length);
+  const room = width - marker.length;
+  const out: string[] = [];
+  for (let i = 0; i < body.length; i += room) out.push(`${marker}${body.slice(i, i + room)}`);
+  return out;
+}
+
+/** Tabs as spaces to the next multiple of 8, so a line is measured as the terminal shows it. */
+export function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
+}
+
+/** Whether the TUI folds the plan's details (until d). */
+export const foldsDetails = (actions: readonly ActionPreview[]): boolean => actions.length > LONG_PLAN;
+
+/** One line per action: what the plan does, before how. */
+export function planOutline(actions: readonly ActionPreview[]): string[] {
+  return actions.map((a) => `${a.index + 1}. ${a.title}`);
+}
+
+export function previewLines(actions: readonly ActionPreview[], c: Palette = palette(false), width?: number): string[] {
   const out: string[] = [c.bold(`The plan (${actions.length} actions; nothing has changed yet):`)];
+  if (actions.length > LONG_PLAN) out.push(...planOutline(actions).map((l) => `  ${l}`), c.bold('Each action in full:'));
+  const room = width === undefined ? undefined : width - 5;
   for (const a of actions) {
     out.push(`  ${a.index + 1}. ${a.title}`);
     if (a.command !== undefined) out.push(`     $ ${a.command}`);
     for (const d of a.details) out.push(c.dim(`     ${d}`));
-    if (a.diff !== undefined) out.push(...a.diff.split('\n').map((l) => `     ${colorDiffLine(l, c)}`));
+    if (a.diff !== undefined) out.push(...a.diff.split('\n').flatMap((l) => wrapDiffLine(l, room)).map((l) => `     ${colorDiffLine(l, c)}`));
   }
   return out;
 }
@@ -27,7 +63,8 @@ export function stageLine(s: StageSummary, c: Palette = palette(false)): string 
   return `${mark} ${s.title}${s.status === 'done' ? '' : `: ${STAGE_WORD[s.status]}`}${s.reason !== undefined ? ` (${s.reason})` : ''}`;
 }
 
-export function eventLines(event: LockstepEvent, c: Palette = palette(false)): string[] {
+/** `width`: the terminal's columns, when there is one (diff lines are then wrapped with their marker). */
+export function eventLines(event: LockstepEvent, c: Palette = palette(false), width?: number): string[] {
   switch (event.type) {
     case 'sequence-start':
       return [c.bold(`${event.title}: up to ${event.stages.length} step${event.stages.length === 1 ? "" : "s"}, one at a time.`)];
@@ -46,7 +83,7 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false)): s
     case 'warning':
       return [c.yellow(`warning: ${event.message}`)];
     case 'plan':
-      return [...previewLines(event.actions, c), ...(event.recap !== undefined ? [c.bold('In short:'), ...event.recap.map((l) => `  ${l}`)] : [])];
+      return [...previewLines(event.actions, c, width), ...(event.recap !== undefined ? [c.bold('In short:'), ...event.recap.map((l) => `  ${l}`)] : [])];
     case 'apply-start':
       return [`Applying (run ${event.run}${event.logFile ? `, full log in ${event.logFile}` : ''})`];
     case 'action-start':
