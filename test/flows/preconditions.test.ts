@@ -70,7 +70,7 @@ test('onboard on a bare root: the parts it cannot run are skipped at once with t
     const closing = out.slice(out.indexOf('Onboard a new server: what was done'));
     assert.ok(closing.includes(`  ${nginx}`), closing);
     assert.ok(closing.includes(`  ${sshd}`), closing);
-    assert.match(closing, /To go on: once what was missing is there, then: lockstep onboard --steps https,ssh,updates/);
+    assert.match(closing, /To go on: once what was missing is there, then: lockstep (--root \S+ )?(--answers \S+ )?onboard --steps https,ssh,updates/);
     assert.ok((await fs.stat(path.join(root, 'etc/lockstep/live/couch.internal.example/fullchain.pem'))).isFile());
     assert.equal(await fs.stat(path.join(root, 'etc/nginx')).catch(() => undefined), undefined, 'nothing of nginx was written');
   } finally {
@@ -95,6 +95,6 @@ test('firewall with a change still waiting for its confirmation: refused before 
   const run = await lockstep(['--root', root, 'firewall']);
   assert.equal(run.exitCode, 2, `${run.stdout}\n${run.stderr}`);
   assert.match(run.stderr, new RegExp(`Firewall cannot run here: a firewall change is still waiting for confirmation \\(rollback timer pid ${timer.pid}\\)\\.`));
-  assert.match(run.stderr, /Run "lockstep firewall confirm" to keep it, or wait for the rollback/);
+  assert.match(run.stderr, /Run "lockstep (--root \S+ )?firewall confirm" to keep it, or wait for the rollback/);
   assert.doesNotMatch(run.stderr, /Missing answer/, 'asked nothing first');
 });
