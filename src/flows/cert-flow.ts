@@ -110,7 +110,7 @@ export function certStages(ask: boolean): Stage[] {
       given: (ctx) => {
         const layout = layoutOf(answersOf(ctx, 'ca init'));
         const hosts = listOf(answersOf(ctx, 'ca sign'), 'host');
-        return { domain: [...hosts], cert: layout.hostFile(hosts[0] ?? '', 'crt'), key: layout.hostFile(hosts[0] ?? '', 'key'), chain: '', trustStore: layout.cert, caDir: layout.dir, caName: layout.name };
+        return { domain: [...hosts], pfx: '', cert: layout.hostFile(hosts[0] ?? '', 'crt'), key: layout.hostFile(hosts[0] ?? '', 'key'), chain: '', trustStore: layout.cert, caDir: layout.dir, caName: layout.name };
       },
     },
     gated({

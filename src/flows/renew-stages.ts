@@ -111,7 +111,7 @@ function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] 
       part: c.name,
       title: `${c.name}: install it into live/${c.liveName}/`,
       when: (ctx) => after(ctx, `ca sign ${c.name}`, 'the new certificate'),
-      given: () => ({ ...installAnswers(c, layout, c.liveName ?? c.name), chain: '' }),
+      given: () => ({ ...installAnswers(c, layout, c.liveName ?? c.name), pfx: '', chain: '' }),
     });
     last = `cert install ${c.name}`;
   }

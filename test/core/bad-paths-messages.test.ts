@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { test } from 'node:test';
-import { BIN, lockstep, snapshot, tempRoot } from '../helpers.js';
+import { BIN, REPO, lockstep, snapshot, tempRoot } from '../helpers.js';
 
 const noBug = (stderr: string): void => assert.doesNotMatch(stderr, /This is a bug in lockstep/);
 
@@ -70,6 +70,9 @@ test('--log that cannot be opened: exit 2 saying why', async () => {
 test('an empty LOCKSTEP_PASSPHRASE names the variable, not --passphrase-file', async () => {
   const { root, cleanup } = await tempRoot('lockstep-badpaths-');
   try {
+    // ca init needs an openssl.cnf to start from (its precondition): the passphrase is what is wrong here.
+    await fs.mkdir(path.join(root, 'etc/ssl'), { recursive: true });
+    await fs.copyFile(path.join(REPO, 'fixtures/openssl-cnf/debian-12.cnf'), path.join(root, 'etc/ssl/openssl.cnf'));
     const run = await lockstep(['--root', root, '--yes', 'ca', 'init', '--country', 'US', '--org', 'Example'], { env: { CI: 'true', NO_COLOR: '1', LOCKSTEP_PASSPHRASE: '' } });
     assert.equal(run.exitCode, 2, run.stderr);
     assert.match(run.stderr, /LOCKSTEP_PASSPHRASE is set but empty/);

@@ -40,7 +40,9 @@ describe('the CA passphrase never leaks', () => {
       ok(r, name);
       assert.deepEqual([...r.leaks], []);
       assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'the passphrase is in the output');
-      assert.ok(r.children.size > 0, `no child process seen in ${r.samples} samples`);
+      // One short openssl ca (crl, revoke) may end between two samples on a loaded machine; the
+      // test after these asserts that openssl ca was seen at least once among them.
+      if (mustSee.length > 0) assert.ok(r.children.size > 0, `no child process seen in ${r.samples} samples`);
       for (const child of mustSee) assert.ok(r.children.has(child), `${child} not seen among ${[...r.children].join(', ')}`);
       for (const c of r.children) seen.add(c);
       t.diagnostic(`${r.samples} samples of /proc; children seen: ${[...r.children].join(', ')}; given the passphrase: ${[...r.passArgv].join('; ')}`);

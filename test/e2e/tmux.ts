@@ -41,6 +41,8 @@ export async function startInTmux(args: readonly string[], env: Readonly<Record<
     (await tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', id)).stdout;
   return {
     screen,
+    /** Everything the terminal showed, the scrollback included (what went by above the last screen). */
+    history: async (): Promise<string> => (await tmux('capture-pane', '-p', '-S', '-', '-t', id)).stdout,
     /** Polls the visible screen until it shows `text`. */
     async waitFor(text: string, timeoutMs = 20_000): Promise<string> {
       const until = Date.now() + timeoutMs;

@@ -34,7 +34,7 @@ test('onboard from the home menu: parts chosen, the certificate made, the HTTPS 
   const parts = await app.waitFor('Which parts should this run set up?');
   assert.match(parts, /\[x\] Application certificate/);
   // This root has no sshd and no /etc/os-release: those parts are skipped at once, saying why, and leave the bar.
-  assert.match(parts, /· Certificate {2}· HTTPS {2}· Renewal {2}· Firewall\n/);
+  assert.match(parts, /· Certificate {2}· HTTPS {2}· Renewal {2}· Firewall {2}· Patch\n/);
   assert.match(parts, /- Key-only SSH: skipped \(sshd is not installed here: there is no \/etc\/ssh\/sshd_config\. Install it\s+with apt-get install openssh-server\)/);
   keepCertificateAnd(app, 1);
   await app.waitFor(/\[ \] Automatic security updates/);
