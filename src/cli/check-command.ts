@@ -58,8 +58,9 @@ async function writeReport(file: string, items: readonly AuditItem[], root: stri
 /**
  * The Ink checklist; Enter on a failing item leaves it, runs the item's fix flow as the wizard
  * (its questions, plan and yes), then draws the checklist again with that group re-checked.
+ * The home menu's "Lockdown checklist" opens it too.
  */
-async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions): Promise<AuditItem[]> {
+export async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions): Promise<AuditItem[]> {
   const { checklistRound } = await import('../ui/ink/run-checklist.js');
   const groups = groupsFor(CHECK_GROUPS, options.only);
   let items: readonly AuditItem[] = [];

@@ -27,6 +27,7 @@ import { onboardSequence, onboardStep } from './onboard.js';
 import { renewOverview, renewSequence, type RenewOptions } from './renew-flow.js';
 import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { nginxReloadStep } from '../web/nginx-reload.js';
+import { checklistStep } from './checklist.js';
 
 export interface Flow extends Runnable {
   readonly description: string;
@@ -34,6 +35,8 @@ export interface Flow extends Runnable {
   readonly menuOnly?: boolean;
   /** The home menu's heading it is listed under. */
   readonly group?: string;
+  /** A screen of its own the command line opens (the checklist), not a run of the wizard. */
+  readonly screen?: 'checklist';
 }
 
 const flow = <F>(step: Step<F>, sequence?: Sequence, group?: string): Flow => ({
@@ -58,6 +61,8 @@ export function renewFlow(o: RenewOptions): Flow {
 export const FLOWS: readonly Flow[] = [
   flow(onboardStep, onboardSequence),
   renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }),
+  // `lockstep check` is written by hand in cli; from the menu it opens the checklist screen.
+  { ...flow(checklistStep), menuOnly: true, screen: 'checklist' },
   // The one-word "cert" command comes before the cert subcommands: it leads their group.
   flow(certChooseStep, certSequence, CERTS),
   flow(letsEncryptStep, undefined, CERTS),

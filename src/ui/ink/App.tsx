@@ -23,8 +23,8 @@ export interface AppProps {
   readonly start?: Flow;
   /** Resume the last interrupted run (true) or this run id; exit when it ends. */
   readonly resume?: string | true;
-  /** Told the exit code just before the app exits. */
-  readonly onExit?: (code: number) => void;
+  /** Told the exit code just before the app exits (and the screen to open next, from the menu). */
+  readonly onExit?: (code: number, next?: 'checklist') => void;
   /** False under NO_COLOR. */
   readonly color?: boolean;
 }
@@ -51,9 +51,9 @@ export function App({ session, flows, start, resume, onExit, color = true }: App
   }, [session, dispatch]);
   useEffect(() => {
     if (state.exitCode === undefined) return;
-    onExit?.(state.exitCode);
+    onExit?.(state.exitCode, state.next);
     exit();
-  }, [state.exitCode, onExit, exit]);
+  }, [state.exitCode, state.next, onExit, exit]);
 
   return (
     <ColorProvider value={color}>
