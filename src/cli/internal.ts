@@ -32,7 +32,8 @@ async function mail(args: readonly string[]): Promise<void> {
 export async function runInternal(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
   // Stopped by lockstep (its process group is sent SIGTERM), a helper ends what it started first.
-  const release = endChildrenOnSignal();
+  // The patch session's upgrade handles the signal itself: it closes its log before it exits.
+  const release = command === 'patch' && rest[0] === 'run' ? () => undefined : endChildrenOnSignal();
   try {
     if (command === 'acme-order') {
       const { acmeOrder, parseAcmeOrderArgs } = await import('../tls/acme-order.js');
