@@ -60,7 +60,7 @@ async function writeReport(file: string, items: readonly AuditItem[], root: stri
  * (its questions, plan and yes), then draws the checklist again with that group re-checked.
  * The home menu's "Lockdown checklist" opens it too.
  */
-export async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions): Promise<AuditItem[]> {
+export async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions, signal?: AbortSignal): Promise<AuditItem[]> {
   const { checklistRound } = await import('../ui/ink/run-checklist.js');
   const groups = groupsFor(CHECK_GROUPS, options.only);
   let items: readonly AuditItem[] = [];
@@ -75,11 +75,12 @@ export async function checklistOnTerminal(sys: System, options: { readonly only:
       ...(kept !== undefined ? { initial: kept } : {}),
       cursor,
       fixOf: (i) => fixFlowOf(i)?.command,
+      ...(signal !== undefined ? { signal } : {}),
     });
     items = round.items;
     cursor = round.cursor;
     const flow = round.fix === undefined ? undefined : fixFlowOf(round.fix);
-    if (flow === undefined || round.fix === undefined) return [...items];
+    if (flow === undefined || round.fix === undefined || signal?.aborted === true) return [...items];
     await runWith(g, new Map(), { flow });
     recheck = round.fix.id.split('.')[0];
   }

@@ -126,7 +126,9 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
       // The menu's "Lockdown checklist" is `lockstep check`'s own screen; q there is the menu again.
       while (tui.next === 'checklist') {
         const { checklistOnTerminal } = await import('./check-command.js');
-        await checklistOnTerminal(session.sys, { only: [], caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }, g);
+        await checklistOnTerminal(session.sys, { only: [], caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }, g, session.abort.signal);
+        // A signal (SIGTERM, a closed terminal) took the checklist down: lockstep leaves, not the menu.
+        if (session.abort.signal.aborted) return 1;
         tui = await runTui({ session, flows: FLOWS });
       }
       return tui.code;

@@ -2,6 +2,7 @@
 // checklist fills in with the evidence of this root), q goes back to the menu, q again exits 0.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { execa } from 'execa';
 import { FLOWS } from '../../src/flows/index.js';
 import { tempRoot } from '../helpers.js';
 import { startInTmux, tmuxMissing } from '../e2e/tmux.js';
@@ -44,6 +45,29 @@ test('lockstep in tmux: the menu opens the checklist, q is the menu again, q exi
     await t.waitFor('lockstep: what would you like to do?');
     await t.key('q');
     await t.waitFor('lockstep-exit=0');
+  } finally {
+    await t.kill();
+    await cleanup();
+  }
+});
+
+test('lockstep in tmux: SIGTERM while the menu\'s checklist is open ends lockstep (exit 1), not back to the menu', { skip: tmuxMissing }, async () => {
+  const { root: dir, cleanup } = await tempRoot('lockstep-check-home-term-');
+  const t = await startInTmux(['--root', dir]);
+  try {
+    await t.waitFor('lockstep: what would you like to do?');
+    await t.focus('check');
+    await t.waitFor('❯ Lockdown checklist');
+    await t.key('Enter');
+    await t.waitFor('lockstep check — the lockdown checklist (read-only)');
+    // The pane's shell runs lockstep as its one child (env execs node).
+    const shell = (await execa('tmux', ['-L', t.id, 'display-message', '-p', '#{pane_pid}'])).stdout.trim();
+    const pid = Number((await execa('ps', ['-o', 'pid=', '--ppid', shell])).stdout.trim().split('\n')[0]);
+    assert.ok(pid > 0);
+    process.kill(pid, 'SIGTERM');
+    const end = await t.waitFor('lockstep-exit=');
+    assert.match(end, /lockstep-exit=1/);
+    assert.doesNotMatch(end.slice(end.lastIndexOf('lockstep check —')), /what would you like to do\?/);
   } finally {
     await t.kill();
     await cleanup();

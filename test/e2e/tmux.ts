@@ -38,6 +38,8 @@ export async function startInTmux(args: readonly string[], env: Readonly<Record<
   const screen = async (colours = false): Promise<string> =>
     (await tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', id)).stdout;
   return {
+    /** The tmux server's socket name (tmux -L ID) and session name. */
+    id,
     screen,
     /** Polls the visible screen until it shows `text`. */
     async waitFor(text: string, timeoutMs = 20_000): Promise<string> {
