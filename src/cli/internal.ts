@@ -32,8 +32,9 @@ async function mail(args: readonly string[]): Promise<void> {
 export async function runInternal(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
   // Stopped by lockstep (its process group is sent SIGTERM), a helper ends what it started first.
-  // The patch session's upgrade handles the signal itself: it closes its log before it exits.
-  const release = command === 'patch' && rest[0] === 'run' ? () => undefined : endChildrenOnSignal();
+  // The patch session's helpers before and during the upgrade handle the signal themselves: they
+  // end their children, then close the session's log before they exit.
+  const release = command === 'patch' && (rest[0] === 'prepare' || rest[0] === 'run') ? () => undefined : endChildrenOnSignal();
   try {
     if (command === 'acme-order') {
       const { acmeOrder, parseAcmeOrderArgs } = await import('../tls/acme-order.js');

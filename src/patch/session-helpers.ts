@@ -19,8 +19,11 @@ import { changedBetween, hashFiles, packageFiles, readBaseline, sha256File } fro
 import { BASELINE_FILE, DEB_KEEP_DIR, headPath, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, statusWord, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
 
 interface Ctx {
+  /** The target; its probes are ended when `stop` is aborted. */
   readonly sys: System;
   readonly spec: SessionSpec;
+  /** Aborted by a signal to a helper that can be stopped (stoppable). */
+  readonly stop: AbortController;
   log(lines: readonly string[]): Promise<void>;
   say(lines: readonly string[]): void;
 }
@@ -40,13 +43,15 @@ async function readJson(sys: System, target: string): Promise<unknown> {
 }
 
 async function context(root: string, stamp: string): Promise<Ctx> {
-  const sys = new System(root);
+  const stop = new AbortController();
+  const sys = new System(root, { signal: stop.signal });
   const parsed = sessionSpecSchema.safeParse(await readJson(sys, specPath(stamp)));
   if (!parsed.success) throw new UserError(`internal patch: no session ${stamp} in ${PATCH_STATE_DIR}`);
   const spec = parsed.data;
   return {
     sys,
     spec,
+    stop,
     log: (lines) => fs.appendFile(sys.real(spec.log), `${lines.join('\n')}\n`),
     say: (lines) => process.stdout.write(`${lines.join('\n')}\n`),
   };
@@ -110,24 +115,38 @@ export function downgradeCommand(sys: System, deb: string): string {
 }
 
 /** Before the upgrade: the old versions' .debs kept (apt's cache, the archive, dpkg-repack), the files' checksums. */
+/** A session whose log is closed (it ended, or was interrupted) is never run again: a resumed run stops here. */
+async function refuseClosed(c: Ctx): Promise<void> {
+  if ((await c.sys.readText(resultPath(c.spec.stamp))) === undefined) return;
+  throw new UserError(`Session ${c.spec.stamp} is over (its log ${c.spec.log} is closed); nothing was run again.`, 'Run lockstep patch again: a new session with a log of its own.');
+}
+
 async function prepare(c: Ctx): Promise<void> {
   const { sys, spec } = c;
-  const names = spec.packages.map((x) => x.name);
-  const hashes = await hashFiles(sys, await packageFiles(sys, names));
-  const downgrades: string[] = [];
-  const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
-  const keep = sys.real(DEB_KEEP_DIR);
-  for (const x of spec.packages) {
-    const k = await keepOldDeb(sys, x.name, x.current, keep).catch((error: unknown) => ({ why: `could not be kept: ${(error as Error).message}` }));
-    if ('file' in k) {
-      downgrades.push(`${x.name} ${x.current}: ${downgradeCommand(sys, k.file)}`);
-      lines.push(`  ${x.name} ${x.current}: ${k.file} (${k.how})`);
-    } else lines.push(`  ${x.name} ${x.current}: no .deb of it (${k.why}): a downgrade would need it from elsewhere`);
-  }
-  await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
-  lines.push('');
-  await c.log(lines);
-  c.say(lines);
+  await refuseClosed(c);
+  await stoppable(c, { where: 'while the old .debs were kept, before the upgrade: nothing was upgraded', upgrading: false }, async (signal, by) => {
+    const names = spec.packages.map((x) => x.name);
+    const hashes = await hashFiles(sys, await packageFiles(sys, names));
+    const downgrades: string[] = [];
+    const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
+    const keep = sys.real(DEB_KEEP_DIR);
+    for (const x of spec.packages) {
+      const k = await keepOldDeb(sys, x.name, x.current, keep).catch((error: unknown) => ({ why: `could not be kept: ${(error as Error).message}` }));
+      if (signal.aborted) {
+        lines.push(`  ${x.name} ${x.current}: [interrupted by ${by()} while it was kept]`);
+        break;
+      }
+      if ('file' in k) {
+        downgrades.push(`${x.name} ${x.current}: ${downgradeCommand(sys, k.file)}`);
+        lines.push(`  ${x.name} ${x.current}: ${k.file} (${k.how})`);
+      } else lines.push(`  ${x.name} ${x.current}: no .deb of it (${k.why}): a downgrade would need it from elsewhere`);
+    }
+    await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
+    lines.push('');
+    await c.log(lines);
+    c.say(lines);
+    return undefined;
+  });
 }
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -141,50 +160,61 @@ const APT_GRACE_MS = 2000;
  */
 async function run(c: Ctx, argv: readonly string[]): Promise<void> {
   const { sys, spec } = c;
-  if ((await sys.readText(resultPath(spec.stamp))) !== undefined) {
-    throw new UserError(`Session ${spec.stamp} is over (its log ${spec.log} is closed); nothing was run again.`, 'Run lockstep patch again: a new session with a log of its own.');
-  }
-  const stop = new AbortController();
-  let stoppedBy: NodeJS.Signals | undefined;
+  await refuseClosed(c);
+  await stoppable(c, { where: 'during the upgrade: apt-get was stopped', upgrading: true }, async (signal, by) => {
+    // Written synchronously, line by line, so the log keeps apt's order however fast it prints.
+    const fd = openSync(sys.real(spec.log), 'a');
+    const tail: string[] = [];
+    try {
+      writeSync(fd, `$ ${argv.join(' ')}\n`);
+      const r = await spawnChild({
+        argv,
+        timeoutMs: 6 * 3_600_000,
+        signal,
+        graceMs: APT_GRACE_MS,
+        onLine: (stream, raw) => {
+          // dpkg redraws "(Reading database ... 25%" with carriage returns: its last state is the line.
+          const line = raw.split('\r').filter((part) => part !== '').pop() ?? '';
+          writeSync(fd, `${stream === 'stderr' ? 'E| ' : ''}${line}\n`);
+          process[stream].write(`${line}\n`);
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+        },
+      });
+      if (r.interrupted) {
+        writeSync(fd, `[interrupted by ${by()}: apt-get's process group was ended${r.signal !== undefined ? ` (${r.signal})` : ''}]\n\n`);
+        return tail.at(-1);
+      }
+      const exit = r.missing ? 127 : r.exitCode ?? 128;
+      writeSync(fd, `[exit ${exit}${r.signal !== undefined ? `, ${r.signal}` : ''}]\n\n`);
+      await writeJson(sys, upgradeStatusPath(spec.stamp), { exitCode: exit, tail });
+      if (exit !== 0) process.stderr.write(`apt-get exited ${exit}: the session goes on to close its log and report FAILED.\n`);
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/**
+ * A helper of the session that a stop (lockstep's Ctrl+C or SIGTERM reaching it) may catch
+ * mid-way: the signal aborts what `fn` runs (its children's groups are ended), then the log is
+ * closed at once, read-only, saying it was interrupted `where` (and after which line of output).
+ * The error's message is the helper's last line, which lockstep's journal keeps with "interrupted".
+ */
+async function stoppable(c: Ctx, phase: { readonly where: string; readonly upgrading: boolean }, fn: (signal: AbortSignal, by: () => string) => Promise<string | undefined>): Promise<void> {
+  let by: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
-    stoppedBy ??= name;
-    stop.abort();
+    by ??= name;
+    c.stop.abort();
   };
   for (const name of STOP_SIGNALS) process.on(name, onSignal);
-  // Written synchronously, line by line, so the log keeps apt's order however fast it prints.
-  const fd = openSync(sys.real(spec.log), 'a');
-  const tail: string[] = [];
-  let closed = false;
   try {
-    writeSync(fd, `$ ${argv.join(' ')}\n`);
-    const r = await spawnChild({
-      argv,
-      timeoutMs: 6 * 3_600_000,
-      signal: stop.signal,
-      graceMs: APT_GRACE_MS,
-      onLine: (stream, raw) => {
-        // dpkg redraws "(Reading database ... 25%" with carriage returns: its last state is the line.
-        const line = raw.split('\r').filter((part) => part !== '').pop() ?? '';
-        writeSync(fd, `${stream === 'stderr' ? 'E| ' : ''}${line}\n`);
-        process[stream].write(`${line}\n`);
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-      },
-    });
-    const exit = r.missing ? 127 : r.exitCode ?? 128;
-    if (r.interrupted) {
-      writeSync(fd, `[interrupted by ${stoppedBy ?? 'a signal'}: apt-get's process group was ended${r.signal !== undefined ? ` (${r.signal})` : ''}]\n\n`);
-      closeSync(fd);
-      closed = true;
-      const done = await closeInterrupted(c, stoppedBy ?? 'a signal', tail);
-      // Its message is the helper's last line, which lockstep's journal keeps with "interrupted".
-      throw new Error(`Interrupted by ${stoppedBy ?? 'a signal'}: the session's log ${spec.log} is closed read-only (mode ${done.logMode}, ${done.immutable}), sha256 ${done.logSha256}.`);
-    }
-    writeSync(fd, `[exit ${exit}${r.signal !== undefined ? `, ${r.signal}` : ''}]\n\n`);
-    await writeJson(sys, upgradeStatusPath(spec.stamp), { exitCode: exit, tail });
-    if (exit !== 0) process.stderr.write(`apt-get exited ${exit}: the session goes on to close its log and report FAILED.\n`);
+    const last = await fn(c.stop.signal, () => by ?? 'a signal');
+    if (!c.stop.signal.aborted) return;
+    const done = await closeInterrupted(c, `interrupted by ${by ?? 'a signal'} ${phase.where}${last !== undefined ? ` after "${last}"` : ''}`, phase.upgrading);
+    throw new Error(`Interrupted by ${by ?? 'a signal'}: the session's log ${c.spec.log} is closed read-only (mode ${done.logMode}, ${done.immutable}), sha256 ${done.logSha256}.`);
   } finally {
-    if (!closed) closeSync(fd);
     for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
 }
@@ -312,13 +342,14 @@ async function seal(c: Ctx, result: SessionResult, lines: readonly string[]): Pr
  * A stopped upgrade: what dpkg says of each package now, how to finish or undo it, and the log
  * closed read-only as it stands — quickly, within the grace lockstep gives this helper.
  */
-async function closeInterrupted(c: Ctx, by: string, tail: readonly string[]): Promise<SessionResult> {
+async function closeInterrupted(stopped: Ctx, error: string, upgrading: boolean): Promise<SessionResult> {
+  // The session's System is stopped (its probes end at once): dpkg-query and chattr get one of their own.
+  const c: Ctx = { ...stopped, sys: new System(stopped.sys.root) };
   const { sys, spec } = c;
   const before = ((await readJson(sys, prepPath(spec.stamp))) as Before | undefined) ?? { hashes: {}, downgrades: [] };
   const notes: string[] = [];
   const rows = await safely('the versions', [] as SessionRow[], notes, () => versionRows(sys, spec));
   const dpkg = sys.root === '/' ? 'dpkg' : `dpkg --root=${shellQuote(sys.root)}`;
-  const error = `interrupted by ${by} during the upgrade: apt-get was stopped${tail.length > 0 ? ` after "${tail.at(-1)}"` : ''}`;
   const result: SessionResult = {
     stamp: spec.stamp,
     log: spec.log,
@@ -336,7 +367,7 @@ async function closeInterrupted(c: Ctx, by: string, tail: readonly string[]): Pr
   };
   const lines = [
     ...summaryLines(result, spec, []),
-    `A package left unpacked or half-configured is finished by: ${dpkg} --configure -a (then lockstep patch again).`,
+    ...(upgrading ? [`A package left unpacked or half-configured is finished by: ${dpkg} --configure -a (then lockstep patch again).`] : ['Nothing was upgraded: lockstep patch again starts a new session.']),
     ...notes,
   ];
   const done = await seal(c, result, lines);

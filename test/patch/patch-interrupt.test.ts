@@ -66,6 +66,47 @@ describe('lockstep patch stopped by SIGTERM mid-upgrade', { skip: haveTools ? fa
   });
 });
 
+describe('lockstep patch stopped by SIGTERM while the old .debs are kept', { skip: haveTools ? false : 'needs dpkg-dev, apt and chattr' }, () => {
+  let world: AptWorld;
+  let deb: string;
+  before(async () => {
+    world = await patchWorld();
+    // The archive's secpkg 1.0 becomes a FIFO nobody writes: fetching it to keep it blocks.
+    deb = path.join(world.dir, 'repos/updates/lockstep-secpkg_1.0_all.deb');
+    await fs.rm(deb);
+    await execa('mkfifo', [deb]);
+  });
+  after(async () => {
+    await world?.cleanup();
+  });
+
+  test('before the upgrade: the log closed read-only saying nothing was upgraded; the versions as they were; no apt-get upgrade ran', async () => {
+    const child = execa('node', [BIN, '--root', world.root, 'patch', '--yes', '--upgrade', 'security'], { reject: false, stdin: 'ignore', env: { CI: 'true', NO_COLOR: '1' } });
+    const journalFile = path.join(world.root, 'var/log/lockstep/journal.jsonl');
+    await waitFor(async () => /"status":"start","title":"Keep the old versions/.test(await fs.readFile(journalFile, 'utf8').catch(() => '')), 'the keeping of the old .debs to start', 120_000);
+    // The old secpkg is being fetched (apt-get download, blocked on the FIFO).
+    await waitFor(async () => (await execa('ps', ['-eo', 'args'])).stdout.includes('download lockstep-secpkg=1.0'), 'apt-get download of secpkg 1.0', 60_000);
+    child.kill('SIGTERM');
+    const r = await child;
+    assert.equal(r.exitCode, 1, `${r.stdout}\n${r.stderr}`);
+    const logFile = path.join(world.root, `var/log/OSPATCH-${day()}.log`);
+    assert.equal((await fs.stat(logFile)).mode & 0o777, 0o444, 'closed read-only');
+    const log = await fs.readFile(logFile, 'utf8');
+    assert.match(log, /== Summary: INTERRUPTED/);
+    assert.match(log, /^Error: interrupted by SIGTERM while the old \.debs were kept, before the upgrade: nothing was upgraded$/m);
+    assert.match(log, /^ {2}lockstep-secpkg 1\.0: \[interrupted by SIGTERM while it was kept\]$/m);
+    assert.match(log, /^lockstep-secpkg +1\.0 +1\.0 +yes +expected 1\.1; dpkg: 1\.0 installed$/m);
+    assert.match(log, /^Nothing was upgraded: lockstep patch again starts a new session\.$/m);
+    assert.doesNotMatch(log, /--force-confold (upgrade|install)\n(?!\n)/, 'apt-get never ran');
+    assert.ok(!log.includes('Setting up'), 'nothing was upgraded');
+    const v = await world.apt('dpkg-query', ['-W', '-f', '${Version}', 'lockstep-secpkg']);
+    assert.equal(v.stdout, '1.0');
+    const journal = await fs.readFile(journalFile, 'utf8');
+    assert.match(journal, /"status":"interrupted","title":"Keep the old versions[^"]*","message":"[^"]*closed read-only \(mode 0444/);
+    assert.doesNotMatch(journal, /"status":"start","title":"Upgrade /);
+  });
+});
+
 describe('lockstep patch under --root: the downgrade hint and the mail', { skip: haveTools ? false : 'needs dpkg-dev, apt and chattr' }, () => {
   let world: AptWorld;
   let sink: SmtpSink;
