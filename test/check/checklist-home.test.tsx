@@ -21,16 +21,21 @@ test('home menu: "Lockdown checklist" sits after renew and leaves the wizard for
   assert.equal(await app.exited, 0);
 });
 
+/** From the home menu to the checklist screen, as a person would. */
+async function openFromMenu(t: Awaited<ReturnType<typeof startInTmux>>): Promise<void> {
+  await t.waitFor('lockstep: what would you like to do?');
+  await t.focus('check');
+  await t.waitFor('❯ Lockdown checklist');
+  await t.key('Enter');
+  await t.waitFor('lockstep check — the lockdown checklist (read-only)');
+}
+
 test('lockstep in tmux: the menu opens the checklist, q is the menu again, q exits 0', { skip: tmuxMissing }, async () => {
   const { root: dir, cleanup } = await tempRoot('lockstep-check-home-');
   await cloudImageSsh(dir);
   const t = await startInTmux(['--root', dir]);
   try {
-    await t.waitFor('lockstep: what would you like to do?');
-    await t.focus('check');
-    await t.waitFor('❯ Lockdown checklist');
-    await t.key('Enter');
-    await t.waitFor('lockstep check — the lockdown checklist (read-only)');
+    await openFromMenu(t);
     const list = await t.waitFor(' skip  ', 60_000).then(async () => {
       for (;;) {
         const s = await t.screen();
@@ -55,11 +60,7 @@ test('lockstep in tmux: SIGTERM while the menu\'s checklist is open ends lockste
   const { root: dir, cleanup } = await tempRoot('lockstep-check-home-term-');
   const t = await startInTmux(['--root', dir]);
   try {
-    await t.waitFor('lockstep: what would you like to do?');
-    await t.focus('check');
-    await t.waitFor('❯ Lockdown checklist');
-    await t.key('Enter');
-    await t.waitFor('lockstep check — the lockdown checklist (read-only)');
+    await openFromMenu(t);
     // The pane's shell runs lockstep as its one child (env execs node).
     const shell = (await execa('tmux', ['-L', t.id, 'display-message', '-p', '#{pane_pid}'])).stdout.trim();
     const pid = Number((await execa('ps', ['-o', 'pid=', '--ppid', shell])).stdout.trim().split('\n')[0]);

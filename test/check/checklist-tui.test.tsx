@@ -25,6 +25,21 @@ before(async () => {
 });
 after(async () => cleanup());
 
+/** The checklist of `groups` on the cloud-image root; `result` is what it left with, once it has. */
+function renderChecklist(groups: readonly CheckGroup[]) {
+  // Read through left(), not narrowed by an assertion on it: onDone sets it later.
+  const box: { result?: { items: readonly AuditItem[]; fix?: AuditItem }; left: () => { items: readonly AuditItem[]; fix?: AuditItem } | undefined } = { left: () => box.result };
+  const app = render(
+    <Checklist
+      groups={groups}
+      start={(onProgress) => void runChecks(groups, { sys: new System(root), now: Date.now(), caDir: '/etc/pki/CA', caName: 'couch_ca' }, { onProgress })}
+      fixOf={(i) => fixFlowOf(i)?.command}
+      onDone={(r) => (box.result = r)}
+    />,
+  );
+  return { app, box };
+}
+
 test('live groups, totals, Enter shows the evidence and then asks for the fix', { skip: haveSshd ? false : 'needs root and openssh-server' }, async () => {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
@@ -37,16 +52,7 @@ test('live groups, totals, Enter shows the evidence and then asks for the fix', 
       return [pass({ id: 'os.gate', title: 'The gate opened', evidence: 'the test opened it', fix: 'none', seed: seed('lockdown', 'Maintaining the latest security packages.') })];
     },
   };
-  const groups = [sshChecks, slow];
-  let result: { items: readonly AuditItem[]; fix?: AuditItem } | undefined;
-  const app = render(
-    <Checklist
-      groups={groups}
-      start={(onProgress) => void runChecks(groups, { sys: new System(root), now: Date.now(), caDir: '/etc/pki/CA', caName: 'couch_ca' }, { onProgress })}
-      fixOf={(i) => fixFlowOf(i)?.command}
-      onDone={(r) => (result = r)}
-    />,
-  );
+  const { app, box } = renderChecklist([sshChecks, slow]);
   try {
     const running = await waitForContent(app.lastFrame, /Password logins are off[\s\S]*Slow group checking…/);
     assert.match(running, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Slow group/);
@@ -65,26 +71,16 @@ test('live groups, totals, Enter shows the evidence and then asks for the fix', 
     assert.match(detail, /↑\/↓ move · Enter or f: fix with lockstep ssh · Esc: close · q: quit/);
     app.stdin.write(KEY.enter);
     const until = Date.now() + 5000;
-    while (result === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(result?.fix?.id, 'ssh.passwords', app.lastFrame());
-    assert.ok((result?.items.length ?? 0) >= 7);
+    while (box.result === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(box.result?.fix?.id, 'ssh.passwords', app.lastFrame());
+    assert.ok((box.result?.items.length ?? 0) >= 7);
   } finally {
     app.unmount();
   }
 });
 
 test('f on a failing item asks for its fix at once; on a passing one it does nothing', { skip: haveSshd ? false : 'needs root and openssh-server' }, async () => {
-  let result: { items: readonly AuditItem[]; fix?: AuditItem } | undefined;
-  const left = (): boolean => result !== undefined;
-  const groups = [sshChecks];
-  const app = render(
-    <Checklist
-      groups={groups}
-      start={(onProgress) => void runChecks(groups, { sys: new System(root), now: Date.now(), caDir: '/etc/pki/CA', caName: 'couch_ca' }, { onProgress })}
-      fixOf={(i) => fixFlowOf(i)?.command}
-      onDone={(r) => (result = r)}
-    />,
-  );
+  const { app, box } = renderChecklist([sshChecks]);
   try {
     // The list closed, the cursor on the failing ssh.passwords: the keys line says what f does.
     const done = await waitForContent(app.lastFrame, /\d+ pass {2}\d+ warn {2}1 fail {2}0 skip\n/);
@@ -103,14 +99,14 @@ test('f on a failing item asks for its fix at once; on a passing one it does not
     app.stdin.write(KEY.enter);
     const passing = await waitForContent(app.lastFrame, 'evidence:');
     assert.doesNotMatch(passing, /Enter: fix with/);
-    assert.ok(!left(), 'f on an item without a fix does not leave the list');
+    assert.equal(box.left(), undefined, 'f on an item without a fix does not leave the list');
     // Back up to ssh.passwords, closed: f asks for lockstep ssh without the evidence first.
     for (let i = 0; i < 6; i++) app.stdin.write(KEY.up);
     await waitForContent(app.lastFrame, /f: fix with lockstep ssh · q: quit/);
     app.stdin.write('f');
     const until = Date.now() + 5000;
-    while (result === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(result?.fix?.id, 'ssh.passwords', app.lastFrame());
+    while (box.result === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(box.result?.fix?.id, 'ssh.passwords', app.lastFrame());
   } finally {
     app.unmount();
   }
