@@ -192,7 +192,7 @@ export function patchPlan(answers: Answers, facts: PatchFacts): Action[] {
       { kind: 'run', title: `Keep the old versions' .debs in ${DEB_KEEP_DIR} and the files' checksums before the upgrade`, argv: internal('prepare', spec.stamp) },
       {
         kind: 'run',
-        title: `Upgrade ${spec.packages.length} package${spec.packages.length === 1 ? '' : 's'}, every line into the log (a failure is recorded; the log is still closed and mailed)`,
+        title: `Upgrade ${spec.packages.length} package${spec.packages.length === 1 ? '' : 's'}, every line into the log (a failure is recorded, the log still closed and mailed; stopped, the log is closed at once)`,
         argv: [...internal('run', spec.stamp), '--', ...upgrade.argv],
         ...(upgrade.env !== undefined ? { env: upgrade.env } : {}),
       },
