@@ -2,6 +2,9 @@
 // archives offering the candidate version matches one of the distribution's security origin
 // patterns (src/platform/conventions.ts, the same patterns `updates` writes), key by key, with
 // shell-style wildcards. Plus the one call that lists the pending upgrades of a target.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { System } from '../core/system.js';
 import { expandPattern, securityOrigins, type OriginPattern } from '../platform/conventions.js';
 import { distroName, type Platform } from '../platform/distribution.js';
@@ -96,22 +99,45 @@ export interface PendingReport {
   readonly simulation: Simulation;
 }
 
+/** apt's binary cache is switched off (`Dir::Cache::pkgcache ""`, as Docker images' docker-clean sets it). */
+export function pkgcacheOff(aptConfigShell: string): boolean {
+  return /^PKGCACHE=''$/m.test(aptConfigShell);
+}
+
+/**
+ * Runs `fn` with the apt options its calls share. Without apt's binary cache every call parses
+ * all the lists again (a third of a second each on a full Debian); then the calls of this one
+ * read share a cache of their own, in a private temporary folder removed afterwards: the first
+ * call writes it, the next ones map it. apt checks it against the lists and the dpkg status as it
+ * checks its own, so the answers are the ones without it. With apt's cache on, nothing is added.
+ */
+async function withOneCache<T>(sys: System, fn: (options: readonly string[]) => Promise<T>): Promise<T> {
+  const conf = await probeApt(sys, 'apt-config', ['shell', 'PKGCACHE', 'Dir::Cache::pkgcache']);
+  if (conf.exitCode !== 0 || !pkgcacheOff(conf.stdout)) return fn([]);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-aptcache-'));
+  try {
+    return await fn(['-o', `Dir::Cache::pkgcache=${path.join(dir, 'pkgcache.bin')}`]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * What `apt-get upgrade` (or dist-upgrade) would upgrade on the target now, each classified:
  * `apt-get -s -V`, then `apt-cache policy` for the origins. Reads only (no lists refresh).
  */
 export async function pendingUpgrades(sys: System, platform: Platform, options: { readonly dist?: boolean } = {}): Promise<PendingReport> {
-  // A simulation still logs the planner's run (var/log/apt/eipp.log.xz): not for a read-only listing.
-  // The archives' list (apt-cache policy) does not depend on the simulation: both run at once.
-  const [sim, files] = await Promise.all([
-    probeApt(sys, 'apt-get', ['-s', '-V', '-o', 'Dir::Log::Planner=/dev/null', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 }),
-    probeApt(sys, 'apt-cache', ['policy']),
-  ]);
-  if (sim.exitCode !== 0) throw new Error(`apt-get -s ${options.dist === true ? 'dist-upgrade' : 'upgrade'} failed: ${sim.stderr.trim() || `exit ${sim.exitCode}`}`);
-  const simulation = parseSimulation(sim.stdout);
-  if (simulation.upgrades.length === 0) return { upgrades: [], simulation };
-  const names = [...new Set(simulation.upgrades.map((u) => u.name))];
-  const policy = await probeApt(sys, 'apt-cache', ['policy', ...names]);
-  if (files.exitCode !== 0 || policy.exitCode !== 0) throw new Error(`apt-cache policy failed: ${(files.stderr || policy.stderr).trim()}`);
-  return { upgrades: classifyUpgrades(simulation, parsePackagePolicies(policy.stdout), parsePolicyFiles(files.stdout), platform), simulation };
+  return withOneCache(sys, async (cache) => {
+    // The archives' list first: the cheapest call builds the run's cache for the two that follow.
+    const files = await probeApt(sys, 'apt-cache', [...cache, 'policy']);
+    // A simulation still logs the planner's run (var/log/apt/eipp.log.xz): not for a read-only listing.
+    const sim = await probeApt(sys, 'apt-get', [...cache, '-s', '-V', '-o', 'Dir::Log::Planner=/dev/null', options.dist === true ? 'dist-upgrade' : 'upgrade'], { timeoutMs: 300_000 });
+    if (sim.exitCode !== 0) throw new Error(`apt-get -s ${options.dist === true ? 'dist-upgrade' : 'upgrade'} failed: ${sim.stderr.trim() || `exit ${sim.exitCode}`}`);
+    const simulation = parseSimulation(sim.stdout);
+    if (simulation.upgrades.length === 0) return { upgrades: [], simulation };
+    const names = [...new Set(simulation.upgrades.map((u) => u.name))];
+    const policy = await probeApt(sys, 'apt-cache', [...cache, 'policy', ...names]);
+    if (files.exitCode !== 0 || policy.exitCode !== 0) throw new Error(`apt-cache policy failed: ${(files.stderr || policy.stderr).trim()}`);
+    return { upgrades: classifyUpgrades(simulation, parsePackagePolicies(policy.stdout), parsePolicyFiles(files.stdout), platform), simulation };
+  });
 }

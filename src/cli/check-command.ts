@@ -59,8 +59,9 @@ async function writeReport(file: string, items: readonly AuditItem[], root: stri
 /**
  * The Ink checklist; Enter on a failing item leaves it, runs the item's fix flow as the wizard
  * (its questions, plan and yes), then draws the checklist again with that group re-checked.
+ * The home menu's "Lockdown checklist" opens it too.
  */
-async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions): Promise<AuditItem[]> {
+export async function checklistOnTerminal(sys: System, options: { readonly only: readonly string[]; readonly caDir: string; readonly caName: string }, g: GlobalOptions, signal?: AbortSignal): Promise<AuditItem[]> {
   const { checklistRound } = await import('../ui/ink/run-checklist.js');
   const groups = groupsFor(CHECK_GROUPS, options.only);
   let items: readonly AuditItem[] = [];
@@ -75,11 +76,12 @@ async function checklistOnTerminal(sys: System, options: { readonly only: readon
       ...(kept !== undefined ? { initial: kept } : {}),
       cursor,
       fixOf: fixCommandOf,
+      ...(signal !== undefined ? { signal } : {}),
     });
     items = round.items;
     cursor = round.cursor;
     const flow = round.fix === undefined ? undefined : await fixFlowOf(round.fix);
-    if (flow === undefined || round.fix === undefined) return [...items];
+    if (flow === undefined || round.fix === undefined || signal?.aborted === true) return [...items];
     await runWith(g, new Map(), { flow });
     recheck = round.fix.id.split('.')[0];
   }

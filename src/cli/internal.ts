@@ -57,7 +57,9 @@ async function nginxMapped(args: readonly string[]): Promise<number> {
 export async function runInternal(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
   // Stopped by lockstep (its process group is sent SIGTERM), a helper ends what it started first.
-  const release = endChildrenOnSignal();
+  // The patch session's helpers before and during the upgrade handle the signal themselves: they
+  // end their children, then close the session's log before they exit.
+  const release = command === 'patch' && (rest[0] === 'prepare' || rest[0] === 'run') ? () => undefined : endChildrenOnSignal();
   try {
     if (command === 'acme-order') {
       const { acmeOrder, parseAcmeOrderArgs } = await import('../tls/acme-order.js');

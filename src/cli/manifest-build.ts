@@ -63,6 +63,6 @@ export async function buildManifest(): Promise<Manifest> {
       ...(module !== undefined ? { module } : {}),
     });
   }
-  const menu = (await loadFlows()).map((f) => ({ command: f.command, title: f.title, description: f.description, ...(f.group !== undefined ? { group: f.group } : {}) }));
+  const menu = (await loadFlows()).map((f) => ({ command: f.command, title: f.title, description: f.description, ...(f.group !== undefined ? { group: f.group } : {}), ...(f.screen !== undefined ? { screen: f.screen } : {}) }));
   return { version: VERSION, commands, menu };
 }

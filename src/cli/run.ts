@@ -12,6 +12,7 @@ import type { RunOutcome } from '../core/runner.js';
 import { loadFlow, loadFlows, stepIn, type Flow, type MenuEntry } from '../flows/index.js';
 import { Session } from '../core/session.js';
 import { System } from '../core/system.js';
+import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { eventLines } from '../ui/text/format.js';
 
@@ -189,7 +190,16 @@ export async function runWith(g: GlobalOptions, flags: Map<string, FlagValue>, w
   try {
     if (frontEnd === 'ink') {
       const { runTui } = await import('../ui/ink/run-tui.js');
-      return await runTui({ session, flows: menu ?? flows, ...(menu !== undefined ? { source } : {}), ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+      let tui = await runTui({ session, flows: menu ?? flows, ...(menu !== undefined ? { source } : {}), ...(work.flow ? { start: work.flow } : {}), ...(work.resume ? { resume: work.resume } : {}) });
+      // The menu's "Lockdown checklist" is `lockstep check`'s own screen; q there is the menu again.
+      while (tui.next === 'checklist') {
+        const { checklistOnTerminal } = await import('./check-command.js');
+        await checklistOnTerminal(session.sys, { only: [], caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }, g, session.abort.signal);
+        // A signal (SIGTERM, a closed terminal) took the checklist down: lockstep leaves, not the menu.
+        if (session.abort.signal.aborted) return 1;
+        tui = await runTui({ session, flows: menu ?? flows, ...(menu !== undefined ? { source } : {}) });
+      }
+      return tui.code;
     }
     let prompter: Prompter = new NonInteractivePrompter();
     if (frontEnd === 'plain') {

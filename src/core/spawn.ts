@@ -1,9 +1,10 @@
 // The one way lockstep starts a child process (plan actions, probes, helpers alike): argv with
 // no shell, lockstep's own LOCKSTEP_* variables never inherited, and every child the leader of
 // its own process group, so that stopping it (abort, timeout, lockstep's exit) ends the whole
-// tree it started: SIGTERM to the group, then SIGKILL after a grace period.
+// tree it started: SIGTERM to the group (and to descendants that left it for a session of their
+// own, as apt-get's dpkg does), then SIGKILL after a grace period.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -168,18 +169,96 @@ export function spawnChild(spec: SpawnSpec): Promise<SpawnResult> {
  * still there. Resolves when the group is empty (or a moment after the SIGKILL).
  */
 export async function endGroup(pgid: number, graceMs = DEFAULT_GRACE_MS): Promise<void> {
-  if (!signalGroup(pgid, 'SIGTERM')) return;
+  // Found before anything is signalled, while they still have their parents: members' descendants
+  // that started a session of their own (apt-get runs dpkg on a pty, after setsid(2)), which a
+  // signal to the group does not reach. They are ended with it.
+  const strays = straysOf(pgid);
+  const inGroup = signalGroup(pgid, 'SIGTERM');
+  for (const pid of strays) signalPid(pid, 'SIGTERM');
+  if (!inGroup && strays.length === 0) return;
+  const alive = (): boolean => groupAlive(pgid) || strays.some(pidAlive);
   const until = Date.now() + graceMs;
-  while (groupAlive(pgid)) {
+  while (alive()) {
     if (Date.now() >= until) {
       signalGroup(pgid, 'SIGKILL');
+      for (const pid of strays) signalPid(pid, 'SIGKILL');
       // Orphans are reaped by init; a zombie still answers kill(0), so wait a bounded time only.
       const reapedBy = Date.now() + 2000;
-      while (groupAlive(pgid) && Date.now() < reapedBy) await pause(20);
+      while (alive() && Date.now() < reapedBy) await pause(20);
       return;
     }
     await pause(20);
   }
+}
+
+interface ProcStat {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgrp: number;
+  readonly state: string;
+}
+
+/** Every process's state, parent and group from /proc (empty where there is no /proc). */
+function procStats(): ProcStat[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const out: ProcStat[] = [];
+  for (const name of names) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+    const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.push({ pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp), state: state ?? '?' });
+  }
+  return out;
+}
+
+/** Descendants of group `pgid`'s members that are in another group (a session of their own). */
+function straysOf(pgid: number): number[] {
+  const all = procStats();
+  const children = new Map<number, number[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const byPid = new Map(all.map((p) => [p.pid, p] as const));
+  const seen = new Set<number>();
+  const todo = all.filter((p) => p.pgrp === pgid).map((p) => p.pid);
+  const strays: number[] = [];
+  while (todo.length > 0) {
+    const pid = todo.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    const p = byPid.get(pid);
+    if (p !== undefined && p.pgrp !== pgid && p.state !== 'Z') strays.push(pid);
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return strays;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: it has ended
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return state !== 'Z' && state !== 'X';
 }
 
 /** Ends every child lockstep still runs (each whole group), as `endGroup` does. */
@@ -225,25 +304,8 @@ export function groupAlive(pgid: number): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return true; // no /proc to look closer: kill(0) said someone is there
-  }
-  for (const name of names) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-  }
-  return false;
+  if (!existsSync('/proc/self/stat')) return true; // no /proc to look closer: kill(0) said someone is there
+  return procStats().some((p) => p.pgrp === pgid && p.state !== 'Z' && p.state !== 'X');
 }
 
 /** When lockstep exits with children still running (a bug, or an unhandled error), they are told to stop too. */

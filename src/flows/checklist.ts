@@ -39,6 +39,23 @@ export function unknownPrefixes(only: readonly string[]): string[] {
   return only.filter((p) => !CHECK_PREFIXES.some((g) => p === g || p.startsWith(`${g}.`)));
 }
 
+/**
+ * The home menu's "Lockdown checklist": the command line opens the checklist screen for it
+ * (Flow.screen). Run as a step (it never is from the menu), it is the list as a table.
+ */
+export const checklistStep: Step<{ readonly items: readonly AuditItem[] }> = {
+  id: 'check',
+  title: 'Lockdown checklist',
+  description: 'lockstep check: every point of the seeds, pass or fail with the evidence it judged; Enter on a failing item runs the lockstep command that fixes it. Read-only.',
+  questions: [],
+  advisory: true,
+  facts: async (_a, sys) => ({ items: await runChecklist(sys) }),
+  plan: () => [],
+  table: (_a, facts) => ({ title: 'The checklist (lockstep check)', columns: ['id', 'status', 'evidence'], rows: facts.items.map((i) => [i.id, i.status, i.evidence]) }),
+  verify: async () => [],
+  summary: () => ['lockstep check --report FILE.html keeps the list with its evidence.'],
+};
+
 /** onboard's parts and the groups that judge them (the apt simulation of patch. is not among them: it is slow). */
 export const PART_CHECKS: Readonly<Record<string, readonly string[]>> = {
   cert: ['tls'], https: ['web'], renewal: ['renew'], firewall: ['firewall'], ssh: ['ssh'], updates: ['updates'],

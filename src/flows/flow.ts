@@ -10,10 +10,12 @@ export interface Flow extends Runnable {
   readonly menuOnly?: boolean;
   /** The home menu's heading it is listed under. */
   readonly group?: string;
+  /** A screen of its own the command line opens (the checklist), not a run of the wizard. */
+  readonly screen?: 'checklist';
 }
 
 /** What the home menu shows of a flow: drawn from the manifest before any flow is loaded. */
-export type MenuEntry = Pick<Flow, 'command' | 'title' | 'description' | 'group'>;
+export type MenuEntry = Pick<Flow, 'command' | 'title' | 'description' | 'group' | 'screen'>;
 
 export const flow = <F>(step: Step<F>, sequence?: Sequence, group?: string): Flow => ({
   command: step.id,

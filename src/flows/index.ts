@@ -27,6 +27,8 @@ export const FLOW_CATALOG: readonly FlowEntry[] = [
     menuOnly: true,
     load: async () => (await import('./renew-flow.js')).renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }),
   },
+  // `lockstep check` is written by hand in cli/; from the menu it opens the checklist screen.
+  { command: 'check', menuOnly: true, load: async () => ({ ...flow((await import('./checklist.js')).checklistStep), screen: 'checklist' }) },
   // The one-word "cert" command comes before the cert subcommands: it leads their group.
   {
     command: 'cert',

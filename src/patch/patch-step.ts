@@ -21,7 +21,7 @@ import { readPending } from './pending.js';
 import { lastResult, logHead, resultChecks } from './session-log.js';
 import { readRepoReport, type RepoReport } from './repo-report.js';
 import { approvedPackages, chosenPackages, upgradeCommand, type ApprovedPlan, type Availability } from './session-plan.js';
-import { DEB_KEEP_DIR, LOG_DIR, headPath, nextLogName, PATCH_STATE_DIR, specPath, stampOf, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
+import { DEB_KEEP_DIR, LOG_DIR, headPath, nextLogName, PATCH_STATE_DIR, specPath, stampOf, statusWord, type SessionPackage, type SessionResult, type SessionSpec } from './session-spec.js';
 
 export interface PatchFacts {
   readonly apt: AptTarget;
@@ -192,7 +192,7 @@ export function patchPlan(answers: Answers, facts: PatchFacts): Action[] {
       { kind: 'run', title: `Keep the old versions' .debs in ${DEB_KEEP_DIR} and the files' checksums before the upgrade`, argv: internal('prepare', spec.stamp) },
       {
         kind: 'run',
-        title: `Upgrade ${spec.packages.length} package${spec.packages.length === 1 ? '' : 's'}, every line into the log (a failure is recorded; the log is still closed and mailed)`,
+        title: `Upgrade ${spec.packages.length} package${spec.packages.length === 1 ? '' : 's'}, every line into the log (a failure is recorded, the log still closed and mailed; stopped, the log is closed at once)`,
         argv: [...internal('run', spec.stamp), '--', ...upgrade.argv],
         ...(upgrade.env !== undefined ? { env: upgrade.env } : {}),
       },
@@ -236,7 +236,7 @@ export const patchStep: Step<PatchFacts> = {
     if (r === undefined) return [];
     return [
       ...r.rows.map((x) => `${x.name} ${x.old} → ${x.new}${x.security ? ' (security)' : ''}: ${x.note}`),
-      `${r.status === 'nothing' ? 'Nothing to do' : r.status === 'ok' ? 'Upgraded' : 'FAILED'}: the session's log is ${r.log} (read-only, sha256 ${r.logSha256}).`,
+      `${r.status === 'nothing' ? 'Nothing to do' : r.status === 'ok' ? 'Upgraded' : statusWord(r.status)}: the session's log is ${r.log} (read-only, sha256 ${r.logSha256}).`,
       `Reboot: ${r.reboot}.${r.restarts.length > 0 ? ` Services to restart: ${r.restarts.join(', ')}.` : ''}`,
       ...r.downgrades.map((d) => `To go back: ${d}`),
       ...(r.mail !== undefined ? [r.mail.sent ? `Summary ${r.mail.detail}.` : `The summary mail was not sent: ${r.mail.detail}`] : []),

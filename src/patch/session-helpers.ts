@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { probeApt } from '../apt/apt-root.js';
 import { queryPackages } from '../apt/dpkg-query.js';
+import { shellQuote } from '../core/describe.js';
 import { UserError } from '../core/errors.js';
 import { spawnChild } from '../core/spawn.js';
 import { System } from '../core/system.js';
@@ -15,11 +16,14 @@ import { deliverMail } from '../mail/deliver.js';
 import { parseSmtpAddress } from '../mail/smtp.js';
 import { cachedDeb, changelogSince, chrootDifferences, debChangelog, debChangelogAt, restartInfo } from './after-upgrade.js';
 import { changedBetween, hashFiles, packageFiles, readBaseline, sha256File } from './baseline.js';
-import { BASELINE_FILE, DEB_KEEP_DIR, headPath, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
+import { BASELINE_FILE, DEB_KEEP_DIR, headPath, PATCH_STATE_DIR, oldNewTable, resultPath, sessionResultSchema, sessionSpecSchema, specPath, subjectOf, statusWord, upgradeStatusPath, type SessionResult, type SessionRow, type SessionSpec } from './session-spec.js';
 
 interface Ctx {
+  /** The target; its probes are ended when `stop` is aborted. */
   readonly sys: System;
   readonly spec: SessionSpec;
+  /** Aborted by a signal to a helper that can be stopped (stoppable). */
+  readonly stop: AbortController;
   log(lines: readonly string[]): Promise<void>;
   say(lines: readonly string[]): void;
 }
@@ -39,13 +43,15 @@ async function readJson(sys: System, target: string): Promise<unknown> {
 }
 
 async function context(root: string, stamp: string): Promise<Ctx> {
-  const sys = new System(root);
+  const stop = new AbortController();
+  const sys = new System(root, { signal: stop.signal });
   const parsed = sessionSpecSchema.safeParse(await readJson(sys, specPath(stamp)));
   if (!parsed.success) throw new UserError(`internal patch: no session ${stamp} in ${PATCH_STATE_DIR}`);
   const spec = parsed.data;
   return {
     sys,
     spec,
+    stop,
     log: (lines) => fs.appendFile(sys.real(spec.log), `${lines.join('\n')}\n`),
     say: (lines) => process.stdout.write(`${lines.join('\n')}\n`),
   };
@@ -103,53 +109,113 @@ async function open(c: Ctx): Promise<void> {
   c.say([`The session's log is ${spec.log}.`]);
 }
 
-/** Before the upgrade: the old versions' .debs kept (apt's cache, the archive, dpkg-repack), the files' checksums. */
-async function prepare(c: Ctx): Promise<void> {
-  const { sys, spec } = c;
-  const names = spec.packages.map((x) => x.name);
-  const hashes = await hashFiles(sys, await packageFiles(sys, names));
-  const downgrades: string[] = [];
-  const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
-  const keep = sys.real(DEB_KEEP_DIR);
-  for (const x of spec.packages) {
-    const k = await keepOldDeb(sys, x.name, x.current, keep).catch((error: unknown) => ({ why: `could not be kept: ${(error as Error).message}` }));
-    if ('file' in k) {
-      downgrades.push(`${x.name} ${x.current}: dpkg -i ${k.file}`);
-      lines.push(`  ${x.name} ${x.current}: ${k.file} (${k.how})`);
-    } else lines.push(`  ${x.name} ${x.current}: no .deb of it (${k.why}): a downgrade would need it from elsewhere`);
-  }
-  await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
-  lines.push('');
-  await c.log(lines);
-  c.say(lines);
+/** The command that puts a kept .deb back: under --root, dpkg told so and the file named where it is. */
+export function downgradeCommand(sys: System, deb: string): string {
+  return sys.root === '/' ? `dpkg -i ${shellQuote(deb)}` : `dpkg --root=${shellQuote(sys.root)} -i ${shellQuote(sys.real(deb))}`;
 }
 
-/** The upgrade itself: every line to the log and to the live log; its exit recorded, never thrown (close reports it). */
+/** Before the upgrade: the old versions' .debs kept (apt's cache, the archive, dpkg-repack), the files' checksums. */
+/** A session whose log is closed (it ended, or was interrupted) is never run again: a resumed run stops here. */
+async function refuseClosed(c: Ctx): Promise<void> {
+  if ((await c.sys.readText(resultPath(c.spec.stamp))) === undefined) return;
+  throw new UserError(`Session ${c.spec.stamp} is over (its log ${c.spec.log} is closed); nothing was run again.`, 'Run lockstep patch again: a new session with a log of its own.');
+}
+
+async function prepare(c: Ctx): Promise<void> {
+  const { sys, spec } = c;
+  await refuseClosed(c);
+  await stoppable(c, { where: 'while the old .debs were kept, before the upgrade: nothing was upgraded', upgrading: false }, async (signal, by) => {
+    const names = spec.packages.map((x) => x.name);
+    const hashes = await hashFiles(sys, await packageFiles(sys, names));
+    const downgrades: string[] = [];
+    const lines = ['== Before the upgrade', `Checksums of ${Object.keys(hashes).length} files of the packages taken.`, `The old versions' .debs (kept in ${DEB_KEEP_DIR}, as security archives drop old versions):`];
+    const keep = sys.real(DEB_KEEP_DIR);
+    for (const x of spec.packages) {
+      const k = await keepOldDeb(sys, x.name, x.current, keep).catch((error: unknown) => ({ why: `could not be kept: ${(error as Error).message}` }));
+      if (signal.aborted) {
+        lines.push(`  ${x.name} ${x.current}: [interrupted by ${by()} while it was kept]`);
+        break;
+      }
+      if ('file' in k) {
+        downgrades.push(`${x.name} ${x.current}: ${downgradeCommand(sys, k.file)}`);
+        lines.push(`  ${x.name} ${x.current}: ${k.file} (${k.how})`);
+      } else lines.push(`  ${x.name} ${x.current}: no .deb of it (${k.why}): a downgrade would need it from elsewhere`);
+    }
+    await writeJson(sys, prepPath(spec.stamp), { hashes, downgrades } satisfies Before);
+    lines.push('');
+    await c.log(lines);
+    c.say(lines);
+    return undefined;
+  });
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** apt-get's group gets this long between SIGTERM and SIGKILL: lockstep waits 5 s for this helper. */
+const APT_GRACE_MS = 2000;
+
+/**
+ * The upgrade itself: every line to the log and to the live log; its exit recorded, never thrown
+ * (close reports it). Stopped (lockstep's Ctrl+C or SIGTERM reaches this helper), it ends
+ * apt-get's group and closes the log at once, read-only, saying it was interrupted.
+ */
 async function run(c: Ctx, argv: readonly string[]): Promise<void> {
   const { sys, spec } = c;
-  // Written synchronously, line by line, so the log keeps apt's order however fast it prints.
-  const fd = openSync(sys.real(spec.log), 'a');
-  const tail: string[] = [];
+  await refuseClosed(c);
+  await stoppable(c, { where: 'during the upgrade: apt-get was stopped', upgrading: true }, async (signal, by) => {
+    // Written synchronously, line by line, so the log keeps apt's order however fast it prints.
+    const fd = openSync(sys.real(spec.log), 'a');
+    const tail: string[] = [];
+    try {
+      writeSync(fd, `$ ${argv.join(' ')}\n`);
+      const r = await spawnChild({
+        argv,
+        timeoutMs: 6 * 3_600_000,
+        signal,
+        graceMs: APT_GRACE_MS,
+        onLine: (stream, raw) => {
+          // dpkg redraws "(Reading database ... 25%" with carriage returns: its last state is the line.
+          const line = raw.split('\r').filter((part) => part !== '').pop() ?? '';
+          writeSync(fd, `${stream === 'stderr' ? 'E| ' : ''}${line}\n`);
+          process[stream].write(`${line}\n`);
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+        },
+      });
+      if (r.interrupted) {
+        writeSync(fd, `[interrupted by ${by()}: apt-get's process group was ended${r.signal !== undefined ? ` (${r.signal})` : ''}]\n\n`);
+        return tail.at(-1);
+      }
+      const exit = r.missing ? 127 : r.exitCode ?? 128;
+      writeSync(fd, `[exit ${exit}${r.signal !== undefined ? `, ${r.signal}` : ''}]\n\n`);
+      await writeJson(sys, upgradeStatusPath(spec.stamp), { exitCode: exit, tail });
+      if (exit !== 0) process.stderr.write(`apt-get exited ${exit}: the session goes on to close its log and report FAILED.\n`);
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  });
+}
+
+/**
+ * A helper of the session that a stop (lockstep's Ctrl+C or SIGTERM reaching it) may catch
+ * mid-way: the signal aborts what `fn` runs (its children's groups are ended), then the log is
+ * closed at once, read-only, saying it was interrupted `where` (and after which line of output).
+ * The error's message is the helper's last line, which lockstep's journal keeps with "interrupted".
+ */
+async function stoppable(c: Ctx, phase: { readonly where: string; readonly upgrading: boolean }, fn: (signal: AbortSignal, by: () => string) => Promise<string | undefined>): Promise<void> {
+  let by: NodeJS.Signals | undefined;
+  const onSignal = (name: NodeJS.Signals): void => {
+    by ??= name;
+    c.stop.abort();
+  };
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   try {
-    writeSync(fd, `$ ${argv.join(' ')}\n`);
-    const r = await spawnChild({
-      argv,
-      timeoutMs: 6 * 3_600_000,
-      onLine: (stream, raw) => {
-        // dpkg redraws "(Reading database ... 25%" with carriage returns: its last state is the line.
-        const line = raw.split('\r').filter((part) => part !== '').pop() ?? '';
-        writeSync(fd, `${stream === 'stderr' ? 'E| ' : ''}${line}\n`);
-        process[stream].write(`${line}\n`);
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-      },
-    });
-    const exit = r.missing ? 127 : r.exitCode ?? 128;
-    writeSync(fd, `[exit ${exit}${r.signal !== undefined ? `, ${r.signal}` : ''}]\n\n`);
-    await writeJson(sys, upgradeStatusPath(spec.stamp), { exitCode: exit, tail });
-    if (exit !== 0) process.stderr.write(`apt-get exited ${exit}: the session goes on to close its log and report FAILED.\n`);
+    const last = await fn(c.stop.signal, () => by ?? 'a signal');
+    if (!c.stop.signal.aborted) return;
+    const done = await closeInterrupted(c, `interrupted by ${by ?? 'a signal'} ${phase.where}${last !== undefined ? ` after "${last}"` : ''}`, phase.upgrading);
+    throw new Error(`Interrupted by ${by ?? 'a signal'}: the session's log ${c.spec.log} is closed read-only (mode ${done.logMode}, ${done.immutable}), sha256 ${done.logSha256}.`);
   } finally {
-    closeSync(fd);
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
 }
 
@@ -160,7 +226,7 @@ const dpkgError = (tail: readonly string[]): string | undefined => {
 
 function summaryLines(r: SessionResult, spec: SessionSpec, changelogs: readonly string[]): string[] {
   return [
-    `== Summary: ${r.status === 'nothing' ? 'nothing to do' : r.status === 'ok' ? 'ok' : 'FAILED'}`,
+    `== Summary: ${statusWord(r.status)}`,
     ...(r.error !== undefined ? [`Error: ${r.error}`] : []),
     ...(r.rows.length > 0 ? tableLines(oldNewTable(r.rows)) : ['No package was upgraded.']),
     `Reboot: ${r.reboot}`,
@@ -189,16 +255,19 @@ async function newChangelog(sys: System, name: string, version: string): Promise
 /** After the upgrade: versions re-checked with dpkg-query, the table, the baseline, the log closed read-only. */
 async function close(c: Ctx): Promise<void> {
   const { sys, spec } = c;
+  const earlier = sessionResultSchema.safeParse(await readJson(sys, resultPath(spec.stamp)));
+  // A resumed run whose close had finished: nothing to do again. An interrupted session stays as it was closed.
+  if (earlier.success && earlier.data.status === 'interrupted') {
+    throw new UserError(`Session ${spec.stamp} was interrupted and its log ${spec.log} closed read-only then; it is not closed again.`, 'Run lockstep patch again: a new session with a log of its own.');
+  }
+  if (earlier.success) {
+    c.say([`Session ${spec.stamp} is already closed: ${spec.log}, sha256 ${earlier.data.logSha256}.`]);
+    return;
+  }
   const status = (await readJson(sys, upgradeStatusPath(spec.stamp))) as { exitCode: number; tail: string[] } | undefined;
   const before = ((await readJson(sys, prepPath(spec.stamp))) as Before | undefined) ?? { hashes: {}, downgrades: [] };
   const names = spec.packages.map((x) => x.name);
-  const now = new Map((names.length > 0 ? await queryPackages(sys, names) : []).map((q) => [q.name, q] as const));
-  const rows: SessionRow[] = spec.packages.map((x) => {
-    const q = now.get(x.name);
-    const installed = q !== undefined && q.status.state === 'installed';
-    const ok = installed && q.version === x.target;
-    return { name: x.name, old: x.current, new: q?.version ?? '(gone)', security: x.security, ok, note: ok ? 'dpkg-query: installed' : `expected ${x.target}; dpkg: ${q === undefined ? 'not installed' : `${q.version} ${q.status.state}`}` };
-  });
+  const rows = await versionRows(sys, spec);
   const failedRun = status !== undefined && status.exitCode !== 0;
   const error = failedRun ? (dpkgError(status.tail) ?? `apt-get exited ${status.exitCode}`) : rows.some((x) => !x.ok) ? 'a package is not at its planned version (see the table)' : undefined;
   const files = await packageFiles(sys, names);
@@ -235,9 +304,29 @@ async function close(c: Ctx): Promise<void> {
     downgrades: before.downgrades,
     changedFiles: changedBetween(before.hashes, after),
     chrootDiffers,
+    ...(changelogs.length > 0 ? { changelogs } : {}),
   };
-  const lines = [...summaryLines(result, spec, changelogs), ...notes, `Closed ${new Date().toISOString()}: this log is made read-only (chmod a-wx); its sha256 is in the mail and in lockstep's journal.`];
-  await c.log(lines);
+  const lines = [...summaryLines(result, spec, changelogs), ...notes];
+  const done = await seal(c, result, lines);
+  c.say([...lines, `Log ${spec.log}: read-only, ${done.immutable}; sha256 ${done.logSha256}`]);
+}
+
+/** What dpkg-query says of each package of the session now, against the version it was to reach. */
+async function versionRows(sys: System, spec: SessionSpec): Promise<SessionRow[]> {
+  const names = spec.packages.map((x) => x.name);
+  const now = new Map((names.length > 0 ? await queryPackages(sys, names) : []).map((q) => [q.name, q] as const));
+  return spec.packages.map((x) => {
+    const q = now.get(x.name);
+    const installed = q !== undefined && q.status.state === 'installed';
+    const ok = installed && q.version === x.target;
+    return { name: x.name, old: x.current, new: q?.version ?? '(gone)', security: x.security, ok, note: ok ? 'dpkg-query: installed' : `expected ${x.target}; dpkg: ${q === undefined ? 'not installed' : `${q.version} ${q.status.state}`}` };
+  });
+}
+
+/** The closing lines into the log, then the log read-only (chmod a-wx, chattr +i where it can) and the result written. */
+async function seal(c: Ctx, result: SessionResult, lines: readonly string[]): Promise<SessionResult> {
+  const { sys, spec } = c;
+  await c.log([...lines, `Closed ${new Date().toISOString()}: this log is made read-only (chmod a-wx); its sha256 is in the mail and in lockstep's journal.`]);
   const real = sys.real(spec.log);
   await fs.chmod(real, 0o444);
   const logSha256 = await sha256File(real);
@@ -246,7 +335,44 @@ async function close(c: Ctx): Promise<void> {
   const immutable = chattr.exitCode === 0 ? 'immutable (chattr +i; chattr -i before removing it)' : `not immutable (chattr +i: ${(chattr.stderr.trim().split('\n').pop() ?? '').replace(/^chattr: /, '') || `exit ${chattr.exitCode}`})`;
   const done: SessionResult = { ...result, logSha256, logMode: `0${((await fs.stat(real)).mode & 0o777).toString(8)}`, immutable };
   await writeJson(sys, resultPath(spec.stamp), done);
-  c.say([...lines.slice(0, -1), `Log ${spec.log}: read-only, ${immutable}; sha256 ${logSha256}`]);
+  return done;
+}
+
+/**
+ * A stopped upgrade: what dpkg says of each package now, how to finish or undo it, and the log
+ * closed read-only as it stands — quickly, within the grace lockstep gives this helper.
+ */
+async function closeInterrupted(stopped: Ctx, error: string, upgrading: boolean): Promise<SessionResult> {
+  // The session's System is stopped (its probes end at once): dpkg-query and chattr get one of their own.
+  const c: Ctx = { ...stopped, sys: new System(stopped.sys.root) };
+  const { sys, spec } = c;
+  const before = ((await readJson(sys, prepPath(spec.stamp))) as Before | undefined) ?? { hashes: {}, downgrades: [] };
+  const notes: string[] = [];
+  const rows = await safely('the versions', [] as SessionRow[], notes, () => versionRows(sys, spec));
+  const dpkg = sys.root === '/' ? 'dpkg' : `dpkg --root=${shellQuote(sys.root)}`;
+  const result: SessionResult = {
+    stamp: spec.stamp,
+    log: spec.log,
+    status: 'interrupted',
+    error,
+    rows,
+    logSha256: '',
+    logMode: '',
+    immutable: '',
+    reboot: 'unknown (the session was interrupted)',
+    restarts: [],
+    downgrades: before.downgrades,
+    changedFiles: [],
+    chrootDiffers: [],
+  };
+  const lines = [
+    ...summaryLines(result, spec, []),
+    ...(upgrading ? [`A package left unpacked or half-configured is finished by: ${dpkg} --configure -a (then lockstep patch again).`] : ['Nothing was upgraded: lockstep patch again starts a new session.']),
+    ...notes,
+  ];
+  const done = await seal(c, result, lines);
+  c.say(lines);
+  return done;
 }
 
 /** The summary mail (after the log is closed): subject ok / FAILED / nothing to do, the table, the log's sha256. */
@@ -256,9 +382,9 @@ async function mail(c: Ctx): Promise<void> {
   if (!parsed.success || spec.mail === undefined) throw new Error(`internal patch mail: session ${spec.stamp} has no result or no mail address`);
   const r = parsed.data;
   const body = [
-    `lockstep patch session ${spec.stamp} on ${spec.host}: ${r.status === 'nothing' ? 'nothing to do' : r.status === 'ok' ? 'ok' : 'FAILED'}`,
+    `lockstep patch session ${spec.stamp} on ${spec.host}: ${statusWord(r.status)}`,
     '',
-    ...summaryLines(r, spec, []),
+    ...summaryLines(r, spec, r.changelogs ?? []),
     '',
     `The whole session is in ${spec.log} on ${spec.host} (read-only, ${r.immutable}).`,
     `sha256 of the log: ${r.logSha256}`,

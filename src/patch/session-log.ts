@@ -59,7 +59,7 @@ export function resultChecks(r: SessionResult | undefined): Check[] {
   if (r === undefined) return [{ name: 'the session left its result', ok: false, evidence: `no session result in ${PATCH_STATE_DIR}` }];
   const wrong = r.rows.filter((x) => !x.ok);
   return [
-    { name: 'the upgrade finished without an apt or dpkg error', ok: r.status !== 'failed' || r.error === undefined, evidence: r.error ?? (r.status === 'nothing' ? 'nothing to upgrade' : 'apt-get exited 0') },
+    { name: 'the upgrade finished without an apt or dpkg error', ok: (r.status !== 'failed' && r.status !== 'interrupted') || r.error === undefined, evidence: r.error ?? (r.status === 'nothing' ? 'nothing to upgrade' : 'apt-get exited 0') },
     { name: 'dpkg-query shows every package at its planned version', ok: wrong.length === 0, evidence: r.rows.map((x) => `${x.name} ${x.old}→${x.new}${x.ok ? '' : ` (${x.note})`}`).join(', ') || 'no package to upgrade' },
     { name: 'the session log is read-only', ok: r.logMode === '0444', evidence: `${r.log} mode ${r.logMode}, ${r.immutable}; sha256 ${r.logSha256}` },
     ...(r.mail !== undefined ? [{ name: r.mail.sent ? 'the summary was mailed' : 'the summary mail was NOT sent (the session is complete; the summary is in the log)', ok: true, evidence: r.mail.detail }] : []),

@@ -40,8 +40,11 @@ export const rowSchema = z.object({ name: z.string(), old: z.string(), new: z.st
 export const sessionResultSchema = z.object({
   stamp: z.string(),
   log: z.string(),
-  /** ok: every package at its target; failed: apt/dpkg failed or a version is not what was planned. */
-  status: z.enum(['ok', 'failed', 'nothing']),
+  /**
+   * ok: every package at its target; failed: apt/dpkg failed or a version is not what was planned;
+   * interrupted: a signal (Ctrl+C, SIGTERM) stopped apt-get, and the log was closed as it stood.
+   */
+  status: z.enum(['ok', 'failed', 'nothing', 'interrupted']),
   error: z.string().optional(),
   rows: z.array(rowSchema),
   logSha256: z.string(),
@@ -53,6 +56,8 @@ export const sessionResultSchema = z.object({
   changedFiles: z.array(z.string()),
   chrootDiffers: z.array(z.string()),
   mail: z.object({ sent: z.boolean(), detail: z.string() }).optional(),
+  /** Each upgraded package's changelog since its old version (the log's lines, and the mail's). */
+  changelogs: z.array(z.string()).optional(),
 });
 
 export type SessionRow = z.infer<typeof rowSchema>;
@@ -80,12 +85,14 @@ export function nextLogName(now: Date, existing: ReadonlySet<string>): string {
   }
 }
 
+/** The session's outcome in a word or two, as the log's summary, the mail and lockstep's summary say it. */
+export const statusWord = (status: SessionResult['status']): string =>
+  status === 'nothing' ? 'nothing to do' : status === 'ok' ? 'ok' : status === 'interrupted' ? 'INTERRUPTED' : 'FAILED';
+
 export const subjectOf = (r: Pick<SessionResult, 'status' | 'rows'>, host: string): string =>
-  r.status === 'nothing'
-    ? `[lockstep] patch ${host}: nothing to do`
-    : r.status === 'ok'
-      ? `[lockstep] patch ${host}: ok, ${r.rows.length} upgraded (${r.rows.filter((x) => x.security).length} security)`
-      : `[lockstep] patch ${host}: FAILED`;
+  r.status === 'ok'
+    ? `[lockstep] patch ${host}: ok, ${r.rows.length} upgraded (${r.rows.filter((x) => x.security).length} security)`
+    : `[lockstep] patch ${host}: ${statusWord(r.status)}`;
 
 /** The old → new table (the log, the mail, the summary): one shape everywhere. */
 export const oldNewTable = (rows: readonly SessionRow[]): { columns: string[]; rows: string[][] } => ({

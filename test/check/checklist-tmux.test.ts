@@ -19,7 +19,7 @@ test('the checklist in tmux: fix ssh.passwords with Enter, the group re-checked,
     assert.match(first, /✘ FAIL Password logins are off ssh\.passwords/);
     assert.match(first, /3 pass {2}2 warn {2}1 fail {2}0 skip/);
     await t.key('Enter');
-    const detail = await t.waitFor('Enter runs lockstep ssh');
+    const detail = await t.waitFor('Enter: fix with `lockstep ssh`');
     assert.match(detail, /evidence: sshd -T says passwordauthentication yes \(set by \/etc\/ssh\/sshd_config\.d\/50-cloud-init\.conf:1\)/);
     await t.key('Enter');
     await t.waitFor('Login user who must keep access with a key');

@@ -1,6 +1,7 @@
 // The one spawn path, against real processes read from /proc: no LOCKSTEP_* variable in a
 // child's environment, every child in a process group of its own, and a stop (abort, timeout)
-// that ends the whole group — TERM first, KILL for what ignores it.
+// that ends the whole group — TERM first, KILL for what ignores it — and what left it for a
+// session of its own.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { p } from '../../src/core/actions.js';
@@ -76,6 +77,27 @@ describe('process groups', () => {
     assert.ok(result.interrupted);
     assert.ok(!running(sleeper!), 'the grandchild is gone when the result arrives');
     assert.deepEqual(runningMembers(leader!), []);
+    assert.equal(groupAlive(leader!), false);
+  });
+
+  test('an abort also ends a descendant that left the group for a session of its own (as apt-get\'s dpkg does)', async () => {
+    const ac = new AbortController();
+    let leader: number | undefined;
+    let stray: number | undefined;
+    const r = spawnChild({
+      argv: ['sh', '-c', 'setsid sleep 300 & echo "$!"; wait'],
+      signal: ac.signal,
+      onSpawn: (p) => (leader = p),
+      onLine: (stream, line) => {
+        if (stream === 'stdout' && stray === undefined) stray = Number(line);
+      },
+    });
+    await waitFor(() => stray !== undefined && procInfo(stray)?.comm === 'sleep' && procInfo(stray)?.pgrp === stray, 'the sleep in a session of its own');
+    assert.notEqual(procInfo(stray!)!.pgrp, leader, 'outside the group a signal to it reaches');
+    ac.abort();
+    const result = await r;
+    assert.ok(result.interrupted);
+    assert.ok(!running(stray!), 'the stray is gone when the result arrives');
     assert.equal(groupAlive(leader!), false);
   });
 

@@ -40,6 +40,8 @@ export async function startInTmux(args: readonly string[], env: Readonly<Record<
   const screen = async (colours = false): Promise<string> =>
     (await tmux('capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', id)).stdout;
   return {
+    /** The tmux server's socket name (tmux -L ID) and session name. */
+    id,
     screen,
     /** Everything the terminal showed, the scrollback included (what went by above the last screen). */
     history: async (): Promise<string> => (await tmux('capture-pane', '-p', '-S', '-', '-t', id)).stdout,

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AnswerSource } from '../../core/answers.js';
 import { UserError } from '../../core/errors.js';
+import { onboardStep } from '../onboard.js';
 import { renderAnsible } from './ansible.js';
 import { collectPlans, type ExportedPlans } from './collect.js';
 import { refuseMachineSpecific } from './common.js';
@@ -31,8 +32,23 @@ function header(r: ExportRequest, plans: ExportedPlans): string[] {
   ];
 }
 
+/**
+ * A patch session is planned from what is pending on the machine it runs on: the model's pending
+ * list, its versions and its log's name are not a target's, so the patch part is never exported.
+ */
+async function refusePatchPart(r: ExportRequest): Promise<void> {
+  const steps = await r.source.lookup(onboardStep.questions[0]!, {});
+  if (!Array.isArray(steps) || !steps.includes('patch')) return;
+  throw new UserError(
+    `The answers file's "steps" names the patch part: lockstep export does not export a patch session (its pending list is the model's, not a target's: what a target has pending, and at which versions, is read on the target when the session runs).`,
+    // Commands for the targets, not for this (model) machine: "of lockstep …" keeps them free of the run's --root.
+    'Remove "patch" from "steps" and export again; each target then runs the session of lockstep patch (or of lockstep patch --approved FILE, with versions approved on a staging server), or the daily list of lockstep patch timer.',
+  );
+}
+
 /** Writes the export; returns what it wrote, for the operator. */
 export async function runExport(r: ExportRequest): Promise<string[]> {
+  await refusePatchPart(r);
   const plans = await collectPlans({ root: r.root, source: r.source, section: r.section });
   if (plans.steps.length === 0) throw new UserError('Nothing to export: no step of the answers file made a plan.', plans.skipped.map((s) => `${s.title}: ${s.reason}`).join('; '));
   refuseMachineSpecific(plans);

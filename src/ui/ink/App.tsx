@@ -25,8 +25,8 @@ export interface AppProps {
   readonly start?: Flow;
   /** Resume the last interrupted run (true) or this run id; exit when it ends. */
   readonly resume?: string | true;
-  /** Told the exit code just before the app exits. */
-  readonly onExit?: (code: number) => void;
+  /** Told the exit code just before the app exits (and the screen to open next, from the menu). */
+  readonly onExit?: (code: number, next?: 'checklist') => void;
   /** False under NO_COLOR. */
   readonly color?: boolean;
 }
@@ -54,9 +54,9 @@ export function App({ session, flows, source, start, resume, onExit, color = tru
   }, [session, dispatch]);
   useEffect(() => {
     if (state.exitCode === undefined) return;
-    onExit?.(state.exitCode);
+    onExit?.(state.exitCode, state.next);
     exit();
-  }, [state.exitCode, onExit, exit]);
+  }, [state.exitCode, state.next, onExit, exit]);
 
   return (
     <ColorProvider value={color}>

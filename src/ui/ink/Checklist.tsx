@@ -1,10 +1,11 @@
 // The checklist on a terminal: groups fill in live (a spinner while a group runs), totals at the
 // bottom; ↑/↓ move, Enter shows an item's evidence, Enter again on a failing item runs its fix
-// (the caller runs the normal step, then re-checks the group), q leaves.
+// (the evidence says so), f runs it at once (the caller runs the normal step, then re-checks the
+// group), q leaves.
 import { Box, Text, useApp, useInput } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { summarize, type AuditItem, type CheckGroup, type CheckProgress } from '../../core/checks.js';
-import { allItems, checklistReducer, finished, initialChecklist, selected } from './checklist-state.js';
+import { allItems, canFix, checklistReducer, finished, initialChecklist, selected } from './checklist-state.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const MARK = { pass: '✔', warn: '!', fail: '✘', skip: '–' } as const;
@@ -28,6 +29,7 @@ export function Checklist(props: ChecklistProps) {
   const { exit } = useApp();
   const [state, dispatch] = useReducer(checklistReducer, initialChecklist(props.groups, props.initial));
   const [frame, setFrame] = useState(0);
+  const fixable = (i: AuditItem): boolean => props.fixOf(i) !== undefined;
   // Input handlers may hold an earlier render's closure: leaving reads the latest state.
   const latest = useRef(state);
   latest.current = state;
@@ -50,7 +52,8 @@ export function Checklist(props: ChecklistProps) {
     else if (key.downArrow) dispatch({ type: 'move', by: 1 });
     else if (key.escape) dispatch({ type: 'close' });
     else if (input === 'q' || (key.ctrl && input === 'c')) leave();
-    else if (key.return) dispatch({ type: 'enter', fixable: (i) => props.fixOf(i) !== undefined });
+    else if (key.return) dispatch({ type: 'enter', fixable });
+    else if (input === 'f') dispatch({ type: 'fix', fixable });
   });
   useEffect(() => {
     if (state.fix !== undefined) leave(allItems(state).find((i) => i.id === state.fix));
@@ -77,16 +80,21 @@ export function Checklist(props: ChecklistProps) {
         return (
           <Box key={i.id} flexDirection="column">
             <Text inverse={mine}>    <Text color={COLOUR[i.status]}>{MARK[i.status]} {i.status.toUpperCase().padEnd(4)}</Text> {i.title} <Text dimColor>{i.id}</Text></Text>
-            {mine && state.open ? <ItemDetail item={i} fix={props.fixOf(i)} /> : null}
+            {mine && state.open ? <ItemDetail item={i} fix={canFix(state, i, fixable) ? props.fixOf(i) : undefined} /> : null}
           </Box>
         );
       })}
       {from + room < rows.length ? <Text dimColor>  … {rows.length - from - room} more below</Text> : null}
       <Text> </Text>
       <Text><Text color="green">{s.pass} pass</Text>  <Text color="yellow">{s.warn} warn</Text>  <Text color="red">{s.fail} fail</Text>  <Text color="gray">{s.skip} skip</Text>{done ? '' : '  (checking…)'}</Text>
-      <Text dimColor>↑/↓ move · Enter: evidence{cur !== undefined && state.open && props.fixOf(cur) !== undefined && cur.status !== 'pass' ? ', Enter again: fix it' : ''} · q: quit</Text>
+      <Text dimColor>↑/↓ move · {keysHint(state.open, canFix(state, cur, fixable) ? props.fixOf(cur) : undefined)} · q: quit</Text>
     </Box>
   );
+}
+
+function keysHint(open: boolean, fix: string | undefined): string {
+  if (fix === undefined) return open ? 'Enter: close' : 'Enter: evidence';
+  return open ? `Enter or f: fix with lockstep ${fix} · Esc: close` : `Enter: evidence · f: fix with lockstep ${fix}`;
 }
 
 function ItemDetail({ item, fix }: { readonly item: AuditItem; readonly fix: string | undefined }) {
@@ -96,7 +104,7 @@ function ItemDetail({ item, fix }: { readonly item: AuditItem; readonly fix: str
       {item.reason !== undefined ? <Text><Text bold>skipped:</Text> {item.reason}</Text> : null}
       <Text><Text bold>fix:</Text> {item.fix}</Text>
       <Text dimColor>seed {item.seed.file}: “{item.seed.sentence}”</Text>
-      {fix !== undefined && item.status !== 'pass' && item.status !== 'skip' ? <Text color="cyan">Enter runs lockstep {fix} (its questions, plan and your yes), then checks this group again.</Text> : null}
+      {fix !== undefined ? <Text color="cyan">Enter: fix with `lockstep {fix}` (its questions, its plan and your yes), then this group is checked again. Esc: close.</Text> : null}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 // The checklist's state as a pure reducer: groups fill in as their checks finish, a cursor moves
-// over the items, Enter opens an item's evidence, Enter again on a failing one asks for its fix.
+// over the items, Enter opens an item's evidence, Enter again on a failing one asks for its fix
+// (f asks for it at once).
 import type { AuditItem, CheckGroup, CheckProgress } from '../../core/checks.js';
 
 export interface ChecklistState {
@@ -15,7 +16,9 @@ export type ChecklistAction =
   | { readonly type: 'move'; readonly by: number }
   | { readonly type: 'close' }
   /** Enter: opens or closes the item; on an open failing or warning item that has a fix flow, asks for it. */
-  | { readonly type: 'enter'; readonly fixable: (item: AuditItem) => boolean };
+  | { readonly type: 'enter'; readonly fixable: (item: AuditItem) => boolean }
+  /** f: asks for the fix of the item under the cursor at once, open or not. */
+  | { readonly type: 'fix'; readonly fixable: (item: AuditItem) => boolean };
 
 /** `items` already known (the other groups, after a fix); the groups not among them start running. */
 export const initialChecklist = (groups: readonly CheckGroup[], items: readonly AuditItem[] = []): ChecklistState => ({
@@ -31,6 +34,11 @@ export const allItems = (s: ChecklistState): AuditItem[] => s.groups.flatMap((g)
 export const selected = (s: ChecklistState): AuditItem | undefined => allItems(s)[s.cursor];
 export const finished = (s: ChecklistState): boolean => s.groups.every((g) => !g.running);
 
+/** A failing or warning item with a fix flow, once every group is checked (a fix re-checks its group). */
+export function canFix(s: ChecklistState, item: AuditItem | undefined, fixable: (item: AuditItem) => boolean): item is AuditItem {
+  return finished(s) && item !== undefined && (item.status === 'fail' || item.status === 'warn') && fixable(item);
+}
+
 export function checklistReducer(s: ChecklistState, a: ChecklistAction): ChecklistState {
   switch (a.type) {
     case 'group-start':
@@ -43,8 +51,11 @@ export function checklistReducer(s: ChecklistState, a: ChecklistAction): Checkli
     }
     case 'enter': {
       const item = selected(s);
-      const wantsFix = s.open && finished(s) && item !== undefined && (item.status === 'fail' || item.status === 'warn') && a.fixable(item);
-      return wantsFix ? { ...s, fix: item.id } : { ...s, open: !s.open };
+      return s.open && canFix(s, item, a.fixable) ? { ...s, fix: item.id } : { ...s, open: !s.open };
+    }
+    case 'fix': {
+      const item = selected(s);
+      return canFix(s, item, a.fixable) ? { ...s, fix: item.id } : s;
     }
     case 'close':
       return { ...s, open: false };

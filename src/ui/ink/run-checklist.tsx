@@ -6,6 +6,8 @@ import { Checklist, type ChecklistProps } from './Checklist.js';
 
 export interface ChecklistRound extends Pick<ChecklistProps, 'groups' | 'start' | 'initial' | 'fixOf'> {
   readonly cursor?: number;
+  /** Aborted (a signal to lockstep), the checklist is taken down as q would leave it. */
+  readonly signal?: AbortSignal;
 }
 
 export async function checklistRound(r: ChecklistRound): Promise<{ readonly items: readonly AuditItem[]; readonly fix?: AuditItem; readonly cursor: number }> {
@@ -14,6 +16,13 @@ export async function checklistRound(r: ChecklistRound): Promise<{ readonly item
     <Checklist groups={r.groups} start={r.start} {...(r.initial !== undefined ? { initial: r.initial } : {})} {...(r.cursor !== undefined ? { initialCursor: r.cursor } : {})} fixOf={r.fixOf} onDone={(d) => (result = d)} />,
     { exitOnCtrlC: false },
   );
-  await app.waitUntilExit();
+  const stop = (): void => app.unmount();
+  r.signal?.addEventListener('abort', stop, { once: true });
+  if (r.signal?.aborted === true) stop();
+  try {
+    await app.waitUntilExit();
+  } finally {
+    r.signal?.removeEventListener('abort', stop);
+  }
   return result;
 }

@@ -16,10 +16,14 @@ export interface TuiOptions {
   readonly resume?: string | true;
 }
 
-/** Draws the wizard until it exits; returns the exit code (0 done, 1 failed or stopped, 2 bad input). */
-export async function runTui(options: TuiOptions): Promise<number> {
+/**
+ * Draws the wizard until it exits; returns the exit code (0 done, 1 failed or stopped, 2 bad
+ * input) and, when the menu's entry was a screen of its own, that screen for the caller to open.
+ */
+export async function runTui(options: TuiOptions): Promise<{ readonly code: number; readonly next?: 'checklist' }> {
   let code = 1;
-  const app = render(<App {...options} color={colorWanted(process.stdout)} onExit={(c) => (code = c)} />, {
+  let next: 'checklist' | undefined;
+  const app = render(<App {...options} color={colorWanted(process.stdout)} onExit={(c, n) => ((code = c), (next = n))} />, {
     // Ctrl+C is the app's to handle: it stops a run cleanly and sets the exit code.
     exitOnCtrlC: false,
   });
@@ -29,7 +33,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     await app.waitUntilExit();
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\nThis is a bug in lockstep; --plain avoids the full-screen interface.\n`);
-    return 1;
+    return { code: 1 };
   }
-  return code;
+  return next === undefined ? { code } : { code, next };
 }

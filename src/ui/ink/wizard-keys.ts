@@ -55,6 +55,7 @@ function onHomeKey(state: WizardState, input: string, key: KeyInfo): WizardState
   if (input === 'q') return { ...state, exitCode: 0 };
   if (!isEnter(input, key)) return state;
   const item = items[state.homeFocus];
+  if (item?.kind === 'flow' && item.flow.screen !== undefined) return { ...state, exitCode: 0, next: item.flow.screen };
   if (item?.kind === 'flow') return emit(startRun(state, item.flow.title), { kind: 'run', flow: item.flow });
   if (item?.kind === 'resume') return emit(startRun(state, 'Resuming an interrupted run'), { kind: 'resume', runId: item.offer.run });
   return { ...state, exitCode: 0 };

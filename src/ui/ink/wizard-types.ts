@@ -110,6 +110,8 @@ export interface WizardState {
   readonly outbox: readonly Effect[];
   /** Set once: the app exits with it. */
   readonly exitCode?: number;
+  /** With exitCode: the screen the command line opens next (the menu's checklist), then the menu again. */
+  readonly next?: 'checklist';
 }
 
 export type RunOutcomeAction = { readonly ok: boolean; readonly failure?: { readonly title: string; readonly lines: readonly string[] } } | { readonly error: unknown };
