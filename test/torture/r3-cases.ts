@@ -194,5 +194,6 @@ export const CASES: readonly BadInput[] = [
   { name: 'an unknown command', args: ['frobnicate'], field: /frobnicate/, right: /unknown command|did you mean|--help/i, finding: 'branch rootsafe: "too many arguments. Expected 0 arguments but got 1."' },
   { name: 'a typo of a command', args: ['firewal'], field: /firewal/, right: /did you mean|firewall/i, finding: 'branch rootsafe: an unknown command is not named as such' },
   { name: 'an unknown global option', args: ['--frobnicate', 'check'], field: /--frobnicate/, right: /unknown option|--help/i },
+  { name: '--root naming a file (the last --root given wins)', args: ['--root', '@O/empty.txt', 'cert', 'self-signed', '--yes', '--dry-run', '--host', 'a.example'], field: /--root/, right: /folder|directory/i, finding: 'branch rootsafe: exit 1 "ENOTDIR … This is a bug in lockstep"' },
   { name: '--log in a folder that does not exist', args: ['--log', '/nonexistent/lockstep/run.log', 'cert', 'self-signed', '--yes', '--host', 'a.example', '--dry-run'], field: /--log/, right: /folder|exist|writ/i, finding: 'branch rootsafe: an unwritable --log is exit 1 "a bug in lockstep"' },
 ];
