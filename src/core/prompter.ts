@@ -26,7 +26,8 @@ export class NonInteractivePrompter implements Prompter {
   readonly interactive = false;
 
   async ask(q: Question): Promise<AnswerValue> {
-    throw new MissingAnswerError(q.id, answerNames(q), q.message.replace(/[?:]\s*$/, '').toLowerCase());
+    // Lower-case only the sentence's first letter: "(SNI)", "ACME", "CouchDB" stay as they are.
+    throw new MissingAnswerError(q.id, answerNames(q), q.message.replace(/[?:]\s*$/, '').replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase()));
   }
 
   async confirmApply(): Promise<boolean> {
