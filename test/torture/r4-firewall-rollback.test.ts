@@ -78,7 +78,8 @@ describe('R4: firewall rollback after kill -9, in a network namespace', { skip: 
         const previous = await rules(backend);
         // Where to kill: after the n-th action started or finished, or after a random delay.
         const r = random();
-        const how = r < 0.4 ? 'action-start' : r < 0.75 ? 'action-done' : r < 0.85 ? 'verify' : 'delay';
+        // A third of the trials aim at the moment that matters most: the new rules just loaded.
+        const how = r < 0.33 ? 'loaded' : r < 0.55 ? 'action-start' : r < 0.75 ? 'action-done' : r < 0.87 ? 'verify' : 'delay';
         const pick = random();
         const delay = Math.round(pick * 1500);
 
@@ -101,6 +102,7 @@ describe('R4: firewall rollback after kill -9, in a network namespace', { skip: 
           for (const line of lines) {
             const e = JSON.parse(line) as { type: string; index?: number; total?: number; title?: string };
             if (e.type === 'apply-start') total = e.total ?? 0;
+            if (how === 'loaded' && e.type === 'action-done' && /^Load the new (ruleset|IPv6 rules)$/.test(e.title ?? '')) kill(`right after "${e.title}"`);
             if (e.type === how && how === 'verify') kill('when verification began');
             else if (e.type === how && e.index === Math.floor(pick * total)) kill(`${how === 'action-start' ? 'at the start of' : 'right after'} "${e.title}"`);
           }
