@@ -170,6 +170,20 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
   const windows = new Map<string, number>();
   const boxes: Sandbox[] = [];
 
+  /** A root with a private-CA certificate installed in live/, as renew finds and re-signs it. */
+  async function renewReady(): Promise<Sandbox> {
+    const box = await sandbox();
+    for (const args of [
+      initArgs(box, 'ec-p384'),
+      signArgs(box, [RENEW_HOST], ['--key-type', 'ec-p256', '--days', '90']),
+      ['--root', box.root, 'cert', 'install', '--yes', '--domain', RENEW_HOST, '--cert', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.crt`, '--key', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`],
+    ]) {
+      const r = await lockstep(args);
+      assert.equal(r.exitCode, 0, `${args.join(' ')}: ${failText(r)}`);
+    }
+    return box;
+  }
+
   /** How long a normal run takes: the kills are spread over it. */
   async function measure(name: string, args: string[]): Promise<void> {
     const started = performance.now();
@@ -190,16 +204,7 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
     const r = await lockstep(initArgs(signBox, 'ec-p384'));
     assert.equal(r.exitCode, 0, failText(r));
     await measure('ca sign', signArgs(signBox, ['measure-0.example.org', 'measure-1.example.org'], ['--key-type', 'ec-p256', '--days', '90']));
-    // A private-CA certificate installed in live/, as renew finds and re-signs it.
-    renewBox = await sandbox();
-    for (const args of [
-      initArgs(renewBox, 'ec-p384'),
-      signArgs(renewBox, [RENEW_HOST], ['--key-type', 'ec-p256', '--days', '90']),
-      ['--root', renewBox.root, 'cert', 'install', '--yes', '--domain', RENEW_HOST, '--cert', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.crt`, '--key', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`],
-    ]) {
-      const r = await lockstep(args);
-      assert.equal(r.exitCode, 0, `${args.join(' ')}: ${failText(r)}`);
-    }
+    renewBox = await renewReady();
     await measure('renew', renewArgs());
   });
   after(async () => {
@@ -288,23 +293,20 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
       '(index.txt R, superseded), every later renew lists it as "purchased" ("order it again from your vendor") and exits 1, and ' +
       'a .<host>.crt.lockstep-*.tmp stays in the CA host folder',
     mode: 'tree',
-    // Each trial on a fresh copy of the prepared root: a kill that breaks renewal would otherwise
-    // break every later trial too, and the figures would count one fault a hundred times.
-    async start(i) {
-      const root = `${renewBox.root}-trial-${i}`;
-      await execa('cp', ['-a', renewBox.root, root]);
-      await fs.copyFile(renewBox.passFile, `${root}.pass`);
-      return { root, cli: () => lockstep(renewArgs(root), { detached: true }), window: windows.get('renew')! };
+    // Each trial on a root of its own, made afresh: a kill that breaks renewal would otherwise
+    // break every later trial too. (Not a copy: config.cnf holds the CA's absolute path, so a
+    // copied CA still writes into the original — issue 12's "moved CA".)
+    async start() {
+      const box = await renewReady();
+      boxes.push(box);
+      return { root: box.root, cli: () => lockstep(renewArgs(box.root), { detached: true }), window: windows.get('renew')! };
     },
     async rerun(_i, root, interrupted, preferResume) {
       const resume = interrupted && preferResume;
       const r = resume ? await lockstep(['--root', root, 'resume', '--yes', '--passphrase-file', `${root}.pass`]) : await lockstep(renewArgs(root));
       return { how: resume ? 'lockstep resume' : 'renew again', ...(r.exitCode !== 0 ? { failed: failText(r) } : {}) };
     },
-    async cleanupTrial(_i, root) {
-      await fs.rm(root, { recursive: true, force: true });
-      await fs.rm(`${root}.pass`, { force: true });
-    },
+
     async completed(_i, root) {
       const live = path.join(root, 'etc/lockstep/live', RENEW_HOST);
       try {
