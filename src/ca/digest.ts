@@ -10,7 +10,7 @@ export const DIGESTS = ['sha256', 'sha384', 'sha512'] as const;
 
 export function checkDigest(value: string): string | undefined {
   const d = value.toLowerCase();
-  if (REFUSED[d] !== undefined) return REFUSED[d];
+  if (REFUSED[d] !== undefined) return `${REFUSED[d]}; use sha256 (the default), sha384 or sha512`;
   return (DIGESTS as readonly string[]).includes(d) ? undefined : `"${value}" is not one of ${DIGESTS.join(', ')}`;
 }
 

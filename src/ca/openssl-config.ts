@@ -100,7 +100,12 @@ export class OpensslConfig {
     if (this.get(section, key) !== value) {
       this.#lines = before;
       this.#invalidate();
-      throw new Error(`openssl-config: editing [ ${section} ] ${key} would not read back; nothing changed`);
+      // checkInput reads the value alone; on the line itself an unbalanced quote or escape can
+      // also take the line's trailing comment. That is the value's fault, not lockstep's.
+      throw new UserError(
+        `The value for [ ${section} ] ${key} would not be read back as written on line ${plan.edit.line}: ${JSON.stringify(value)}.`,
+        'Quote the value (an unbalanced quote or a trailing backslash takes the rest of the line with it). Nothing was changed.',
+      );
     }
     this.#edits.push(plan.edit);
     return plan.edit;

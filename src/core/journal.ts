@@ -72,6 +72,19 @@ export class Journal {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const handle = await fs.open(sys.real(JOURNAL_FILE), 'a', 0o600);
     await handle.chmod(0o600); // whatever the umask: root must be able to append next time
+    // A SIGKILL can cut a write at a page boundary, leaving the last line without its newline:
+    // end it, or this run's first record would be glued to it and lost with it when read.
+    const { size } = await handle.stat();
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      const reader = await fs.open(sys.real(JOURNAL_FILE), 'r');
+      try {
+        await reader.read(last, 0, 1, size - 1);
+      } finally {
+        await reader.close();
+      }
+      if (last[0] !== 0x0a) await handle.write('\n');
+    }
     const logFile = sys.real(`${JOURNAL_DIR}/${run}.log`);
     // A stream keeps the lines in order however fast they come; the journal itself is synced.
     const logStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });

@@ -58,6 +58,20 @@ describe('the journal', () => {
       assert.match(await fs.readFile(log, 'utf8'), /\[1\] \$ openssl genpkey -algorithm EC/);
       assert.match(result.stdout, new RegExp(`full log in ${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }));
+
+  test('a last line cut short by a kill (no newline) is ended before the next run appends: that run\'s records stay whole', () =>
+    withRoot(async (root) => {
+      // What the torture suite's R1 found: SIGKILL in the middle of a record's write.
+      await fs.mkdir(path.join(root, 'var/log/lockstep'), { recursive: true, mode: 0o700 });
+      await fs.writeFile(path.join(root, JOURNAL), '{"t":"action","index":0,"status":"done","title":"Create /var', { mode: 0o600 });
+      const result = await runCli(['cert', 'self-signed', '--host', 'k.example', '--root', root, '--yes']);
+      assert.equal(result.exitCode, 0, result.stderr + result.stdout);
+      const lines = (await fs.readFile(path.join(root, JOURNAL), 'utf8')).split('\n');
+      assert.equal(lines.shift(), '{"t":"action","index":0,"status":"done","title":"Create /var', 'the cut line stays as it was, alone');
+      assert.equal(lines.pop(), '');
+      const records = lines.map((l) => JSON.parse(l) as Rec);
+      assert.deepEqual([records[0]!.t, records.at(-1)!.t], ['run-start', 'run-end']);
+    }));
 });
 
 describe('--dry-run', () => {
