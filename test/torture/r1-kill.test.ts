@@ -20,6 +20,7 @@ import { CA, PASS, initArgs, sandbox, signArgs, verifyAll, type Sandbox } from '
 import { CLIENT4, makeNetnsPair, SRV4, whyNoNetns, type NetnsPair, stopRollbackTimer } from '../lockdown/netns.js';
 import { inspectRoot, type Torn } from './r1-files.js';
 import { FULL, SEED, figures, trials } from './torture.js';
+import { includesNftDropin } from '../../src/firewall/backend-plans.js';
 
 /** Trials per scenario: 1 in the short pass; the full run's 500 kills split as the issue's five areas. */
 const N = (full: number): number => Number(process.env.TORTURE_R1_TRIALS ?? trials(1, full));
@@ -182,7 +183,7 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
     for (const args of [
       initArgs(box, 'ec-p384'),
       signArgs(box, [RENEW_HOST], ['--key-type', 'ec-p256', '--days', '90']),
-      ['--root', box.root, 'cert', 'install', '--yes', '--domain', RENEW_HOST, '--cert', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.crt`, '--key', `${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`],
+      ['--root', box.root, 'cert', 'install', '--yes', '--domain', RENEW_HOST, '--cert', `${box.root}${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.crt`, '--key', `${box.root}${CA}/hosts/${RENEW_HOST}/${RENEW_HOST}.key`, '--trust-store', `${box.root}${CA}/certs/couch_ca.cert`],
     ]) {
       const r = await lockstep(args);
       assert.equal(r.exitCode, 0, `${args.join(' ')}: ${failText(r)}`);
@@ -373,8 +374,11 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
       },
       async completed(_i, root) {
         if (!/table inet lockstep[\s\S]*policy drop/.test(await ruleset())) return 'the lockstep table is not loaded';
+        // Persisted as lockstep's own file, included by the system's nftables.conf (the other tables stay theirs).
+        const own = await fs.readFile(path.join(root, 'etc/nftables.d/lockstep.nft'), 'utf8').catch(() => '');
         const conf = await fs.readFile(path.join(root, 'etc/nftables.conf'), 'utf8').catch(() => '');
-        return conf.includes('table inet lockstep') ? undefined : 'etc/nftables.conf was not persisted';
+        if (!own.includes('table inet lockstep')) return 'etc/nftables.d/lockstep.nft was not persisted';
+        return includesNftDropin(conf) ? undefined : 'etc/nftables.conf does not include etc/nftables.d/lockstep.nft';
       },
       async cleanupTrial(_i, root) {
         await stopRollbackTimer(root);

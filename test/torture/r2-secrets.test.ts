@@ -120,8 +120,9 @@ describe('R2: no secret in any argv, child environment, output, log, journal or 
 
   test('renew --force: the private-CA and ACME certificates in live/, the passphrase from the environment', async () => {
     // The private-CA certificate of a.example.org, installed in live/ so that renew re-signs it.
-    const host = `${CA}/hosts/a.example.org/a.example.org`;
-    await flow('cert install (a private-CA certificate)', ['cert', 'install', '--yes', '--domain', 'a.example.org', '--cert', `${host}.crt`, '--key', `${host}.key`, '--trust-store', `${CA}/certs/couch_ca.cert`]);
+    // --cert, --key and --trust-store are the operator's files, read as given: the CA's, inside the root.
+    const host = `${root}${CA}/hosts/a.example.org/a.example.org`;
+    await flow('cert install (a private-CA certificate)', ['cert', 'install', '--yes', '--domain', 'a.example.org', '--cert', `${host}.crt`, '--key', `${host}.key`, '--trust-store', `${root}${CA}/certs/couch_ca.cert`]);
     const live = r('etc/lockstep/live/a.example.org/cert.pem');
     const before = await fs.readFile(live, 'utf8');
     // Exit 1: the two self-signed certificates "need you" (lockstep does not renew them).

@@ -57,6 +57,10 @@ async function baseRoot(dir: string): Promise<void> {
   await fs.copyFile(path.join(REPO, 'fixtures/openssl-cnf/debian-12.cnf'), path.join(dir, 'etc/ssl/openssl.cnf'));
   await fs.copyFile(path.join(ops, 'vendor/root.pem'), path.join(dir, 'etc/ssl/certs/ca-certificates.crt'));
   await fs.writeFile(path.join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+  // Debian 12 with nginx: the steps' preconditions hold, so each row reaches the check of its own field.
+  await fs.copyFile(path.join(REPO, 'fixtures/os-release/debian-12'), path.join(dir, 'etc/os-release'));
+  await fs.mkdir(path.join(dir, 'etc/nginx'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'etc/nginx/nginx.conf'), 'events {}\nhttp { include conf.d/*.conf; }\n');
   await fs.mkdir(path.join(dir, 'etc/ssh'), { recursive: true });
   await fs.writeFile(path.join(dir, 'etc/ssh/sshd_config'), 'PasswordAuthentication yes\n');
   // root holds a key, so ssh goes on to check its own options.

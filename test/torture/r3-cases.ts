@@ -29,7 +29,8 @@ const caSign = (...extra: string[]): string[] => ['ca', 'sign', '--yes', '--pass
 const le = (...extra: string[]): string[] => ['cert', 'letsencrypt', '--yes', '--agree-tos', '--email', 'ops@example.org', '--acme-directory', 'https://127.0.0.1:14000/dir', ...extra];
 const install = (...extra: string[]): string[] => ['cert', 'install', '--yes', '--domain', 'shop.example.com', ...extra];
 const https = (...extra: string[]): string[] => ['web', 'https', '--yes', '--domain', 'site.example', '--cert-dir', '/etc/ssl/lockstep/site.example', ...extra];
-const fw = (...extra: string[]): string[] => ['firewall', '--yes', '--dry-run', '--backend', 'nft', ...extra];
+// A dry run reads the live ruleset and changes nothing: --live-firewall lets a sandbox root read it.
+const fw = (...extra: string[]): string[] => ['firewall', '--yes', '--dry-run', '--live-firewall', '--backend', 'nft', ...extra];
 const fwOk = ['--ssh-from', '10.0.0.0/8'];
 
 const hosts: [string, string][] = [
@@ -77,7 +78,6 @@ export const CASES: readonly BadInput[] = [
 
   // ca sign (against the CA the suite made)
   ...hosts.slice(0, 8).map(([what, host]): BadInput => ({ name: `ca sign --host with ${what}`, args: caSign('--host', host), field: /--host|"host"/, right: RIGHT_HOST })),
-  { name: 'ca sign --host *.example.org (a wildcard becomes a folder name)', args: caSign('--host', '*.example.org'), field: /--host|"host"/, right: /wildcard|\*|folder/i, finding: 'branch ca: wildcard host names make a folder named "*.example.org"' },
   ...['0', '826', 'abc'].map((d): BadInput => ({ name: `ca sign --days ${d}`, args: caSign('--host', 'h.example.org', `--days=${d}`), field: /--days|"days"/, right: RIGHT_NUMBER })),
   { name: 'ca sign --key-type bogus', args: caSign('--host', 'h.example.org', '--key-type', 'rsa512'), field: /--key-type/, right: RIGHT_ONE_OF },
   { name: 'ca sign --san garbage', args: caSign('--host', 'h.example.org', '--san', 'nonsense'), field: /--san|"san"/, right: /DNS:|IP:|e\.g\./ },
@@ -92,7 +92,6 @@ export const CASES: readonly BadInput[] = [
   { name: 'ca revoke --host the CA never signed', args: ['ca', 'revoke', '--yes', '--passphrase-file', '@PASS', '--host', 'never.example.org'], field: /--host|never\.example\.org/, right: /ca list|signed|no certificate/i },
   { name: 'ca crl --ca-dir that holds no CA', args: ['ca', 'crl', '--yes', '--passphrase-file', '@PASS', '--ca-dir', '/etc/pki/none'], field: /--ca-dir|\/etc\/pki\/none/, right: /ca init|no CA|not a CA|Give/i },
   { name: 'ca list --ca-dir that holds no CA', args: ['ca', 'list', '--ca-dir', '/etc/pki/none'], field: /--ca-dir|\/etc\/pki\/none/, right: /ca init|no CA|not a CA|Give/i },
-  { name: 'ca distribute --to a relative path', args: ['ca', 'distribute', '--yes', '--to', 'couch_ca.crt'], field: /--to|"to"/, right: /absolute|\//i },
   { name: 'ca distribute --node-json that is not JSON', args: ['ca', 'distribute', '--yes', '--to', '/etc/couchdb/ca.crt', '--node-json', '@O/garbage.pem'], field: /--node-json/, right: /JSON/i },
 
   // cert letsencrypt
@@ -152,7 +151,7 @@ export const CASES: readonly BadInput[] = [
   ...[['10.0.0.0/33', 'prefix'], ['300.1.1.1', 'IPv4 or IPv6'], ['', 'at least one'], ['10.0.0.0/8,fe80::/129', 'prefix'], ['10.0.0/8', 'IPv4 or IPv6'], ['any', 'IPv4 or IPv6'], ['::/-1', 'prefix']].map(([v, why]): BadInput => ({ name: `firewall --ssh-from ${JSON.stringify(v)}`, args: fw('--ssh-from', v!), field: /--ssh-from/, right: new RegExp(why!) })),
   { name: 'firewall --replication-peers with a bad prefix', args: fw(...fwOk, '--replication-peers', '10.203.1.4,10.0.0.0/40'), field: /--replication-peers/, right: /prefix/ },
   ...[['70000/tcp:big', /out of range|1 to 65535/], ['8080', /PORT\/PROTO/], ['8080/sctp:x', /tcp|udp/], ['0/tcp:zero', /out of range|1 to 65535/], ['abc/tcp:x', /PORT\/PROTO|number/]].map(([v, right]): BadInput => ({ name: `firewall --allow ${v}`, args: fw(...fwOk, '--allow', v as string), field: /--allow/, right: right as RegExp })),
-  { name: 'firewall --allow without the reason --help calls required', args: fw(...fwOk, '--allow', '8443/tcp'), field: /--allow/, right: /reason|PORT\/PROTO:reason/, finding: 'branch rootsafe: --allow 8443/tcp without a reason is accepted' },
+  { name: 'firewall --allow without the reason --help calls required', args: fw(...fwOk, '--allow', '8443/tcp'), field: /--allow/, right: /reason|PORT\/PROTO:reason/ },
   { name: 'firewall --allow 22 beside --ssh-from (a conflict)', args: fw('--ssh-from', '10.0.0.0/8', '--allow', '22/tcp:ssh'), field: /--allow/, right: /conflicts with --ssh-from/ },
   ...['-5', 'soon', '99999999'].map((v): BadInput => ({ name: `firewall --confirm-timeout ${v}`, args: fw(...fwOk, `--confirm-timeout=${v}`), field: /--confirm-timeout/, right: RIGHT_NUMBER })),
   { name: 'firewall --backend pf', args: fw(...fwOk, '--backend', 'pf'), field: /--backend/, right: RIGHT_ONE_OF },
@@ -181,7 +180,7 @@ export const CASES: readonly BadInput[] = [
   { name: 'answers: an empty file', args: ['cert', 'self-signed', '--yes'], answers: '', field: /answers/i, right: /empty|JSON/i },
   { name: 'answers: a file that does not exist', args: ['cert', 'self-signed', '--yes', '--answers', '@O/nothing.json'], field: /answers/i, right: /Cannot read|exist/i },
   { name: 'answers: a folder', args: ['cert', 'self-signed', '--yes', '--answers', '@O'], field: /answers/i, right: /Cannot read|folder|directory|file/i },
-  { name: 'answers: a secret given inline ("passphrase")', args: ['ca', 'init', '--yes'], answers: { passphrase: 'correct horse battery staple' }, field: /"passphrase"/, right: /passphraseFile|--passphrase-file|file/, finding: 'branch rootsafe: the error for an inline "passphrase" tells you to use that key' },
+  { name: 'answers: a secret given inline ("passphrase")', args: ['ca', 'init', '--yes'], answers: { passphrase: 'correct horse battery staple' }, field: /"passphrase"/, right: /passphraseFile|--passphrase-file|file/ },
   { name: 'answers: onboard with an unknown step', args: ['onboard', '--yes', '--dry-run'], answers: { steps: ['firewall', 'coffee'] }, field: /coffee/, right: /did you mean|one of/i },
   { name: 'answers: onboard with an unknown section', args: ['onboard', '--yes', '--dry-run'], answers: { steps: ['firewall'], firewal: { sshFrom: ['10.0.0.0/8'] } }, field: /firewal/, right: /did you mean "firewall"/ },
   { name: 'answers: onboard section with a typo of a key', args: ['onboard', '--yes', '--dry-run'], answers: { steps: ['firewall'], firewall: { sshFromm: ['10.0.0.0/8'] } }, field: /sshFromm/, right: /did you mean/ },
@@ -191,9 +190,9 @@ export const CASES: readonly BadInput[] = [
   { name: 'export ansible with an answers file naming an unknown step', args: ['export', 'ansible', '--out', '@O/export-out'], answers: { steps: ['coffee'] }, field: /coffee/, right: /did you mean|one of/i },
 
   // the command line itself
-  { name: 'an unknown command', args: ['frobnicate'], field: /frobnicate/, right: /unknown command|did you mean|--help/i, finding: 'branch rootsafe: "too many arguments. Expected 0 arguments but got 1."' },
-  { name: 'a typo of a command', args: ['firewal'], field: /firewal/, right: /did you mean|firewall/i, finding: 'branch rootsafe: an unknown command is not named as such' },
+  { name: 'an unknown command', args: ['frobnicate'], field: /frobnicate/, right: /unknown command|did you mean|--help/i },
+  { name: 'a typo of a command', args: ['firewal'], field: /firewal/, right: /did you mean|firewall/i },
   { name: 'an unknown global option', args: ['--frobnicate', 'check'], field: /--frobnicate/, right: /unknown option|--help/i },
-  { name: '--root naming a file (the last --root given wins)', args: ['--root', '@O/empty.txt', 'cert', 'self-signed', '--yes', '--dry-run', '--host', 'a.example'], field: /--root/, right: /folder|directory/i, finding: 'branch rootsafe: exit 1 "ENOTDIR … This is a bug in lockstep"' },
-  { name: '--log in a folder that does not exist', args: ['--log', '/nonexistent/lockstep/run.log', 'cert', 'self-signed', '--yes', '--host', 'a.example', '--dry-run'], field: /--log/, right: /folder|exist|writ/i, finding: 'branch rootsafe: an unwritable --log is exit 1 "a bug in lockstep"' },
+  { name: '--root naming a file (the last --root given wins)', args: ['--root', '@O/empty.txt', 'cert', 'self-signed', '--yes', '--dry-run', '--host', 'a.example'], field: /--root/, right: /folder|directory/i },
+  { name: '--log in a folder that does not exist', args: ['--log', '/nonexistent/lockstep/run.log', 'cert', 'self-signed', '--yes', '--host', 'a.example', '--dry-run'], field: /--log/, right: /folder|exist|writ/i },
 ];
