@@ -7,7 +7,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { checkMailAnswer } from '../mail/questions.js';
 import { smtpQuestion } from '../mail/questions.js';
-import { cronWord, schedulerQuestions, systemdWord } from '../tls/renew-timer.js';
+import { cronWord, schedulerQuestions, systemdWord, timerUnit } from '../platform/scheduler.js';
 import { selfCommand } from '../core/self-command.js';
 
 export const PENDING_SERVICE = '/etc/systemd/system/lockstep-patch-pending.service';
@@ -40,20 +40,7 @@ export function pendingService(a: Answers, root: string): string {
   ].join('\n');
 }
 
-export const PENDING_TIMER_UNIT = [
-  '# Written by lockstep (patch timer).',
-  '[Unit]',
-  'Description=Mail the pending upgrades once a day',
-  '',
-  '[Timer]',
-  'OnCalendar=daily',
-  'RandomizedDelaySec=1h',
-  'Persistent=true',
-  '',
-  '[Install]',
-  'WantedBy=timers.target',
-  '',
-].join('\n');
+export const PENDING_TIMER_UNIT = timerUnit('patch timer', 'Mail the pending upgrades once a day', 'daily', '1h');
 
 export function pendingCron(a: Answers, root: string): string {
   return [

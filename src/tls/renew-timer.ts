@@ -9,6 +9,7 @@ import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { selfCommand } from '../core/self-command.js';
 import { mailQuestion, smtpQuestion } from '../mail/questions.js';
+import { cronWord, schedulerQuestions, systemdWord, timerUnit } from '../platform/scheduler.js';
 
 export interface RenewTimerFacts {
   readonly root: string;
@@ -27,20 +28,6 @@ export interface ReportMail {
 
 function renewCommand(root: string, report?: ReportMail): string[] {
   return [...selfCommand(), ...(root === '/' ? [] : ['--root', root]), 'renew', '--yes', ...(report !== undefined ? ['--mail', report.mail, '--smtp', report.smtp] : [])];
-}
-
-// A mail address may hold characters the two schedulers read specially: systemd expands % and $
-// in ExecStart= and splits on spaces outside quotes; cron turns % into a newline and hands the
-// rest to /bin/sh. Plain words stay as they are, so the usual line reads as typed.
-const PLAIN = /^[A-Za-z0-9@._:/+=,-]+$/;
-
-export function systemdWord(word: string): string {
-  const escaped = word.replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  return PLAIN.test(word) ? escaped : `"${escaped.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
-export function cronWord(word: string): string {
-  return (PLAIN.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`).replace(/%/g, '\\%');
 }
 
 export function serviceUnit(root: string, report?: ReportMail): string {
@@ -70,20 +57,7 @@ export async function nextRunBound(sys: System): Promise<{ readonly ms: number; 
   return undefined;
 }
 
-export const TIMER_UNIT = [
-  '# Written by lockstep (cert renew-timer).',
-  '[Unit]',
-  'Description=Run lockstep renew twice a day',
-  '',
-  '[Timer]',
-  'OnCalendar=*-*-* 00,12:00:00',
-  'RandomizedDelaySec=12h',
-  'Persistent=true',
-  '',
-  '[Install]',
-  'WantedBy=timers.target',
-  '',
-].join('\n');
+export const TIMER_UNIT = timerUnit('cert renew-timer', 'Run lockstep renew twice a day', '*-*-* 00,12:00:00', '12h');
 
 export function cronFile(root: string, minute: number, report?: ReportMail): string {
   return [
@@ -93,30 +67,6 @@ export function cronFile(root: string, minute: number, report?: ReportMail): str
     `${minute} */12 * * * root ${renewCommand(root, report).map(cronWord).join(' ')} 2>&1 | logger -t lockstep-renew`,
     '',
   ].join('\n');
-}
-
-/** Which scheduler (systemd unless the target has none) and whether to start the timer now: every lockstep timer asks these. */
-export function schedulerQuestions(message: string, unit: string, cron: string): Question[] {
-  return [
-    {
-      kind: 'select',
-      id: 'scheduler',
-      message,
-      default: (_a, facts) => ((facts as { readonly systemd?: boolean } | undefined)?.systemd === false ? 'cron' : 'systemd'),
-      choices: [
-        { value: 'systemd', label: 'systemd timer', hint: `${unit}.timer; output in journalctl -u ${unit}` },
-        { value: 'cron', label: 'cron', hint: `${cron}; output in syslog` },
-      ],
-    },
-    {
-      kind: 'confirm',
-      id: 'enable',
-      flags: { yes: 'enable and start the timer now (systemctl enable --now)', no: 'install the timer, leave it stopped' },
-      message: 'Enable and start the timer now (systemctl enable --now)?',
-      default: true,
-      when: (a) => a.scheduler === 'systemd',
-    },
-  ];
 }
 
 export const renewTimerQuestions: readonly Question[] = [
