@@ -21,6 +21,9 @@ import { sanByHost } from './san.js';
 export type { CaSignFacts } from './ca-sign-facts.js';
 
 const reissuing = (a: Answers, facts: CaSignFacts): string[] => (a.reissue === true ? hostsOf(a).filter((h) => facts.replaceable[h] !== undefined) : []);
+/** --sign-again: hosts signed again although their certificate is as asked (renewal); the caller revokes the old one. */
+const signingAgain = (a: Answers, facts: CaSignFacts): string[] => (a.signAgain === true ? hostsOf(a).filter((h) => facts.alreadySigned.includes(h)) : []);
+const UNIQUE_NO = 'unique_subject = no\n';
 
 export const caSignQuestions: readonly Question[] = [
   caDirQuestion,
@@ -63,6 +66,17 @@ export const caSignQuestions: readonly Question[] = [
     help: 'Without it they are left as they are, and checked only against the root. A host whose certificate is as asked is never signed again.',
     default: false,
     when: (_a, facts) => Object.keys((facts as CaSignFacts).replaceable).length > 0,
+  },
+  {
+    kind: 'confirm',
+    id: 'signAgain',
+    flag: '--sign-again',
+    // Asked of nobody: what renew does. The old certificate stays valid until the caller has
+    // installed the new one and revokes it (lockstep ca revoke --host H --older-only).
+    unasked: true,
+    message: 'Sign the hosts again even when their certificate is as asked, leaving the old one valid (renewal)?',
+    help: 'The old certificate stays valid until the new one is installed; then lockstep ca revoke --host <host> --older-only revokes it (superseded).',
+    default: false,
   },
   {
     kind: 'confirm',
@@ -132,13 +146,21 @@ export const caSignStep: Step<CaSignFacts> = {
     const ca = layoutOf(answers);
     const cfg = caConfigUse(ca, facts.config);
     const rootPem = facts.rootPem!;
-    const again = reissuing(answers, facts);
+    const renewed = signingAgain(answers, facts);
+    const again = [...reissuing(answers, facts), ...renewed.filter((h) => !reissuing(answers, facts).includes(h))];
     const fresh = hostsOf(answers).filter((h) => facts.interrupted[h] === undefined && (!facts.alreadySigned.includes(h) || again.includes(h)));
     const sans = sansOf(answers);
-    const revokes = again.map((h) => {
-      const old = facts.replaceable[h]!;
-      return revokeAction(ca, cfg, old.serial, 'superseded', `${h}: revoke serial ${old.serial} as superseded (--reissue)`);
+    // The new certificate first, then the old one revoked: a kill in between leaves the old one
+    // valid and in use, and the rerun revokes it (facts.superseded). Two valid certificates with
+    // one subject need unique_subject = no in index.txt.attr.
+    const revokes = hostsOf(answers).flatMap((h) => {
+      if (renewed.includes(h) && !reissuing(answers, facts).includes(h)) return [];
+      const serials = [...(again.includes(h) ? [facts.replaceable[h]!.serial] : []), ...(renewed.includes(h) ? [] : (facts.superseded[h] ?? []))];
+      return [...new Set(serials)].map((serial) => revokeAction(ca, cfg, serial, 'superseded', `${h}: revoke serial ${serial} as superseded${again.includes(h) ? ' (--reissue)' : ' (left by an interrupted re-issue)'}`));
     });
+    const attr: Action[] = again.length > 0 && !facts.subjectsMayRepeat
+      ? [{ kind: 'write', title: 'Allow a new certificate beside the one it replaces (index.txt.attr: unique_subject = no)', path: `${ca.index}.attr`, content: UNIQUE_NO, mode: 0o644 }]
+      : [];
     const hostSteps = (h: string): Action[] => {
       if (fresh.includes(h)) return [...newHostActions(ca, cfg, h, answers, sans.get(h)), rootCopyAction(ca, h, rootPem)];
       const done = facts.interrupted[h];
@@ -156,16 +178,18 @@ export const caSignStep: Step<CaSignFacts> = {
     const others = hostsOf(answers).filter((h) => !fresh.includes(h)).flatMap(chain);
     const signed = sideBySide(new Map(fresh.map((h) => [h, chain(h)])));
     const crl = revokes.length > 0 || facts.revokedOnDisk.some((h) => fresh.includes(h)) ? [gencrlAction(ca, cfg)] : [];
-    return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...others, ...signed, ...crl];
+    return [...repairActions(ca, facts.db), ...cfg.actions, ...attr, ...others, ...signed, ...revokes, ...crl];
   },
 
   notes(answers, facts) {
     const again = reissuing(answers, facts);
     const ca = layoutOf(answers);
     const notes = [...caConfigUse(ca, facts.config).notes];
+    const renewed = signingAgain(answers, facts);
     for (const h of facts.alreadySigned) {
       const r = facts.replaceable[h];
-      if (again.includes(h)) notes.push(`${h}: signed again (--reissue); serial ${r?.serial} is revoked as superseded, its files backed up.`);
+      if (renewed.includes(h) && !again.includes(h)) notes.push(`${h}: signed again (--sign-again); serial ${facts.current[h]} stays valid until lockstep ca revoke --host ${h} --older-only revokes it, once the new one is installed.`);
+      else if (again.includes(h)) notes.push(`${h}: signed again (--reissue); serial ${r?.serial} is revoked as superseded, its files backed up.`);
       else if (r !== undefined) notes.push(`${h} already has its certificate from this CA, which differs from what is asked (${r.why}): left as it is and checked only against the root; --reissue signs it again.`);
       else notes.push(`${h} already has its certificate from this CA, as asked: left as it is.`);
     }

@@ -1,6 +1,6 @@
 // What renewing one certificate is, as stages of the renewal sequence: the steps that made it,
-// again, with the answers of its record and of the certificate in use (an ACME order; revoke +
-// sign + install with the private CA; a fresh key and CSR for the vendor), then nginx reloaded
+// again, with the answers of its record and of the certificate in use (an ACME order; sign +
+// install + revoke the old one with the private CA; a fresh key and CSR for the vendor), then nginx reloaded
 // and checked as a `web reload` step. A certificate lockstep cannot renew by itself (self-signed,
 // one nginx serves from elsewhere, a CSR still with the vendor) has no stages, only advice.
 import { X509Certificate } from 'node:crypto';
@@ -92,15 +92,16 @@ function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] 
   const layout = caOf(c, o);
   const again = resignAnswers(new X509Certificate(pem), c.name);
   const ca = { caDir: layout.dir, caName: layout.name };
+  // The new certificate is signed and installed before the old one is revoked: killed at any
+  // point, what nginx serves is still valid, and a rerun or resume finishes the work.
   const stages: Stage[] = [
-    { id: `ca revoke ${c.name}`, step: caRevokeStep, part: c.name, title: `${c.name}: revoke the certificate in use (superseded)`, given: () => ({ ...ca, host: c.name, reason: 'superseded' }) },
     {
       id: `ca sign ${c.name}`,
       step: caSignStep,
       part: c.name,
       title: `${c.name}: sign a new certificate with the CA`,
-      when: (ctx) => after(ctx, `ca revoke ${c.name}`, 'the revocation'),
-      given: () => ({ ...ca, host: [c.name], ...again, passphrase: MASK }),
+      // The passphrase is asked here (or read from --passphrase-file); the revocation takes it from the store.
+      given: () => ({ ...ca, host: [c.name], ...again, signAgain: true }),
     },
   ];
   let last = `ca sign ${c.name}`;
@@ -115,6 +116,16 @@ function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] 
     });
     last = `cert install ${c.name}`;
   }
+  const installed = last;
+  stages.push({
+    id: `ca revoke ${c.name}`,
+    step: caRevokeStep,
+    part: c.name,
+    title: `${c.name}: revoke the certificate it replaces (superseded)`,
+    when: (ctx) => after(ctx, installed, 'the new certificate'),
+    given: () => ({ ...ca, host: c.name, olderOnly: true, reason: 'superseded', passphrase: MASK }),
+  });
+  last = `ca revoke ${c.name}`;
   return [...stages, ...reloadStage(c, last)];
 }
 
@@ -151,7 +162,7 @@ export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Pro
       if (pem === undefined) return none(() => `look at it: ${caOf(c, o).hostFile(c.name, 'crt')} is missing`);
       const needsPass = `the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE (or the walk on a terminal), or sign it again: ${c.record.command}`;
       const unattended = (m: RunMode): true | string => (o.passphrase !== true ? needsPass : yesOrDry(m));
-      const what = `revoked (superseded) and signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}${reloadWords(c)}`;
+      const what = `signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}, then the old one revoked (superseded)${reloadWords(c)}`;
       return {
         ...base,
         stages: gated(c, privateCaStages(c, pem, o), why, `The certificate ${what}; the CA's passphrase is asked.`, unattended),
