@@ -316,6 +316,10 @@ describe('R1: SIGKILL at random moments, then every file whole and a rerun that 
         const cert = new X509Certificate(await fs.readFile(path.join(live, 'cert.pem'), 'utf8'));
         if (!cert.checkPrivateKey(createPrivateKey(await fs.readFile(path.join(live, 'privkey.pem'), 'utf8')))) return 'live cert.pem does not match privkey.pem';
         await verifyAll(path.join(root, CA, 'certs/couch_ca.cert'), [path.join(live, 'cert.pem')]);
+        // The one it replaced is revoked once the new one is in place: exactly one valid certificate of the host.
+        const index = await fs.readFile(path.join(root, CA, 'index.txt'), 'utf8');
+        const valid = index.split('\n').filter((l) => l.startsWith('V\t') && l.endsWith(`/CN=${RENEW_HOST}`)).map((l) => l.split('\t')[3]?.replace(/^0+/, ''));
+        if (valid.length !== 1 || valid[0] !== cert.serialNumber.replace(/^0+/, '')) return `index.txt lists ${valid.length} valid certificates of ${RENEW_HOST} (${valid.join(', ')}), not only the one in live/ (${cert.serialNumber})`;
       } catch (error) {
         return (error as Error).message.split('\n')[0];
       }
