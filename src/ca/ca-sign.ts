@@ -2,12 +2,14 @@
 // certificate signed by `openssl ca` with the passphrase on a file descriptor; the root
 // certificate is copied beside it for clients. A host that already has its certificate is left
 // as it is unless --reissue asks for a new one (when it differs from what is asked).
+import { X509Certificate } from 'node:crypto';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import { p12Checks } from '../pki/pkcs12.js';
+import { crlUrlOf } from '../pki/x509.js';
 import { caConfigUse } from './ca-config.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
 import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction, sideBySide } from './ca-sign-plan.js';
@@ -24,6 +26,18 @@ const reissuing = (a: Answers, facts: CaSignFacts): string[] => (a.reissue === t
 /** --sign-again: hosts signed again although their certificate is as asked (renewal); the caller revokes the old one. */
 const signingAgain = (a: Answers, facts: CaSignFacts): string[] => (a.signAgain === true ? hostsOf(a).filter((h) => facts.alreadySigned.includes(h)) : []);
 const UNIQUE_NO = 'unique_subject = no\n';
+
+/** An http(s) URL (CRLs are fetched over plain HTTP, RFC 5280 §4.2.1.13) with nothing an extension line could break on. */
+export function checkCrlUrl(v: string): string | undefined {
+  if (v === '') return undefined;
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(v) || /[,;]/.test(v)) return `"${v}" is not an http:// URL (like http://pki.example.org/couch_ca.crl), without spaces, commas or semicolons`;
+  try {
+    new URL(v);
+  } catch {
+    return `"${v}" is not a URL (like http://pki.example.org/couch_ca.crl)`;
+  }
+  return undefined;
+}
 
 export const caSignQuestions: readonly Question[] = [
   caDirQuestion,
@@ -66,6 +80,18 @@ export const caSignQuestions: readonly Question[] = [
     help: 'Without it they are left as they are, and checked only against the root. A host whose certificate is as asked is never signed again.',
     default: false,
     when: (_a, facts) => Object.keys((facts as CaSignFacts).replaceable).length > 0,
+  },
+  {
+    kind: 'text',
+    id: 'crlUrl',
+    flag: '--crl-url',
+    // Asked of nobody: without it the certificates are as before (no CRL named in them).
+    unasked: true,
+    optional: true,
+    default: '',
+    message: 'Where clients fetch the CRL (an http:// URL written into each host certificate; empty for none)',
+    help: 'Publish crl/<CA name>.crl there (lockstep ca crl makes it, lockstep ca revoke too). Clients and scanners (testssl) then find how to check revocation; a URL nobody serves makes some clients fail, so give it only once it is published.',
+    validate: checkCrlUrl,
   },
   {
     kind: 'confirm',
@@ -207,6 +233,12 @@ export const caSignStep: Step<CaSignFacts> = {
         const made = plan === undefined || plan.some((a) => (a.kind === 'run' && a.stdoutTo?.path === crt) || (a.kind === 'write' && a.path === crt));
         const own = await requestedChecks(sys, ca, host, answers, made);
         const checks: Check[] = own.map((c) => ({ ...c, name: `${host}: ${c.name}${made ? '' : ' (left as it was)'}` }));
+        const crlUrl = typeof answers.crlUrl === 'string' ? answers.crlUrl : '';
+        if (made && crlUrl !== '') {
+          const pem = await sys.readText(crt);
+          const named = pem === undefined ? undefined : crlUrlOf(new X509Certificate(pem));
+          checks.push({ name: `${host}: names the CRL at ${crlUrl}`, ok: named === crlUrl, evidence: named === undefined ? 'no CRL distribution point in the certificate' : `crlDistributionPoints URI:${named}` });
+        }
         checks.push(await verifyAgainstRoot(sys, ca, host));
         if (answers.p12 === true && secrets.has('p12Password')) {
           const p12 = await p12Checks(sys, ca.hostFile(host, 'p12'), secrets.get('p12Password'), await sys.readText(crt), 2);
