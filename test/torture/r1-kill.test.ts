@@ -126,7 +126,7 @@ async function runScenario(t: TestContext, s: Scenario, random: () => number): P
       for (const c of after.cutRecords) tl.cutRecords.add(c);
       for (const x of [...after.torn, ...extra]) tl.torn.push({ file: `trial ${i}: ${x.file}`, why: x.why });
       let { how, failed } = await s.rerun(i, root, interrupted, random() < 0.5);
-      if (failed !== undefined && /"lockstep resume" continues it/.test(failed)) {
+      if (failed !== undefined && /"lockstep (--root \S+ )?resume" continues it/.test(failed)) {
         // The operator does what the message says; the rerun that did not finish stays a finding.
         tl.toldToResume.push(`trial ${i} (${how}; it said "lockstep resume continues it"): ${failed}`);
         const r = await lockstep(['--root', root, 'resume', '--yes', '--passphrase-file', `${root}.pass`]);
