@@ -65,7 +65,7 @@ const revokeQuestions: readonly Question[] = [
     // Asked of nobody: what renew does once the new certificate is installed.
     unasked: true,
     message: 'Revoke only the certificates of the host older than the one in its folder (superseded by it)?',
-    help: 'With --host: every valid certificate of the host except the one in <CA folder>/hosts/<host>/ is revoked; none left is not an error.',
+    help: 'With --host: every valid certificate of the host older than the one in <CA folder>/hosts/<host>/ is revoked; none left is not an error.',
     default: false,
     when: (a) => (a.host ?? '') !== '',
   },
@@ -79,9 +79,10 @@ const revokeQuestions: readonly Question[] = [
   caPassphraseQuestion,
 ];
 
-/** --older-only: the host's valid certificates other than the one in its folder. */
+/** --older-only: the host's valid certificates older than the one in its folder (a newer one is not superseded by it). */
 function olderOf(answers: Answers, facts: CaFacts): IndexEntry[] {
-  return facts.entries.filter((e) => e.status === 'valid' && e.cn === answers.host && e.serial.replace(/^0+/, '') !== facts.keep);
+  const keep = facts.keep === undefined ? undefined : BigInt(`0x${facts.keep}`);
+  return facts.entries.filter((e) => e.status === 'valid' && e.cn === answers.host && keep !== undefined && BigInt(`0x${e.serial}`) < keep);
 }
 
 /** The valid certificate to revoke, or the one revoked already (a rerun, or resume after a kill). */
@@ -121,7 +122,7 @@ export const caRevokeStep: Step<CaFacts> = {
   notes(answers, facts) {
     if (answers.olderOnly === true) {
       const n = olderOf(answers, facts).length;
-      return n > 0 ? [] : [`${String(answers.host)} has no valid certificate but serial ${facts.keep}: nothing to revoke; the CRL is published again.`];
+      return n > 0 ? [] : [`${String(answers.host)} has no valid certificate older than serial ${facts.keep}: nothing to revoke; the CRL is published again.`];
     }
     // plan() has run: the CA is usable and the target exists.
     const found = target(answers, facts.entries);
@@ -136,11 +137,12 @@ export const caRevokeStep: Step<CaFacts> = {
     const host = (answers.host as string | undefined) ?? '';
     const serial = ((answers.serial as string | undefined) ?? '').toUpperCase();
     if (answers.olderOnly === true) {
-      const { keep } = await caFacts(answers, sys);
-      const left = entries.filter((e) => e.status === 'valid' && e.cn === host && e.serial.replace(/^0+/, '') !== keep);
+      const now = await caFacts(answers, sys);
+      const keep = now.keep;
+      const left = olderOf(answers, now);
       const kept = entries.find((e) => e.status === 'valid' && e.serial.replace(/^0+/, '') === keep);
       return [
-        { name: 'only the certificate in the host folder is valid', ok: left.length === 0 && kept !== undefined, evidence: left.length > 0 ? `still valid: ${left.map((e) => e.serial).join(', ')}` : kept ? `serial ${kept.serial}` : `serial ${keep} is not valid` },
+        { name: 'no certificate of the host older than the one in its folder is valid', ok: left.length === 0 && kept !== undefined, evidence: left.length > 0 ? `still valid: ${left.map((e) => e.serial).join(', ')}` : kept ? `serial ${kept.serial}` : `serial ${keep} is not valid` },
         ...(await crlChecks(sys, ca)),
       ];
     }

@@ -32,7 +32,7 @@ export interface CaSignFacts {
    */
   readonly replaceable: Readonly<Record<string, { readonly serial: string; readonly why: string }>>;
   /**
-   * Per host, its valid certificates in index.txt other than the one in its folder (or the one an
+   * Per host, its valid certificates in index.txt older than the one in its folder (or the one an
    * interrupted run signed): left by a renewal or re-issue killed after the new one was signed and
    * before the old one was revoked; revoked as superseded once the new one is in place.
    */
@@ -121,8 +121,9 @@ export async function readCaSignFacts(answers: Answers, sys: System, secrets?: S
     const key = await sys.readText(ca.hostFile(host, 'key'));
     const serial = crt !== undefined ? serialOf(crt) : undefined;
     const own = crt !== undefined ? all.find((e) => e.serial.replace(/^0+/, '') === serial) : undefined;
+    // Only those before it: a newer one this CA signed elsewhere for the host is not lockstep's to revoke.
     const others = (keep: IndexEntry): void => {
-      const rest = validFor.filter((e) => e !== keep).map((e) => e.serial);
+      const rest = validFor.filter((e) => e !== keep && BigInt(`0x${e.serial}`) < BigInt(`0x${keep.serial}`)).map((e) => e.serial);
       if (rest.length > 0) superseded[host] = rest;
     };
     // Killed after openssl recorded the newest one and before its file was written (the key is the new one).

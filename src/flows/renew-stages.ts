@@ -164,10 +164,10 @@ async function leftBehind(c: ManagedCert, sys: System, o: RenewOptions): Promise
   } catch {
     return none;
   }
-  const serials = parseIndex(index).filter((e) => e.status === 'valid' && e.cn === c.name && e.serial.replace(/^0+/, '').toUpperCase() !== inUse).map((e) => e.serial);
+  const others = parseIndex(index).filter((e) => e.status === 'valid' && e.cn === c.name && e.serial.replace(/^0+/, '').toUpperCase() !== inUse).map((e) => e.serial);
   // A serial after the one in the host folder: signed by a run killed before it wrote the file.
-  const newer = serials.some((s) => BigInt(`0x${s}`) > BigInt(`0x${inUse}`));
-  return { serials, install, newer };
+  const newer = others.some((s) => BigInt(`0x${s}`) > BigInt(`0x${inUse}`));
+  return { serials: others.filter((s) => BigInt(`0x${s}`) < BigInt(`0x${inUse}`)), install, newer };
 }
 
 /** The end of an interrupted renewal: the old certificate revoked (superseded), nginx reloaded. */
