@@ -113,7 +113,7 @@ export const caRevokeStep: Step<CaFacts> = {
     const reason = String(answers.reason);
     if (answers.olderOnly === true) {
       const older = olderOf(answers, facts);
-      return [...repairActions(ca, facts.db), ...cfg.actions, ...older.map((e) => revokeAction(ca, cfg, e.serial, reason, `Revoke serial ${e.serial} (${e.subject}) — ${reason}, superseded by ${facts.keep}`)), gencrlAction(ca, cfg)];
+      return [...repairActions(ca, facts.db), ...cfg.actions, ...older.map((e) => revokeAction(ca, cfg, e.serial, reason, `Revoke serial ${e.serial} (${e.subject}) — ${reason}: replaced by serial ${facts.keep}`)), gencrlAction(ca, cfg)];
     }
     const entry = target(answers, facts.entries);
     const revoke = entry.status === 'valid' ? [revokeAction(ca, cfg, entry.serial, reason, `Revoke serial ${entry.serial} (${entry.subject}) — ${reason}`)] : [];

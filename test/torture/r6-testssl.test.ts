@@ -61,7 +61,8 @@ async function makeSite(name: string, cert: 'self-signed-ec' | 'self-signed-rsa'
     await ok(['--root', root, 'ca', 'sign', '--yes', '--passphrase-file', pass, '--host', 'site.example', '--key-type', 'ec-p256', '--days', '90', '--crl-url', 'http://pki.site.example/couch_ca.crl']);
     await fs.rm(pass);
     const host = '/etc/pki/CA/hosts/site.example/site.example';
-    await ok(['--root', root, 'cert', 'install', '--yes', '--domain', 'site.example', '--cert', `${host}.crt`, '--key', `${host}.key`, '--trust-store', '/etc/pki/CA/certs/couch_ca.cert']);
+    // The operator's files, as given (not under --root): the CA's files inside the root.
+    await ok(['--root', root, 'cert', 'install', '--yes', '--domain', 'site.example', '--cert', `${root}${host}.crt`, '--key', `${root}${host}.key`, '--trust-store', `${root}/etc/pki/CA/certs/couch_ca.cert`]);
     caFile = path.join(root, 'etc/pki/CA/certs/couch_ca.cert');
   } else {
     await ok(['--root', root, 'cert', 'self-signed', '--yes', '--host', 'site.example', '--key-type', cert === 'self-signed-ec' ? 'ec-p256' : 'rsa2048', '--out-dir', dir]);
