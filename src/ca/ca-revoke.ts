@@ -15,6 +15,7 @@ import { layoutOf, type CaLayout } from './layout.js';
 import { crlChecks } from './crl.js';
 import { caConfigUse, readCaConfig, type CaConfigFacts } from './ca-config.js';
 import { gencrlAction, revokeAction } from './ca-sign-plan.js';
+import { serialOf } from './ca-sign-facts.js';
 
 export const REVOKE_REASONS = ['unspecified', 'keyCompromise', 'CACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation'] as const;
 
@@ -23,6 +24,8 @@ interface CaFacts {
   readonly db: DbState;
   readonly entries: readonly IndexEntry[];
   readonly config: CaConfigFacts;
+  /** With --older-only: the serial of the certificate in the host's folder (kept). */
+  readonly keep?: string;
 }
 
 async function caFacts(answers: Answers, sys: System, secrets?: SecretReader): Promise<CaFacts> {
@@ -33,7 +36,11 @@ async function caFacts(answers: Answers, sys: System, secrets?: SecretReader): P
     for (const c of await caChecks(sys, ca, secrets.get('passphrase'))) if (!c.ok) problems.push(`${c.name}: ${c.evidence}`);
   }
   const db = await readDbState(sys, ca);
-  return { problems, db, entries: parseIndex(db.index ?? ''), config: await readCaConfig(sys, ca) };
+  const host = (answers.host as string | undefined) ?? '';
+  const crt = answers.olderOnly === true && host !== '' ? await sys.readText(ca.hostFile(host, 'crt')) : undefined;
+  const keep = crt !== undefined ? serialOf(crt) : undefined;
+  if (answers.olderOnly === true && keep === undefined) problems.push(`${ca.hostFile(host, 'crt')} is missing or not a certificate: --older-only keeps the one there`);
+  return { problems, db, entries: parseIndex(db.index ?? ''), config: await readCaConfig(sys, ca), ...(keep !== undefined ? { keep } : {}) };
 }
 
 function refuseIfBroken(ca: CaLayout, facts: CaFacts): void {
@@ -52,6 +59,17 @@ const revokeQuestions: readonly Question[] = [
     validate: (v) => (/^[0-9A-Fa-f]+$/.test(v) ? undefined : `"${v}" is not a hexadecimal serial number`),
   },
   {
+    kind: 'confirm',
+    id: 'olderOnly',
+    flag: '--older-only',
+    // Asked of nobody: what renew does once the new certificate is installed.
+    unasked: true,
+    message: 'Revoke only the certificates of the host older than the one in its folder (superseded by it)?',
+    help: 'With --host: every valid certificate of the host older than the one in <CA folder>/hosts/<host>/ is revoked; none left is not an error.',
+    default: false,
+    when: (a) => (a.host ?? '') !== '',
+  },
+  {
     kind: 'select',
     id: 'reason',
     message: 'Reason',
@@ -60,6 +78,12 @@ const revokeQuestions: readonly Question[] = [
   },
   caPassphraseQuestion,
 ];
+
+/** --older-only: the host's valid certificates older than the one in its folder (a newer one is not superseded by it). */
+function olderOf(answers: Answers, facts: CaFacts): IndexEntry[] {
+  const keep = facts.keep === undefined ? undefined : BigInt(`0x${facts.keep}`);
+  return facts.entries.filter((e) => e.status === 'valid' && e.cn === answers.host && keep !== undefined && BigInt(`0x${e.serial}`) < keep);
+}
 
 /** The valid certificate to revoke, or the one revoked already (a rerun, or resume after a kill). */
 function target(answers: Answers, entries: readonly IndexEntry[]): IndexEntry {
@@ -86,12 +110,20 @@ export const caRevokeStep: Step<CaFacts> = {
     const ca = layoutOf(answers);
     refuseIfBroken(ca, facts);
     const cfg = caConfigUse(ca, facts.config);
-    const entry = target(answers, facts.entries);
     const reason = String(answers.reason);
+    if (answers.olderOnly === true) {
+      const older = olderOf(answers, facts);
+      return [...repairActions(ca, facts.db), ...cfg.actions, ...older.map((e) => revokeAction(ca, cfg, e.serial, reason, `Revoke serial ${e.serial} (${e.subject}) — ${reason}: replaced by serial ${facts.keep}`)), gencrlAction(ca, cfg)];
+    }
+    const entry = target(answers, facts.entries);
     const revoke = entry.status === 'valid' ? [revokeAction(ca, cfg, entry.serial, reason, `Revoke serial ${entry.serial} (${entry.subject}) — ${reason}`)] : [];
     return [...repairActions(ca, facts.db), ...cfg.actions, ...revoke, gencrlAction(ca, cfg)];
   },
   notes(answers, facts) {
+    if (answers.olderOnly === true) {
+      const n = olderOf(answers, facts).length;
+      return n > 0 ? [] : [`${String(answers.host)} has no valid certificate older than serial ${facts.keep}: nothing to revoke; the CRL is published again.`];
+    }
     // plan() has run: the CA is usable and the target exists.
     const found = target(answers, facts.entries);
     const said = caConfigUse(layoutOf(answers), facts.config).notes;
@@ -104,6 +136,16 @@ export const caRevokeStep: Step<CaFacts> = {
     const entries = parseIndex(db.index ?? '');
     const host = (answers.host as string | undefined) ?? '';
     const serial = ((answers.serial as string | undefined) ?? '').toUpperCase();
+    if (answers.olderOnly === true) {
+      const now = await caFacts(answers, sys);
+      const keep = now.keep;
+      const left = olderOf(answers, now);
+      const kept = entries.find((e) => e.status === 'valid' && e.serial.replace(/^0+/, '') === keep);
+      return [
+        { name: 'no certificate of the host older than the one in its folder is valid', ok: left.length === 0 && kept !== undefined, evidence: left.length > 0 ? `still valid: ${left.map((e) => e.serial).join(', ')}` : kept ? `serial ${kept.serial}` : `serial ${keep} is not valid` },
+        ...(await crlChecks(sys, ca)),
+      ];
+    }
     const revoked = entries.find((e) => e.status === 'revoked' && (host !== '' ? e.cn === host : e.serial.toUpperCase() === serial));
     const checks: Check[] = [{ name: 'recorded as revoked in index.txt', ok: revoked !== undefined, evidence: revoked ? `serial ${revoked.serial}` : 'not found' }];
     if (revoked) checks.push(...(await crlChecks(sys, ca, revoked.serial)));

@@ -31,6 +31,16 @@ export interface CaSignFacts {
    * `--reissue` signs again, revoking `serial` as superseded.
    */
   readonly replaceable: Readonly<Record<string, { readonly serial: string; readonly why: string }>>;
+  /**
+   * Per host, its valid certificates in index.txt older than the one in its folder (or the one an
+   * interrupted run signed): left by a renewal or re-issue killed after the new one was signed and
+   * before the old one was revoked; revoked as superseded once the new one is in place.
+   */
+  readonly superseded: Readonly<Record<string, readonly string[]>>;
+  /** Per already signed host, the serial of the certificate in its folder (what --sign-again supersedes). */
+  readonly current: Readonly<Record<string, string>>;
+  /** index.txt.attr allows a second valid certificate with the same subject (a new one before the old is revoked). */
+  readonly subjectsMayRepeat: boolean;
   /** Hosts whose certificate on disk this CA has revoked (signed again now: a CRL follows). */
   readonly revokedOnDisk: readonly string[];
   readonly db: DbState;
@@ -100,30 +110,52 @@ export async function readCaSignFacts(answers: Answers, sys: System, secrets?: S
   const revokedOnDisk: string[] = [];
   const rootCopy = (host: string): string => `${ca.hostDir(host)}/${ca.name}.crt`;
   const p12Present: string[] = [];
+  const superseded: Record<string, string[]> = {};
+  const current: Record<string, string> = {};
   for (const host of hostsOf(answers)) {
     if ((await sys.stat(ca.hostFile(host, 'p12'))) !== undefined) p12Present.push(host);
-    const entry = valid.find((e) => e.cn === host);
+    const validFor = valid.filter((e) => e.cn === host);
+    // The newest valid one: a renewal signs the new certificate before it revokes the old.
+    const entry = validFor.at(-1);
     const crt = await sys.readText(ca.hostFile(host, 'crt'));
+    const key = await sys.readText(ca.hostFile(host, 'key'));
+    const serial = crt !== undefined ? serialOf(crt) : undefined;
+    const own = crt !== undefined ? all.find((e) => e.serial.replace(/^0+/, '') === serial) : undefined;
+    // Only those before it: a newer one this CA signed elsewhere for the host is not lockstep's to revoke.
+    const others = (keep: IndexEntry): void => {
+      const rest = validFor.filter((e) => e !== keep && BigInt(`0x${e.serial}`) < BigInt(`0x${keep.serial}`)).map((e) => e.serial);
+      if (rest.length > 0) superseded[host] = rest;
+    };
+    // Killed after openssl recorded the newest one and before its file was written (the key is the new one).
+    const pem = entry !== undefined && entry !== own ? await sys.readText(`${ca.dir}/newcerts/${entry.serial}.pem`) : undefined;
+    if (entry !== undefined && pem !== undefined && key !== undefined && matches(pem, key)) {
+      interrupted[host] = { serial: entry.serial, pem };
+      others(entry);
+      continue;
+    }
     if (crt !== undefined) {
-      const serial = serialOf(crt);
-      const own = all.find((e) => e.serial.replace(/^0+/, '') === serial);
-      if (entry !== undefined && own === entry) {
+      if (own !== undefined && own.status === 'valid' && validFor.includes(own)) {
         alreadySigned.push(host);
+        current[host] = own.serial;
+        others(own);
         if ((await sys.readText(rootCopy(host))) !== rootPem) rootCopyMissing.push(host);
         const failing = (await requestedChecks(sys, ca, host, answers, true)).filter((c) => !c.ok);
-        if (failing.length > 0) replaceable[host] = { serial: entry.serial, why: failing.map((c) => `${c.name.replace(/ as requested$/, '')} fails: ${c.evidence}`).join('; ') };
-      } else if (own === undefined || own.status === 'valid') existingFiles.push(ca.hostFile(host, 'crt'));
-      else if (own.status === 'revoked') revokedOnDisk.push(host);
+        if (failing.length > 0) replaceable[host] = { serial: own.serial, why: failing.map((c) => `${c.name.replace(/ as requested$/, '')} fails: ${c.evidence}`).join('; ') };
+        continue;
+      }
+      if (own === undefined || own.status === 'valid') {
+        existingFiles.push(ca.hostFile(host, 'crt'));
+        continue;
+      }
       // revoked or expired: signed again, the old files backed up
-      if (own === undefined || own.status === 'valid') continue;
+      if (own.status === 'revoked') revokedOnDisk.push(host);
     }
-    const pem = entry ? await sys.readText(`${ca.dir}/newcerts/${entry.serial}.pem`) : undefined;
-    const key = await sys.readText(ca.hostFile(host, 'key'));
-    if (entry && pem && key && matches(pem, key)) interrupted[host] = { serial: entry.serial, pem };
-    else if (entry !== undefined) replaceable[host] = { serial: entry.serial, why: `index.txt lists serial ${entry.serial} as its valid certificate, which is not the one in ${ca.hostDir(host)}` };
+    if (entry !== undefined) replaceable[host] = { serial: entry.serial, why: `index.txt lists serial ${entry.serial} as its valid certificate, which is not the one in ${ca.hostDir(host)}` };
   }
+  const attr = await sys.readText(`${ca.index}.attr`);
+  const subjectsMayRepeat = attr !== undefined && /^\s*unique_subject\s*=\s*no\s*$/m.test(attr);
   return {
-    problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, replaceable, revokedOnDisk, db, config, p12Present,
+    problems, valid, existingFiles, interrupted, alreadySigned, rootCopyMissing, replaceable, superseded, current, subjectsMayRepeat, revokedOnDisk, db, config, p12Present,
     ...(rootPem !== undefined ? { rootPem } : {}),
   };
 }

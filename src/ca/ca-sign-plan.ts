@@ -14,7 +14,7 @@ import { sanValue } from './san.js';
 
 export const HOSTS_SIGNED = 'hosts signed';
 
-function extFile(host: string, san: string | undefined, keyType: KeyType): string {
+function extFile(host: string, san: string | undefined, keyType: KeyType, crlUrl: string): string {
   return [
     '# Extensions for this host certificate, written by lockstep (used with openssl ca -extfile).',
     '[ host_ext ]',
@@ -24,6 +24,8 @@ function extFile(host: string, san: string | undefined, keyType: KeyType): strin
     'subjectKeyIdentifier   = hash',
     'authorityKeyIdentifier = keyid, issuer',
     `subjectAltName         = ${sanValue(host, san)}`,
+    // Where clients fetch the CRL (ca crl makes it): --crl-url, none by default.
+    ...(crlUrl !== '' ? [`crlDistributionPoints  = URI:${crlUrl}`] : []),
     '',
   ].join('\n');
 }
@@ -72,7 +74,7 @@ export function newHostActions(ca: CaLayout, cfg: CaConfigUse, h: string, answer
       argv: ['openssl', 'req', '-new', '-key', p(ca.hostFile(h, 'key')), '-config', p(ca.orgConfig), '-subj', `/CN=${h}`],
       stdoutTo: { path: ca.hostFile(h, 'csr'), mode: 0o644 },
     },
-    { kind: 'write', title: `${h}: certificate extensions`, path: ca.hostFile(h, 'ext'), content: extFile(h, san, keyType), mode: 0o644 },
+    { kind: 'write', title: `${h}: certificate extensions`, path: ca.hostFile(h, 'ext'), content: extFile(h, san, keyType, typeof answers.crlUrl === 'string' ? answers.crlUrl : ''), mode: 0o644 },
     caCommand(
       cfg,
       `${h}: sign with the CA`,

@@ -2,12 +2,14 @@
 // certificate signed by `openssl ca` with the passphrase on a file descriptor; the root
 // certificate is copied beside it for clients. A host that already has its certificate is left
 // as it is unless --reissue asks for a new one (when it differs from what is asked).
+import { X509Certificate } from 'node:crypto';
 import type { Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
 import type { Check } from '../core/events.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import { p12Checks } from '../pki/pkcs12.js';
+import { crlUrlOf } from '../pki/x509.js';
 import { caConfigUse } from './ca-config.js';
 import { caDirQuestion, caNameQuestion, caPassphraseQuestion, hostKeyTypeQuestion } from './ca-questions.js';
 import { HOSTS_SIGNED, gencrlAction, newHostActions, p12Action, revokeAction, rootCopyAction, sideBySide } from './ca-sign-plan.js';
@@ -21,6 +23,21 @@ import { sanByHost } from './san.js';
 export type { CaSignFacts } from './ca-sign-facts.js';
 
 const reissuing = (a: Answers, facts: CaSignFacts): string[] => (a.reissue === true ? hostsOf(a).filter((h) => facts.replaceable[h] !== undefined) : []);
+/** --sign-again: hosts signed again although their certificate is as asked (renewal); the caller revokes the old one. */
+const signingAgain = (a: Answers, facts: CaSignFacts): string[] => (a.signAgain === true ? hostsOf(a).filter((h) => facts.alreadySigned.includes(h)) : []);
+const UNIQUE_NO = 'unique_subject = no\n';
+
+/** An http(s) URL (CRLs are fetched over plain HTTP, RFC 5280 §4.2.1.13) with nothing an extension line could break on. */
+export function checkCrlUrl(v: string): string | undefined {
+  if (v === '') return undefined;
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(v) || /[,;]/.test(v)) return `"${v}" is not an http:// URL (like http://pki.example.org/couch_ca.crl), without spaces, commas or semicolons`;
+  try {
+    new URL(v);
+  } catch {
+    return `"${v}" is not a URL (like http://pki.example.org/couch_ca.crl)`;
+  }
+  return undefined;
+}
 
 export const caSignQuestions: readonly Question[] = [
   caDirQuestion,
@@ -63,6 +80,29 @@ export const caSignQuestions: readonly Question[] = [
     help: 'Without it they are left as they are, and checked only against the root. A host whose certificate is as asked is never signed again.',
     default: false,
     when: (_a, facts) => Object.keys((facts as CaSignFacts).replaceable).length > 0,
+  },
+  {
+    kind: 'text',
+    id: 'crlUrl',
+    flag: '--crl-url',
+    // Asked of nobody: without it the certificates are as before (no CRL named in them).
+    unasked: true,
+    optional: true,
+    default: '',
+    message: 'Where clients fetch the CRL (an http:// URL written into each host certificate; empty for none)',
+    help: 'Publish crl/<CA name>.crl there (lockstep ca crl makes it, lockstep ca revoke too). Clients and scanners (testssl) then find how to check revocation; a URL nobody serves makes some clients fail, so give it only once it is published.',
+    validate: checkCrlUrl,
+  },
+  {
+    kind: 'confirm',
+    id: 'signAgain',
+    flag: '--sign-again',
+    // Asked of nobody: what renew does. The old certificate stays valid until the caller has
+    // installed the new one and revokes it (lockstep ca revoke --host H --older-only).
+    unasked: true,
+    message: 'Sign the hosts again even when their certificate is as asked, leaving the old one valid (renewal)?',
+    help: 'The old certificate stays valid until the new one is installed; then lockstep ca revoke --host <host> --older-only revokes it (superseded).',
+    default: false,
   },
   {
     kind: 'confirm',
@@ -132,13 +172,21 @@ export const caSignStep: Step<CaSignFacts> = {
     const ca = layoutOf(answers);
     const cfg = caConfigUse(ca, facts.config);
     const rootPem = facts.rootPem!;
-    const again = reissuing(answers, facts);
+    const renewed = signingAgain(answers, facts);
+    const again = [...reissuing(answers, facts), ...renewed.filter((h) => !reissuing(answers, facts).includes(h))];
     const fresh = hostsOf(answers).filter((h) => facts.interrupted[h] === undefined && (!facts.alreadySigned.includes(h) || again.includes(h)));
     const sans = sansOf(answers);
-    const revokes = again.map((h) => {
-      const old = facts.replaceable[h]!;
-      return revokeAction(ca, cfg, old.serial, 'superseded', `${h}: revoke serial ${old.serial} as superseded (--reissue)`);
+    // The new certificate first, then the old one revoked: a kill in between leaves the old one
+    // valid and in use, and the rerun revokes it (facts.superseded). Two valid certificates with
+    // one subject need unique_subject = no in index.txt.attr.
+    const revokes = hostsOf(answers).flatMap((h) => {
+      if (renewed.includes(h) && !reissuing(answers, facts).includes(h)) return [];
+      const serials = [...(again.includes(h) ? [facts.replaceable[h]!.serial] : []), ...(renewed.includes(h) ? [] : (facts.superseded[h] ?? []))];
+      return [...new Set(serials)].map((serial) => revokeAction(ca, cfg, serial, 'superseded', `${h}: revoke serial ${serial} as superseded${again.includes(h) ? ' (--reissue)' : ' (left by an interrupted re-issue)'}`));
     });
+    const attr: Action[] = again.length > 0 && !facts.subjectsMayRepeat
+      ? [{ kind: 'write', title: 'Allow a new certificate beside the one it replaces (index.txt.attr: unique_subject = no)', path: `${ca.index}.attr`, content: UNIQUE_NO, mode: 0o644 }]
+      : [];
     const hostSteps = (h: string): Action[] => {
       if (fresh.includes(h)) return [...newHostActions(ca, cfg, h, answers, sans.get(h)), rootCopyAction(ca, h, rootPem)];
       const done = facts.interrupted[h];
@@ -156,16 +204,18 @@ export const caSignStep: Step<CaSignFacts> = {
     const others = hostsOf(answers).filter((h) => !fresh.includes(h)).flatMap(chain);
     const signed = sideBySide(new Map(fresh.map((h) => [h, chain(h)])));
     const crl = revokes.length > 0 || facts.revokedOnDisk.some((h) => fresh.includes(h)) ? [gencrlAction(ca, cfg)] : [];
-    return [...repairActions(ca, facts.db), ...cfg.actions, ...revokes, ...others, ...signed, ...crl];
+    return [...repairActions(ca, facts.db), ...cfg.actions, ...attr, ...others, ...signed, ...revokes, ...crl];
   },
 
   notes(answers, facts) {
     const again = reissuing(answers, facts);
     const ca = layoutOf(answers);
     const notes = [...caConfigUse(ca, facts.config).notes];
+    const renewed = signingAgain(answers, facts);
     for (const h of facts.alreadySigned) {
       const r = facts.replaceable[h];
-      if (again.includes(h)) notes.push(`${h}: signed again (--reissue); serial ${r?.serial} is revoked as superseded, its files backed up.`);
+      if (renewed.includes(h) && !again.includes(h)) notes.push(`${h}: signed again (--sign-again); serial ${facts.current[h]} stays valid until lockstep ca revoke --host ${h} --older-only revokes it, once the new one is installed.`);
+      else if (again.includes(h)) notes.push(`${h}: signed again (--reissue); serial ${r?.serial} is revoked as superseded, its files backed up.`);
       else if (r !== undefined) notes.push(`${h} already has its certificate from this CA, which differs from what is asked (${r.why}): left as it is and checked only against the root; --reissue signs it again.`);
       else notes.push(`${h} already has its certificate from this CA, as asked: left as it is.`);
     }
@@ -183,6 +233,12 @@ export const caSignStep: Step<CaSignFacts> = {
         const made = plan === undefined || plan.some((a) => (a.kind === 'run' && a.stdoutTo?.path === crt) || (a.kind === 'write' && a.path === crt));
         const own = await requestedChecks(sys, ca, host, answers, made);
         const checks: Check[] = own.map((c) => ({ ...c, name: `${host}: ${c.name}${made ? '' : ' (left as it was)'}` }));
+        const crlUrl = typeof answers.crlUrl === 'string' ? answers.crlUrl : '';
+        if (made && crlUrl !== '') {
+          const pem = await sys.readText(crt);
+          const named = pem === undefined ? undefined : crlUrlOf(new X509Certificate(pem));
+          checks.push({ name: `${host}: names the CRL at ${crlUrl}`, ok: named === crlUrl, evidence: named === undefined ? 'no CRL distribution point in the certificate' : `crlDistributionPoints URI:${named}` });
+        }
         checks.push(await verifyAgainstRoot(sys, ca, host));
         if (answers.p12 === true && secrets.has('p12Password')) {
           const p12 = await p12Checks(sys, ca.hostFile(host, 'p12'), secrets.get('p12Password'), await sys.readText(crt), 2);

@@ -57,15 +57,21 @@ export async function loadAnswersFile(file: string): Promise<Record<string, unkn
   return parsed.data;
 }
 
-export async function readSecretFile(file: string, what: string): Promise<string> {
+export async function readSecretFile(file: string, what: string, where?: string): Promise<string> {
   let text: string;
+  const named = where !== undefined ? `${where} ${file}` : file;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`Cannot read ${what} from ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UserError(
+      `Cannot read ${what.replace(/[?:]\s*$/, '').toLowerCase()} from ${named}: ${why}.`,
+      `Give the path of an existing file (mode 0600) whose first line is the secret${where !== undefined ? `, or leave ${where.split(' / ')[0]} out to be asked for it` : ''}.`,
+    );
   }
   const line = text.split('\n')[0]?.replace(/\r$/, '') ?? '';
-  if (line.length === 0) throw new UserError(`${file} (${what}) is empty.`);
+  if (line.length === 0) throw new UserError(`${named} (${what}) is empty.`, 'Its first line must be the secret.');
   return line;
 }
 
@@ -85,7 +91,7 @@ export class PresetAnswers implements AnswerSource {
     const where = this.section === undefined ? `${flagOf(q)} / "${key}"` : `answers file key "${key}"`;
     if (q.kind === 'secret') {
       const path = this.flags.get(q.id) ?? this.file[fileKey(q)];
-      if (typeof path === 'string') return this.checked(q, await readSecretFile(path, q.message), answers, where);
+      if (typeof path === 'string') return this.checked(q, await readSecretFile(path, q.message, where), answers, where);
       const value = this.env[envOf(q)];
       if (value === undefined) return undefined;
       if (value === '' && q.optional !== true) {

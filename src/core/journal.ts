@@ -221,11 +221,23 @@ export function summariseRuns(records: readonly JournalRecord[]): RunRecord[] {
   }));
 }
 
-/** The newest run that did not finish (interrupted, failed or aborted part-way). */
+/**
+ * The newest run that did not finish (interrupted, failed or aborted part-way). A later run with
+ * nothing to do that failed or was aborted (a rerun that adopted what the interrupted one left,
+ * 0 of 0 actions, and failed its checks) has nothing to continue: the unfinished run before it is
+ * the one to resume. A run that finished ends the search.
+ */
 export async function lastUnfinishedRun(sys: System, runId?: string): Promise<RunRecord | undefined> {
   const runs = summariseRuns(await readJournal(sys));
   if (runId !== undefined) return runs.find((r) => r.run === runId);
+  const empty = (r: RunRecord): boolean => r.status !== 'done' && r.status !== 'interrupted' && r.plan.length === 0;
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const r = runs[i]!;
+    if (r.status === 'done') break;
+    // All actions done but no verdict (killed before verification) still counts: resume verifies it.
+    if (!empty(r)) return r;
+  }
+  // Nothing but empty runs since the last that finished: the newest of them, as before.
   const last = runs[runs.length - 1];
-  // All actions done but no verdict (killed before verification) still counts: resume verifies it.
   return last !== undefined && last.status !== 'done' ? last : undefined;
 }

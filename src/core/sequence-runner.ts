@@ -132,12 +132,14 @@ export async function runSequence(seq: Sequence, title: string, opts: RunOptions
         mark(i, 'skipped', applies);
         continue;
       }
-      const unattended = stage.gate === undefined || ctx.interactive ? undefined : typeof stage.gate.unattended === 'function' ? stage.gate.unattended(ctx) : stage.gate.unattended;
+      // The stage the interrupted run was in had passed its gate then: resume goes on with it.
+      const resuming = o.resume !== undefined && stage.id === o.resume.interrupted.command;
+      const unattended = stage.gate === undefined || ctx.interactive || resuming ? undefined : typeof stage.gate.unattended === 'function' ? stage.gate.unattended(ctx) : stage.gate.unattended;
       if (typeof unattended === 'string') {
         mark(i, 'skipped', unattended);
         continue;
       }
-      if (stage.gate !== undefined && unattended === undefined) {
+      if (stage.gate !== undefined && unattended === undefined && !resuming) {
         const q = typeof stage.gate.question === 'function' ? stage.gate.question(ctx) : stage.gate.question;
         mark(i, 'running'); // its part is the one being asked about
         const go = await opts.prompter.ask(q, { answers: {}, ...(typeof q.default === 'boolean' ? { defaultValue: q.default } : {}) });

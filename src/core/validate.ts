@@ -24,6 +24,11 @@ export function checkHostName(value: string): string | undefined {
   return undefined;
 }
 
+/** One IPv4 or IPv6 address (no range, no name). */
+export function checkIpAddress(value: string): string | undefined {
+  return isIP(value) !== 0 ? undefined : `"${value}" is not an IPv4 or IPv6 address (like 127.0.0.1 or ::1)`;
+}
+
 export function checkCidr(value: string): string | undefined {
   const [address, prefix, extra] = value.split('/');
   if (extra !== undefined || address === undefined) return `"${value}" is not an address or a range like 192.0.2.0/24`;

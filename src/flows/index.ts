@@ -25,7 +25,9 @@ export const FLOW_CATALOG: readonly FlowEntry[] = [
   {
     command: 'renew',
     menuOnly: true,
-    load: async () => (await import('./renew-flow.js')).renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME }),
+    // The home menu's walk asks for the CA's passphrase; `lockstep resume` of a renewal has it from
+    // its own --passphrase-file or LOCKSTEP_PASSPHRASE (a stage without it fails, naming it).
+    load: async () => (await import('./renew-flow.js')).renewFlow({ force: false, caDir: DEFAULT_CA_DIR, caName: DEFAULT_CA_NAME, passphrase: true }),
   },
   // `lockstep check` is written by hand in cli/; from the menu it opens the checklist screen.
   { command: 'check', menuOnly: true, load: async () => ({ ...flow((await import('./checklist.js')).checklistStep), screen: 'checklist' }) },

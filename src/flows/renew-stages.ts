@@ -1,19 +1,22 @@
 // What renewing one certificate is, as stages of the renewal sequence: the steps that made it,
-// again, with the answers of its record and of the certificate in use (an ACME order; revoke +
-// sign + install with the private CA; a fresh key and CSR for the vendor), then nginx reloaded
+// again, with the answers of its record and of the certificate in use (an ACME order; sign +
+// install + revoke the old one with the private CA; a fresh key and CSR for the vendor), then nginx reloaded
 // and checked as a `web reload` step. A certificate lockstep cannot renew by itself (self-signed,
 // one nginx serves from elsewhere, a CSR still with the vendor) has no stages, only advice.
 import { X509Certificate } from 'node:crypto';
 import { caLayout } from '../ca/layout.js';
 import { caRevokeStep } from '../ca/ca-revoke.js';
 import { caSignStep } from '../ca/ca-sign.js';
+import { parseIndex } from '../ca/index-db.js';
 import type { AnswerValue } from '../core/questions.js';
 import { MASK } from '../core/secrets.js';
 import type { Stage, StageContext } from '../core/sequence.js';
 import type { System } from '../core/system.js';
 import { foundAdvice } from '../tls/found-in-nginx.js';
 import { installStep } from '../tls/install.js';
+import { fingerprintOf } from '../pki/x509.js';
 import { letsEncryptStep } from '../tls/letsencrypt.js';
+import { livePath } from '../tls/live-layout.js';
 import type { ManagedCert } from '../tls/managed.js';
 import { csrFingerprint, purchasedStep } from '../tls/purchased.js';
 import { installAnswers, resignAnswers } from '../tls/renew-private-ca.js';
@@ -88,42 +91,116 @@ function caOf(c: ManagedCert, o: RenewOptions) {
   return typeof a.caDir === 'string' ? caLayout(a.caDir, typeof a.caName === 'string' ? a.caName : o.caName) : caLayout(o.caDir, o.caName);
 }
 
+/** cert install of the CA's new certificate into live/<liveName>/ (after `afterId`, when given). */
+function installStage(c: ManagedCert, layout: ReturnType<typeof caOf>, liveName: string, afterId: string | undefined): Stage {
+  return {
+    id: `cert install ${c.name}`,
+    step: installStep,
+    part: c.name,
+    title: `${c.name}: install it into live/${liveName}/`,
+    ...(afterId !== undefined ? { when: (ctx: StageContext) => after(ctx, afterId, 'the new certificate') } : {}),
+    given: () => ({ ...installAnswers(c, layout, liveName), pfx: '', chain: '' }),
+  };
+}
+
 function privateCaStages(c: ManagedCert, pem: string, o: RenewOptions): Stage[] {
   const layout = caOf(c, o);
   const again = resignAnswers(new X509Certificate(pem), c.name);
   const ca = { caDir: layout.dir, caName: layout.name };
+  // The new certificate is signed and installed before the old one is revoked: killed at any
+  // point, what nginx serves is still valid, and a rerun or resume finishes the work.
   const stages: Stage[] = [
-    { id: `ca revoke ${c.name}`, step: caRevokeStep, part: c.name, title: `${c.name}: revoke the certificate in use (superseded)`, given: () => ({ ...ca, host: c.name, reason: 'superseded' }) },
     {
       id: `ca sign ${c.name}`,
       step: caSignStep,
       part: c.name,
       title: `${c.name}: sign a new certificate with the CA`,
-      when: (ctx) => after(ctx, `ca revoke ${c.name}`, 'the revocation'),
-      given: () => ({ ...ca, host: [c.name], ...again, passphrase: MASK }),
+      // The passphrase is asked here (or read from --passphrase-file); the revocation takes it from the store.
+      given: () => ({ ...ca, host: [c.name], ...again, signAgain: true }),
     },
   ];
   let last = `ca sign ${c.name}`;
   if (c.liveName !== undefined) {
-    stages.push({
-      id: `cert install ${c.name}`,
-      step: installStep,
-      part: c.name,
-      title: `${c.name}: install it into live/${c.liveName}/`,
-      when: (ctx) => after(ctx, `ca sign ${c.name}`, 'the new certificate'),
-      given: () => ({ ...installAnswers(c, layout, c.liveName ?? c.name), pfx: '', chain: '' }),
-    });
+    stages.push(installStage(c, layout, c.liveName, `ca sign ${c.name}`));
     last = `cert install ${c.name}`;
   }
+  const installed = last;
+  stages.push({
+    id: `ca revoke ${c.name}`,
+    step: caRevokeStep,
+    part: c.name,
+    title: `${c.name}: revoke the certificate it replaces (superseded)`,
+    when: (ctx) => after(ctx, installed, 'the new certificate'),
+    given: () => ({ ...ca, host: c.name, olderOnly: true, reason: 'superseded', passphrase: MASK }),
+  });
+  last = `ca revoke ${c.name}`;
   return [...stages, ...reloadStage(c, last)];
+}
+
+/** What the passphrase needs when nobody is asked (shared by renewal and the revocation a kill left undone). */
+function passphraseGate(c: ManagedCert, o: RenewOptions): { needsPass: string; unattended: (m: RunMode) => true | string } {
+  const needsPass = `the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE (or the walk on a terminal), or sign it again: ${c.record.command}`;
+  return { needsPass, unattended: (m) => (o.passphrase !== true ? needsPass : yesOrDry(m)) };
+}
+
+/**
+ * Valid certificates of the host in the CA other than the one in use: a renewal killed after the
+ * new one was signed and installed, before the old one was revoked. Only when what nginx serves
+ * is that new one (merged with live/, or nothing in live/ for the host): an older one still in
+ * live/ stays valid until a renewal replaces it.
+ */
+async function leftBehind(c: ManagedCert, sys: System, o: RenewOptions): Promise<{ serials: string[]; install: boolean; newer: boolean }> {
+  const layout = caOf(c, o);
+  const none = { serials: [], install: false, newer: false };
+  if (c.liveName === undefined && (await sys.stat(livePath(c.name, 'cert'))) !== undefined) return none;
+  const pem = await sys.readText(layout.hostFile(c.name, 'crt'));
+  // live/ still holds the old one (killed before cert install): installed first, then revoked.
+  const install = c.liveName !== undefined && pem !== undefined && fingerprintOf(await sys.readText(c.certPath)) !== fingerprintOf(pem);
+  const index = await sys.readText(layout.index);
+  if (pem === undefined || index === undefined) return none;
+  let inUse: string;
+  try {
+    inUse = new X509Certificate(pem).serialNumber.replace(/^0+/, '').toUpperCase();
+  } catch {
+    return none;
+  }
+  const others = parseIndex(index).filter((e) => e.status === 'valid' && e.cn === c.name && e.serial.replace(/^0+/, '').toUpperCase() !== inUse).map((e) => e.serial);
+  // A serial after the one in the host folder: signed by a run killed before it wrote the file.
+  const newer = others.some((s) => BigInt(`0x${s}`) > BigInt(`0x${inUse}`));
+  return { serials: others.filter((s) => BigInt(`0x${s}`) < BigInt(`0x${inUse}`)), install, newer };
+}
+
+/** The end of an interrupted renewal: the old certificate revoked (superseded), nginx reloaded. */
+function finishRevocation(c: ManagedCert, base: Pick<CertPlan, 'cert' | 'kind'>, left: { serials: readonly string[]; install: boolean }, why: string, o: RenewOptions): CertPlan {
+  const layout = caOf(c, o);
+  const install: Stage[] = left.install && c.liveName !== undefined ? [installStage(c, layout, c.liveName, undefined)] : [];
+  const revoke: Stage = {
+    id: `ca revoke ${c.name}`,
+    step: caRevokeStep,
+    part: c.name,
+    title: `${c.name}: revoke the certificate it replaces (superseded)`,
+    ...(install.length > 0 ? { when: (ctx: StageContext) => after(ctx, `cert install ${c.name}`, 'the new certificate') } : {}),
+    given: () => ({ caDir: layout.dir, caName: layout.name, host: c.name, olderOnly: true, reason: 'superseded' }),
+  };
+  const what = `the renewal was cut short: serial ${left.serials.join(', ')} is still valid beside the CA's new certificate${install.length > 0 ? `, which is installed into live/${c.liveName}/ now` : ''}; revoked now (superseded)${reloadWords(c)}`;
+  const { unattended } = passphraseGate(c, o);
+  return {
+    ...base,
+    acts: true,
+    stages: gated(c, [...install, revoke, ...reloadStage(c, revoke.id)], why, `${what}.`, unattended),
+    what: (m) => (m.interactive || unattended(m) === true ? what : ((r) => (r === true ? what : r))(unattended(m))),
+    advice: (m) => (m.interactive ? undefined : ((r) => (r === true ? undefined : r))(unattended(m))),
+  };
 }
 
 /** How the certificate is renewed, read from the machine once (the CA's host file, a waiting CSR). */
 export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Promise<CertPlan> {
-  const acts = c.due || o.force;
+  // A renewal cut short inside ca sign (the new certificate recorded, not yet in its file) goes on: ca sign finishes it.
+  const left = c.record.method === 'private-ca' && c.problem === undefined ? await leftBehind(c, sys, o) : undefined;
+  const acts = c.due || o.force || left?.newer === true;
   // A broken renewal record is listed as `found` with its problem; it is lockstep's, not nginx's.
   const kind = c.record.method === 'found' && c.foundIn === undefined ? 'unreadable' : KIND[c.record.method];
-  const why = c.due ? `Due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}.` : `Not due (${c.daysLeft ?? '?'} days left); asked because of --force.`;
+  const why = c.due ? `Due${c.dueReason !== undefined ? ` (${c.dueReason})` : ''}.` : left?.newer === true ? 'Its renewal was cut short after the CA signed the new certificate.' : `Not due (${c.daysLeft ?? '?'} days left); asked because of --force.`;
   const base = { cert: c, kind, acts };
   const none = (advice: (m: RunMode) => string, quiet?: string): CertPlan => ({
     ...base,
@@ -132,6 +209,7 @@ export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Pro
     advice: (m) => (acts ? advice(m) : undefined),
   });
   if (c.problem !== undefined) return none(() => `look at it: ${c.problem}`);
+  if (!acts && left !== undefined && left.serials.length > 0) return finishRevocation(c, base, left, why, o);
   if (!acts) {
     const later =
       c.record.method === 'self-signed' ? `; then lockstep cert self-signed --host ${namesOf(c)} --overwrite` : c.record.method === 'found' ? `; then ${foundAdvice(c)}` : '';
@@ -149,9 +227,8 @@ export async function planFor(c: ManagedCert, sys: System, o: RenewOptions): Pro
     case 'private-ca': {
       const pem = await sys.readText(caOf(c, o).hostFile(c.name, 'crt'));
       if (pem === undefined) return none(() => `look at it: ${caOf(c, o).hostFile(c.name, 'crt')} is missing`);
-      const needsPass = `the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE (or the walk on a terminal), or sign it again: ${c.record.command}`;
-      const unattended = (m: RunMode): true | string => (o.passphrase !== true ? needsPass : yesOrDry(m));
-      const what = `revoked (superseded) and signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}${reloadWords(c)}`;
+      const { needsPass, unattended } = passphraseGate(c, o);
+      const what = `signed again by the private CA with the same names, key type and lifetime${c.liveName !== undefined ? `, installed into live/${c.liveName}/` : ''}, then the old one revoked (superseded)${reloadWords(c)}`;
       return {
         ...base,
         stages: gated(c, privateCaStages(c, pem, o), why, `The certificate ${what}; the CA's passphrase is asked.`, unattended),

@@ -48,6 +48,24 @@ export function extraSans(cert: X509Certificate, host: string): string {
     .join(',');
 }
 
+/**
+ * The first URI of the certificate's CRL distribution points (RFC 5280 §4.2.1.13), read from its
+ * DER: the extension's OID 2.5.29.31, then the first uniformResourceIdentifier ([6], IA5String).
+ */
+export function crlUrlOf(cert: X509Certificate): string | undefined {
+  const der = cert.raw;
+  const oid = der.indexOf(Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x1f]));
+  if (oid < 0) return undefined;
+  // The extension's value is a few dozen bytes on: a short-form length, a URI of letters.
+  for (let i = oid + 5; i < Math.min(der.length - 2, oid + 64); i++) {
+    const len = der[i + 1]!;
+    if (der[i] !== 0x86 || len >= 0x80 || i + 2 + len > der.length) continue;
+    const uri = der.subarray(i + 2, i + 2 + len).toString('latin1');
+    if (/^https?:\/\/[\x21-\x7e]+$/.test(uri)) return uri;
+  }
+  return undefined;
+}
+
 /** The lifetime in whole days (notAfter − notBefore). */
 export const lifetimeDays = (cert: X509Certificate): number => Math.round((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000);
 

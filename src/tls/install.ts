@@ -87,6 +87,18 @@ async function previousRecord(sys: System, name: string): Promise<InstallFacts['
   return { ...(r.method === 'purchased' ? { answers: r.answers } : {}), ...(r.deploy !== undefined ? { deploy: r.deploy } : {}) };
 }
 
+/** The trusted roots of --trust-store, or why they cannot be had (a file without a PEM certificate is no empty store). */
+async function trustStoreOf(answers: Answers, read: () => Promise<Buffer>): Promise<X509Certificate[] | string> {
+  const file = String(answers.trustStore);
+  try {
+    const trusted = pemBlocks((await read()).toString('utf8')).map((b) => new X509Certificate(b));
+    if (trusted.length === 0) return `--trust-store ${file} holds no certificate: give a PEM bundle of trusted roots (-----BEGIN CERTIFICATE----- blocks), such as the system's ${DEFAULT_TRUST_STORE}`;
+    return trusted;
+  } catch (error) {
+    return `--trust-store ${file} cannot be read as PEM certificates: ${(error as Error).message}`;
+  }
+}
+
 export const installStep: Step<InstallFacts> = {
   id: 'cert install',
   title: 'Install a purchased certificate',
@@ -106,12 +118,8 @@ export const installStep: Step<InstallFacts> = {
     const pfx = pfxOf(answers);
     if (pfx !== undefined) {
       if (answers.trustStore === undefined || secrets?.has('pfxPassword') !== true) return base;
-      let trusted: X509Certificate[];
-      try {
-        trusted = pemBlocks((await read('trustStore')).toString('utf8')).map((b) => new X509Certificate(b));
-      } catch (error) {
-        return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
-      }
+      const trusted = await trustStoreOf(answers, () => read('trustStore'));
+      if (typeof trusted === 'string') return { ...base, inputError: trusted };
       try {
         // The operator's file, read as given (not under --root).
         const contents = await readPfx(pfx, secrets.get('pfxPassword'), `--pfx ${pfx}`);
@@ -141,17 +149,16 @@ export const installStep: Step<InstallFacts> = {
       }
     }
     let keyPem: string;
-    let trusted: X509Certificate[];
     try {
       keyPem = (await read('key', base)).toString('utf8');
     } catch (error) {
       return { ...base, inputError: `--key ${String(answers.key)} cannot be read: ${(error as Error).message}` };
     }
-    try {
-      trusted = pemBlocks((await read('trustStore')).toString('utf8')).map((b) => new X509Certificate(b));
-    } catch (error) {
-      return { ...base, inputError: `--trust-store ${String(answers.trustStore)} cannot be read: ${(error as Error).message}` };
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(keyPem)) {
+      return { ...base, inputError: `--key ${String(answers.key)} is not a private key: give the PEM file (-----BEGIN PRIVATE KEY-----) of the key the certificate was made for` };
     }
+    const trusted = await trustStoreOf(answers, () => read('trustStore'));
+    if (typeof trusted === 'string') return { ...base, inputError: trusted };
     return { ...base, report: analyseBundle(given, keyPem, domainsOf(answers), trusted, unordered) };
   },
 

@@ -2,15 +2,16 @@
 // and CSR are made with openssl, the ACME exchange by `lockstep internal acme-order`
 // (acme-client), and the result lands in /etc/lockstep/live/<first domain>/ with every version
 // kept in archive/.
+import { X509Certificate } from 'node:crypto';
 import { p, type Action, type Arg } from '../core/actions.js';
-import { OPERATOR_FILE, operatorFileExists, operatorPath, pathArg, type PathOwner } from '../core/paths.js';
+import { OPERATOR_FILE, operatorFileExists, operatorPath, pathArg, readOperatorFile, type PathOwner } from '../core/paths.js';
 import { UserError } from '../core/errors.js';
 import type { Answers, Question } from '../core/questions.js';
 import type { Step } from '../core/step.js';
 import type { System } from '../core/system.js';
 import { KEY_TYPE_CHOICES, genpkeyArgs, type KeyType } from '../pki/key-types.js';
 import { checkLiveFiles } from './live-checks.js';
-import { LOCKSTEP_DIR, accountKeyPath, archiveDir, archivePath, lastArchiveVersion, liveDir, livePath, renewalFile } from './live-layout.js';
+import { LOCKSTEP_DIR, accountKeyPath, archiveDir, archivePath, lastArchiveVersion, liveDir, livePath, pemBlocks, renewalFile } from './live-layout.js';
 import { renewalRecordOf, renewalRecordText, type DeployRecord } from './renewal-record.js';
 import { selfCommand } from '../core/self-command.js';
 
@@ -22,7 +23,8 @@ export interface LetsEncryptFacts {
   readonly accountKeyExists: boolean;
   readonly whyNotWritable?: string;
   readonly webrootMissing?: boolean;
-  readonly caFileMissing?: boolean;
+  /** What is wrong with --acme-ca-file (missing, or no PEM certificate in it), found before any network. */
+  readonly caFileProblem?: string;
   /** What `web https` recorded in the renewal file (reload and check after renewal): kept. */
   readonly deploy?: DeployRecord;
 }
@@ -145,6 +147,22 @@ export const letsEncryptQuestions: readonly Question[] = [
   },
 ];
 
+/** --acme-ca-file must exist and hold a PEM certificate: checked before any network. */
+async function caFileProblemOf(caFile: string): Promise<{ caFileProblem?: string }> {
+  if (!(await operatorFileExists(caFile))) return { caFileProblem: 'does not exist' };
+  const text = (await readOperatorFile(caFile).catch(() => Buffer.alloc(0))).toString('utf8');
+  const blocks = pemBlocks(text);
+  if (blocks.length === 0) return { caFileProblem: 'holds no PEM certificate' };
+  for (const b of blocks) {
+    try {
+      new X509Certificate(b);
+    } catch (error) {
+      return { caFileProblem: `holds a certificate that cannot be read (${(error as Error).message})` };
+    }
+  }
+  return {};
+}
+
 export const letsEncryptStep: Step<LetsEncryptFacts> = {
   id: 'cert letsencrypt',
   title: "Let's Encrypt certificate",
@@ -165,14 +183,14 @@ export const letsEncryptStep: Step<LetsEncryptFacts> = {
       accountKeyExists,
       ...(why !== undefined ? { whyNotWritable: why } : {}),
       ...(webroot !== undefined && !(await sys.stat(webroot))?.isDirectory() ? { webrootMissing: true } : {}),
-      ...(caFile !== undefined && caFile !== '' && !(await operatorFileExists(caFile)) ? { caFileMissing: true } : {}),
+      ...(caFile !== undefined && caFile !== '' ? await caFileProblemOf(caFile) : {}),
     };
   },
 
   plan(answers: Answers, facts: LetsEncryptFacts): readonly Action[] {
     if (facts.whyNotWritable !== undefined) throw new UserError(`Cannot write ${LOCKSTEP_DIR}: ${facts.whyNotWritable}.`);
     if (facts.webrootMissing) throw new UserError(`--webroot ${String(answers.webroot)} is not a directory.`, 'Give the document root your web server serves on port 80.');
-    if (facts.caFileMissing) throw new UserError(`--acme-ca-file ${operatorPath(String(answers.acmeCaFile))} does not exist.`, 'Give the PEM file of the ACME server\'s TLS root, as a path on this machine (it is not read under --root).');
+    if (facts.caFileProblem !== undefined) throw new UserError(`--acme-ca-file ${operatorPath(String(answers.acmeCaFile))} ${facts.caFileProblem}.`, 'Give the PEM file of the ACME server\'s TLS root (-----BEGIN CERTIFICATE-----), as a path on this machine (it is not read under --root).');
     const name = nameOf(answers);
     const domains = domainsOf(answers);
     const keyType = answers.keyType as KeyType;

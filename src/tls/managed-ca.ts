@@ -19,7 +19,8 @@ export async function listPrivateCa(sys: System, caDir: string, caName: string, 
     const flags = `--host ${host}${caDir === '/etc/pki/CA' ? '' : ` --ca-dir ${caDir}`}${caName === 'couch_ca' ? '' : ` --ca-name ${caName}`} --passphrase-file FILE`;
     const record = {
       method: 'private-ca' as const,
-      command: `lockstep ca revoke ${flags} --reason superseded --yes && lockstep ca sign ${flags} --yes`,
+      // The new one first: the old one stays valid (and in use) until the new one is in place.
+      command: `lockstep ca sign ${flags} --sign-again --yes && lockstep ca revoke ${flags} --older-only --reason superseded --yes`,
       answers: {},
     };
     const pem = await sys.readText(certPath);

@@ -23,7 +23,9 @@ async function mergeInstalled(managed: readonly ManagedCert[], ca: readonly Mana
   const merged: ManagedCert[] = [];
   for (const c of ca) {
     const own = fingerprintOf(await sys.readText(c.certPath));
-    const live = own === undefined ? undefined : managed.find((m) => prints.get(m.name) === own);
+    // Its copy in live/, or an older certificate of the same CA for the host there (a renewal
+    // killed after the CA signed the new one and before cert install put it in live/).
+    const live = own === undefined ? undefined : (managed.find((m) => prints.get(m.name) === own) ?? managed.find((m) => m.name === c.name && m.issuer === c.issuer && m.record.method !== 'letsencrypt'));
     if (live === undefined) {
       merged.push(c);
       continue;

@@ -6,12 +6,13 @@ import type { X509Certificate } from 'node:crypto';
 import type { CaLayout } from '../ca/layout.js';
 import { HOST_MAX_DAYS } from '../ca/org-config.js';
 import type { KeyType } from '../pki/key-types.js';
-import { extraSans, keyTypeOf, lifetimeDays } from '../pki/x509.js';
+import { crlUrlOf, extraSans, keyTypeOf, lifetimeDays } from '../pki/x509.js';
 import type { ManagedCert } from './managed.js';
 
-/** What `ca sign` needs to sign `old` again: its other subjectAltNames, key type and lifetime (at most 825 days). */
-export function resignAnswers(old: X509Certificate, host: string): { san: string; keyType: KeyType; days: number } {
-  return { san: extraSans(old, host), keyType: keyTypeOf(old), days: Math.min(HOST_MAX_DAYS, Math.max(1, lifetimeDays(old))) };
+/** What `ca sign` needs to sign `old` again: its other subjectAltNames, key type, lifetime (at most 825 days) and CRL URL. */
+export function resignAnswers(old: X509Certificate, host: string): { san: string; keyType: KeyType; days: number; crlUrl: string } {
+  // The CRL it names, named again (none when it named none).
+  return { san: extraSans(old, host), keyType: keyTypeOf(old), days: Math.min(HOST_MAX_DAYS, Math.max(1, lifetimeDays(old))), crlUrl: crlUrlOf(old) ?? '' };
 }
 
 /** What `cert install` needs to put the CA's new certificate for `c` into live/<liveName>/. */

@@ -1,6 +1,7 @@
 // `lockstep web https`: serves a certificate from /etc/lockstep/live/<name>/ with nginx, HTTPS
 // only. The new site file is staged, then `lockstep internal nginx-swap` puts it in place,
 // runs `nginx -t` and reloads, restoring the previous file when either fails.
+import { checkIpAddress } from '../core/validate.js';
 import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
@@ -59,7 +60,7 @@ export const httpsNginxQuestions: readonly Question[] = [
     id: 'listenAddress',
     message: 'Address to listen on (empty: every IPv4 and IPv6 address)',
     optional: true,
-    validate: (v) => (/^[0-9a-fA-F.:]+$/.test(v) ? undefined : `"${v}" is not an IP address`),
+    validate: checkIpAddress,
   },
   {
     kind: 'confirm',

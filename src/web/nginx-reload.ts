@@ -2,6 +2,7 @@
 // workers read the new files, open connections finish on the old ones) and is checked to serve
 // exactly the certificate now in the folder — several connections in a row, since an old
 // worker may still answer one.
+import { checkIpAddress } from '../core/validate.js';
 import { X509Certificate } from 'node:crypto';
 import { p, type Action } from '../core/actions.js';
 import { UserError } from '../core/errors.js';
@@ -21,7 +22,7 @@ export const nginxReloadQuestions: readonly Question[] = [
   { kind: 'path', id: 'certFile', message: 'The certificate nginx should serve after the reload (its cert.pem)' },
   { kind: 'path', id: 'nginxConf', message: 'nginx main configuration (for the reload)', default: '/etc/nginx/nginx.conf' },
   { kind: 'text', id: 'serverName', message: 'Name to ask for (SNI) when checking', validate: (v) => (/^[A-Za-z0-9.-]+$/.test(v) ? undefined : `"${v}" is not a host name`) },
-  { kind: 'text', id: 'host', message: 'Address nginx listens on for HTTPS', default: '127.0.0.1', validate: (v) => (/^[0-9a-fA-F.:]+$/.test(v) ? undefined : `"${v}" is not an IP address`) },
+  { kind: 'text', id: 'host', message: 'Address nginx listens on for HTTPS', default: '127.0.0.1', validate: checkIpAddress },
   { kind: 'integer', id: 'httpsPort', message: 'HTTPS port', default: 443, min: 1, max: 65535 },
 ];
 

@@ -41,14 +41,15 @@ test('--plain renew --force: the walk through stdin; the first signed again, the
 
   const first = row(screen, 'a.example.org');
   assert.deepEqual([first.kind, first.days, first.due], ['private CA', '29 of 30', 'no (--force)']);
-  assert.match(first.what, /^revoked \(superseded\) and signed again by the private CA with the same names, key type and lifetime$/);
+  assert.match(first.what, /^signed again by the private CA with the same names, key type and lifetime, then the old one revoked \(superseded\)$/);
   assert.match(row(screen, 'a.example.org', 'Renewal').what, /^renewed: a\.example\.org signed again by the private CA$/);
   assert.equal(row(screen, 'b.example.org', 'Renewal').what, 'not renewed: you chose not to');
   assert.ok(screen.indexOf('Certificates:') < screen.indexOf('Renew a.example.org now?'), 'the table comes first');
   assert.doesNotMatch(screen, new RegExp(PASS));
-  const signing = screen.indexOf('== a.example.org: sign a new certificate with the CA ==');
-  assert.ok(signing > 0, screen);
-  assert.doesNotMatch(screen.slice(signing), /Passphrase of the root key/, 'asked once, for the revocation; the signing takes it from there');
+  // The new certificate first, then the old one revoked.
+  const revoking = screen.indexOf('== a.example.org: revoke the certificate it replaces (superseded) ==');
+  assert.ok(revoking > screen.indexOf('== a.example.org: sign a new certificate with the CA =='), screen);
+  assert.doesNotMatch(screen.slice(revoking), /Passphrase of the root key/, 'asked once, for the signing; the revocation takes it from there');
   assert.notEqual(await serial('a.example.org'), a0, 'a was signed again');
   assert.equal(await serial('b.example.org'), b0, 'b is as it was');
 });

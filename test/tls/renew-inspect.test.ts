@@ -107,7 +107,7 @@ test('renew lists private-CA host certificates; a due one gets the exact re-sign
     assert.match(`${one.kind} | ${one.days} | ${one.due}`, /^private CA \| [12] of 30 \| due$/);
     assert.match(one.what, /the CA's key needs its passphrase, which lockstep never stores: lockstep renew --passphrase-file FILE/);
     assert.match(`${two.days} | ${two.due} | ${two.what}`, /^2[78] of 30 \| no \| nothing now; renew from /);
-    assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep --root \S+ ca revoke --host couch1\.example\.org --passphrase-file FILE --reason superseded --yes && lockstep --root \S+ ca sign --host couch1\.example\.org --passphrase-file FILE --yes/);
+    assert.match(run.stderr, /EXPIRY WARNING: couch1\.example\.org .*lockstep --root \S+ ca sign --host couch1\.example\.org --passphrase-file FILE --sign-again --yes && lockstep --root \S+ ca revoke --host couch1\.example\.org --passphrase-file FILE --older-only --reason superseded --yes/);
     assert.doesNotMatch(run.stderr, /couch2/);
   } finally {
     await cleanup();

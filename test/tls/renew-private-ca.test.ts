@@ -72,17 +72,17 @@ test('renew re-signs a due private-CA certificate with the passphrase, installs 
   assert.equal(tables(reminder.stdout, 'Certificates')[0]?.filter((r) => r.certificate === HOST).length, 1, `one entry for the installed CA certificate:\n${reminder.stdout}`);
   const listed = row(reminder.stdout, HOST);
   assert.match(`${listed.kind} | ${listed.days} | ${listed.due}`, /^private CA \| [01] of 4 \| due$/);
-  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep --root \S+ ca revoke --host app\.internal\.example/);
+  assert.match(reminder.stderr, /EXPIRY WARNING: app\.internal\.example .*passphrase.*lockstep --root \S+ ca sign --host app\.internal\.example .*--sign-again .*ca revoke --host app\.internal\.example .*--older-only/);
   assert.equal(await served(), old, 'nothing changed without the passphrase');
 
-  // --dry-run with the passphrase: the exact plan of the first step (the revocation, as openssl
+  // --dry-run with the passphrase: the exact plan of the first step (the new signing, as openssl
   // will run it), the later steps named as following it; nothing changes.
   const before = await snapshot(real('etc'));
   const dry = await run(['renew', '--dry-run', '--passphrase-file', passFile]);
   assert.equal(dry.exitCode, 0, `${dry.stdout}\n${dry.stderr}`);
-  assert.match(dry.stdout, /== app\.internal\.example: revoke the certificate in use \(superseded\) ==[\s\S]*The plan \(\d+ actions; nothing has changed yet\):[\s\S]*\$ openssl ca [^\n]*-revoke /);
+  assert.match(dry.stdout, /== app\.internal\.example: sign a new certificate with the CA ==[\s\S]*The plan \(\d+ actions; nothing has changed yet\):[\s\S]*\$ openssl ca [^\n]*-batch /);
   assert.doesNotMatch(dry.stdout, /would revoke/);
-  assert.match(row(dry.stdout, HOST, 'Renewal').what, /^previewed \(dry run\): the plan is shown above; "app\.internal\.example: sign a new certificate with the CA", "app\.internal\.example: install it into live\/app\.internal\.example\/", "app\.internal\.example: reload nginx and check what it serves" follow once it has run; nothing was changed$/);
+  assert.match(row(dry.stdout, HOST, 'Renewal').what, /^previewed \(dry run\): the plan is shown above; "app\.internal\.example: install it into live\/app\.internal\.example\/", "app\.internal\.example: revoke the certificate it replaces \(superseded\)", "app\.internal\.example: reload nginx and check what it serves" follow once it has run; nothing was changed$/);
   assert.doesNotMatch(dry.stdout + dry.stderr, new RegExp(PASS));
   assert.deepEqual(await snapshot(real('etc')), before, '--dry-run changed nothing');
 
