@@ -357,8 +357,6 @@ function readText(stream: Readable, encoding: BufferEncoding, keep: string[] | u
   let pending: Buffer = Buffer.alloc(0);
   let waiting: Promise<void> | undefined;
   const decoder = keep === undefined ? undefined : new StringDecoder(encoding);
-  /** A long line's MAX_LINE pieces, each followed by a newline: handed on as one text. */
-  const pieces: Buffer[] = [];
   const hand = (bytes: Buffer, lines: number): void => {
     let text = bytes.toString(encoding, 0, bytes.length - 1);
     if (text.includes('\r')) text = text.replace(/\r\n/g, '\n').replace(/\r$/, '');
@@ -368,28 +366,21 @@ function readText(stream: Readable, encoding: BufferEncoding, keep: string[] | u
   const take = (chunk: Buffer): void => {
     if (decoder !== undefined) keep?.push(decoder.write(chunk));
     const nl = chunk.lastIndexOf(NEWLINE);
-    if (nl < 0 && pending.length + chunk.length > MAX_LINE && pending.length > 0) {
-      // A long line: only its first piece joins what was pending (a copy of at most 2 pieces),
-      // the rest are cut from the chunk itself below (the one copy is hand's join).
-      const head = Buffer.concat([pending, chunk.subarray(0, MAX_LINE)]);
-      const at = cutAt(head, MAX_LINE, encoding);
-      pieces.push(head.subarray(0, at), NL_BUFFER);
-      pending = at >= pending.length ? chunk.subarray(at - pending.length) : Buffer.concat([pending.subarray(at), chunk]);
-    } else if (nl < 0) {
+    if (nl < 0) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     } else {
       const upTo = chunk.subarray(0, nl + 1);
       hand(pending.length === 0 ? upTo : Buffer.concat([pending, upTo]), newlines(upTo));
       pending = chunk.subarray(nl + 1);
     }
-    while (pending.length > MAX_LINE) {
-      const at = cutAt(pending, MAX_LINE, encoding);
-      pieces.push(pending.subarray(0, at), NL_BUFFER);
-      pending = pending.subarray(at);
-    }
-    if (pieces.length > 0) {
+    if (pending.length > MAX_LINE) {
+      const pieces: Buffer[] = [];
+      while (pending.length > MAX_LINE) {
+        const at = cutAt(pending, MAX_LINE, encoding);
+        pieces.push(pending.subarray(0, at), NL_BUFFER);
+        pending = pending.subarray(at);
+      }
       hand(Buffer.concat(pieces), pieces.length / 2);
-      pieces.length = 0;
     }
   };
   const pump = (): void => {
