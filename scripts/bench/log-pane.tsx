@@ -4,7 +4,7 @@
 //   lines     LINES lines of `seq | sed` (the default, 1,000,000);
 //   long      one 10 MiB line with no newline;
 //   progress  \r progress bars redrawn at 10 kHz for one second.
-// Prints one JSON line: the run's wall time, the command's, the process's peak RSS (VmHWM), what
+// Prints one JSON line: the run's wall time, the command's (and lockstep's CPU time meanwhile), the process's peak RSS (VmHWM), what
 // reached the terminal, and what reached the run log (which must hold every byte).
 import { render } from 'ink';
 import fs from 'node:fs/promises';
@@ -91,8 +91,16 @@ async function main(): Promise<void> {
     // The command's own run through lockstep (spawn, output to the pane and the run log, exit),
     // as the executor times it: the journal's synced records around it are the whole run's.
     let actionMs = 0;
+    // lockstep's own CPU time (this process's, user + system) while the command ran.
+    let cpuAt = process.cpuUsage();
+    let actionCpuMs = 0;
     session.bus.subscribe((e) => {
-      if (e.type === 'action-done') actionMs = e.ms;
+      if (e.type === 'action-start') cpuAt = process.cpuUsage();
+      if (e.type === 'action-done') {
+        actionMs = e.ms;
+        const cpu = process.cpuUsage(cpuAt);
+        actionCpuMs = (cpu.user + cpu.system) / 1000;
+      }
     });
     const stdout = new FakeTerminal();
     const baseRss = process.memoryUsage().rss / 2 ** 20;
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     for (let nl = output.indexOf('\n'); nl !== -1; nl = output.indexOf('\n', nl + 1)) outputLines++;
     const outputBytes = output.length - outputLines;
     process.stdout.write(
-      `${JSON.stringify({ scenario: SCENARIO, lines: LINES, exit: code, wallMs, actionMs, peakRssMiB: peak, baseRssMiB: baseRss, terminalWrites: stdout.writes, terminalBytes: stdout.bytes, outputLines, outputBytes })}\n`,
+      `${JSON.stringify({ scenario: SCENARIO, lines: LINES, exit: code, wallMs, actionMs, actionCpuMs, peakRssMiB: peak, baseRssMiB: baseRss, terminalWrites: stdout.writes, terminalBytes: stdout.bytes, outputLines, outputBytes })}\n`,
     );
   } finally {
     await fs.rm(root, { recursive: true, force: true });

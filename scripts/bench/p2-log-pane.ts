@@ -1,7 +1,9 @@
 // P2: a child's output through the real TUI's live log pane (scripts/bench/log-pane.tsx, bundled
 // as lockstep is, one process a run) against the same child writing to a file; peak RSS of that
 // process at 1,000,000 and 3,000,000 lines (flat in the line count), a 10 MiB line with no
-// newline and \r progress bars at 10 kHz. Every run checks that the run log kept every byte.
+// newline and \r progress bars at 10 kHz. Every run checks that the run log kept every byte. The
+// note adds lockstep's CPU time while the command ran and bare Node's own floor: the same child
+// read from its pipe into a file by a plain script (scripts/bench/pipe-floor.mjs).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +15,7 @@ import { median, wall, type Figure, type Row } from './table.js';
 interface PaneRun {
   readonly wallMs: number;
   readonly actionMs: number;
+  readonly actionCpuMs: number;
   readonly peakRssMiB: number;
   readonly outputLines: number;
   readonly outputBytes: number;
@@ -32,6 +35,14 @@ function paneRun(bundle: string, scenario: string, lines: number): PaneRun {
   const run = JSON.parse(last) as PaneRun;
   if (run.exit !== 0) throw new Error(`log pane ${scenario}: the run exited ${run.exit}`);
   return run;
+}
+
+/** Bare Node between the child and a file (scripts/bench/pipe-floor.mjs): what a pipe read by Node costs before lockstep does anything. */
+function nodeFloor(repo: string, argv: readonly string[], file: string): number {
+  const r = spawnSync(process.execPath, [path.join(repo, 'scripts/bench/pipe-floor.mjs'), file, JSON.stringify(argv)], { encoding: 'utf8' });
+  const run = JSON.parse(r.stdout.trim()) as { ms: number; code: number };
+  if (r.status !== 0 || run.code !== 0) throw new Error(`pipe floor exited ${r.status ?? r.signal}: ${r.stderr.slice(-500)}`);
+  return run.ms;
 }
 
 /** The child alone, its standard output into a file: its bytes, and the ms it took. */
@@ -74,19 +85,25 @@ export const figure: Figure = {
     for (const s of scenarios) {
       const panes: PaneRun[] = [];
       const solo: number[] = [];
+      const floor: number[] = [];
       let bytes = 0;
       for (let i = 0; i < runs; i++) {
         const a = alone(childArgv(s.scenario, s.lines), path.join(work, 'alone.out'));
         solo.push(a.ms);
         bytes = a.bytes;
         panes.push(paneRun(bundle, s.scenario, s.lines));
+        floor.push(nodeFloor(repo, childArgv(s.scenario, s.lines), path.join(work, 'floor.out')));
       }
       const logged = panes[0]!;
       // What the child wrote, less the newlines (and for `lines`, the line count) is what the run log must hold.
       const expected = s.scenario === 'lines' ? bytes - s.lines : s.scenario === 'progress' ? bytes - 1 : bytes;
       const kept = logged.outputBytes === expected && (s.scenario !== 'lines' || logged.outputLines === s.lines);
       if (!kept) throw new Error(`log pane ${s.scenario}: the run log holds ${logged.outputLines} lines / ${logged.outputBytes} bytes of ${expected}`);
-      const note = `run log kept all ${logged.outputBytes.toLocaleString('en-US')} bytes; the whole run (session, journal, plan, apply, verify) ${median(panes.map((p) => p.wallMs)).toFixed(0)} ms`;
+      const floorMs = median(floor);
+      const note =
+        `run log kept all ${logged.outputBytes.toLocaleString('en-US')} bytes; lockstep's CPU meanwhile ${median(panes.map((p) => p.actionCpuMs)).toFixed(0)} ms; ` +
+        `bare Node reading the same pipe into a file ${floorMs.toFixed(0)} ms (×${(floorMs / median(solo)).toFixed(2)}); ` +
+        `the whole run (session, journal, plan, apply, verify) ${median(panes.map((p) => p.wallMs)).toFixed(0)} ms`;
       rows.push({ id: 'P2', what: `${s.what}: the command through the pane`, lockstep: median(panes.map((p) => p.actionMs)), anchor: median(solo), anchorName: 'the child alone into a file', unit: 'ms', runs, maxRatio: 1.5, note });
       peaks.set(s.scenario, median(panes.map((p) => p.peakRssMiB)));
     }
