@@ -36,7 +36,10 @@ async function sshdTest(args: readonly string[]): Promise<number> {
   const { spawnChild } = await import('../core/spawn.js');
   const { withSshdConfig } = await import('../ssh/sshd-sandbox.js');
   const sys = new System(root);
-  const r = await withSshdConfig(sys, (config) => spawnChild({ argv: ['sshd', '-t', '-f', config], capture: true }));
+  const r = await withSshdConfig(sys, async (config, _sandbox, told) => {
+    const run = await spawnChild({ argv: ['sshd', '-t', '-f', config], capture: true });
+    return { ...run, stdout: told(run.stdout), stderr: told(run.stderr) };
+  });
   process.stdout.write(r.stdout);
   process.stderr.write(r.missing ? 'sshd: not found (is openssh-server installed?)\n' : r.stderr);
   return r.missing ? 127 : (r.exitCode ?? 1);

@@ -30,10 +30,10 @@ export interface SshdView {
 
 /** One `sshd -T` run: the effective settings, or why they could not be read. */
 export async function readSshd(sys: System, user: string): Promise<SshdView | string> {
-  return withSshdConfig(sys, async (config, sandbox) => {
+  return withSshdConfig(sys, async (config, sandbox, told) => {
     const argv = sshdTArgv(sys, user, config);
     const r = await sys.probe(argv);
-    if (r.exitCode !== 0) return r.stderr.trim() || `sshd -T exited ${r.exitCode}`;
+    if (r.exitCode !== 0) return told(r.stderr.trim()) || `sshd -T exited ${r.exitCode}`;
     const settings: Record<string, string> = {};
     const lists: Record<string, string[]> = {};
     for (const line of r.stdout.split('\n')) {

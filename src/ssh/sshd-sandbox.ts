@@ -24,33 +24,43 @@ export interface SshdConfigCopy {
   readonly config: string;
   /** Says what was mapped (the preview and the checks name it), or undefined on /. */
   readonly sandbox?: string;
+  /** sshd's messages with each copy's path given back as the file it copies (/etc/ssh/…). */
+  told(text: string): string;
   cleanup(): Promise<void>;
 }
+
+const same = (text: string): string => text;
 
 const nothing = async (): Promise<void> => undefined;
 
 /** The path sshd should read for the target's sshd_config: the file itself on /, a mapped copy under another root. */
 export async function sshdConfigFor(sys: System): Promise<SshdConfigCopy> {
-  if (sys.root === '/') return { config: SSHD_CONFIG, cleanup: nothing };
+  if (sys.root === '/') return { config: SSHD_CONFIG, told: same, cleanup: nothing };
   const main = await sys.readText(SSHD_CONFIG);
   // Nothing to map: sshd says itself that the file is missing.
-  if (main === undefined) return { config: sys.real(SSHD_CONFIG), cleanup: nothing };
+  if (main === undefined) return { config: sys.real(SSHD_CONFIG), told: same, cleanup: nothing };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'lockstep-sshd-copy-'));
   try {
     const writer = new Copier(sys, dir);
     const config = await writer.copy(SSHD_CONFIG, main, 0);
-    return { config, sandbox: `sandbox: sshd reads a copy of ${sys.real(SSHD_CONFIG)} whose Include lines and paths point into ${sys.root}`, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+    // A copy's lines are the target's, but for the host keys put first: "line N" counts those out.
+    const told = (text: string): string =>
+      [...writer.copies].reduce(
+        (t, [copy, { target, added }]) => t.replace(new RegExp(`${copy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(: line (\\d+))?`, 'g'), (_m, at?: string, n?: string) => `${target}${at !== undefined ? `: line ${Number(n) - added}` : ''}`),
+        text,
+      );
+    return { config, sandbox: `sandbox: sshd reads a copy of ${sys.real(SSHD_CONFIG)} whose Include lines and paths point into ${sys.root}`, told, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-/** Runs `fn` with the configuration sshd should read, and removes the copy afterwards. */
-export async function withSshdConfig<T>(sys: System, fn: (config: string, sandbox: string | undefined) => Promise<T>): Promise<T> {
+/** Runs `fn` with the configuration sshd should read (and how to tell its messages), and removes the copy afterwards. */
+export async function withSshdConfig<T>(sys: System, fn: (config: string, sandbox: string | undefined, told: (text: string) => string) => Promise<T>): Promise<T> {
   const copy = await sshdConfigFor(sys);
   try {
-    return await fn(copy.config, copy.sandbox);
+    return await fn(copy.config, copy.sandbox, copy.told);
   } finally {
     await copy.cleanup();
   }
@@ -58,6 +68,8 @@ export async function withSshdConfig<T>(sys: System, fn: (config: string, sandbo
 
 class Copier {
   #n = 0;
+  /** Each copy written: the file of the target it copies, and how many lines were put before its own. */
+  readonly copies = new Map<string, { readonly target: string; readonly added: number }>();
   #hostKeySeen = false;
   constructor(
     private readonly sys: System,
@@ -68,15 +80,19 @@ class Copier {
   async copy(target: string, text: string, depth: number): Promise<string> {
     const out: string[] = [];
     for (const line of text.split('\n')) out.push(await this.line(line, depth));
+    let added = 0;
     if (depth === 0 && !this.#hostKeySeen) {
       // sshd's defaults are the host's keys: name the root's instead (first, before any Match block).
       const present = [];
       for (const k of DEFAULT_HOST_KEYS) if ((await this.sys.stat(k)) !== undefined) present.push(k);
       const keys = present.length > 0 ? present : DEFAULT_HOST_KEYS;
-      out.unshift(`# lockstep: the root's host keys (${this.sys.root}), not the host's`, ...keys.map((k) => `HostKey ${this.sys.real(k)}`));
+      const head = [`# lockstep: the root's host keys (${this.sys.root}), not the host's`, ...keys.map((k) => `HostKey ${this.sys.real(k)}`)];
+      out.unshift(...head);
+      added = head.length;
     }
     const file = path.join(this.dir, `${String(this.#n++).padStart(3, '0')}-${path.basename(target)}`);
     await fs.writeFile(file, out.join('\n'), { mode: 0o600 });
+    this.copies.set(file, { target, added });
     return file;
   }
 

@@ -19,7 +19,8 @@ test('sshd -T refuses the files: ssh.config fails with its message, the settings
     const sys = new System(root);
     const items = new Map((await sshChecks.run({ sys, now: Date.now(), caDir: '/etc/pki/CA', caName: 'couch_ca' })).map((i) => [i.id, i]));
     assert.equal(items.get('ssh.config')?.status, 'fail');
-    assert.match(items.get('ssh.config')?.evidence ?? '', /Bad configuration option: BogusOption/);
+    assert.match(items.get('ssh.config')?.evidence ?? '', /\/etc\/ssh\/sshd_config: line 4: Bad configuration option: BogusOption/);
+    assert.doesNotMatch(items.get('ssh.config')?.evidence ?? '', /lockstep-sshd-copy/, "sshd's message names the root's file, not the temporary copy sshd read");
     assert.equal(items.get('ssh.passwords')?.status, 'fail');
     assert.match(items.get('ssh.passwords')?.evidence ?? '', /the files say passwordauthentication yes \(set by \/etc\/ssh\/sshd_config\.d\/50-cloud-init\.conf:1\)/);
     assert.equal(items.get('ssh.kbd-interactive')?.status, 'pass');
