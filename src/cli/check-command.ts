@@ -102,7 +102,6 @@ export function registerCheckCommand(program: Command, ctx: CommandContext): voi
       refuseAnswersFile(g, 'check');
       const only = parseOnly(opts.only);
       if (opts.report !== undefined) reportKind(opts.report);
-      if ((await fs.stat(g.root).catch(() => undefined)) === undefined) throw new UserError(`--root ${g.root} does not exist.`);
       const sys = new System(g.root);
       const frontEnd = pickFrontEnd(g);
       const options = { only, caDir: opts.caDir, caName: opts.caName };
