@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeManifest } from './manifest.mjs';
+import { narrowWidth } from './narrow-width.mjs';
 import { patchOnce, yogaSync } from './yoga-sync.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,7 @@ const noTopLevelAwait = {
   name: 'no-top-level-await',
   setup(b) {
     yogaSync.setup(b);
+    narrowWidth.setup(b);
     b.onLoad({ filter: /ink[/\\]build[/\\]reconciler\.js$/ }, async (args) => {
       let source = await fs.promises.readFile(args.path, 'utf8');
       source = patchOnce(source, args.path, "await import('./devtools.js');", '/* React devtools: not in the executable */');

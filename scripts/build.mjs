@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { makeManifest } from './manifest.mjs';
+import { narrowWidth } from './narrow-width.mjs';
 import { yogaSync } from './yoga-sync.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -26,7 +27,7 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"', LOCKSTEP_VERSION: JSON.stringify(pkg.version), LOCKSTEP_MANIFEST: JSON.stringify(made.manifest) },
   banner: { js: "import { createRequire as __lockstepCreateRequire } from 'node:module'; const require = __lockstepCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [yogaSync],
+  plugins: [yogaSync, narrowWidth],
   // Smaller to parse: the TUI's chunk (React's reconciler, Ink) is what the first frame waits for.
   minify: true,
   keepNames: true,
