@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { narrowWidth } from '../narrow-width.mjs';
 import { yogaSync } from '../yoga-sync.mjs';
 import { childArgv } from './log-pane.js';
 import { median, wall, type Figure, type Row } from './table.js';
@@ -71,7 +72,7 @@ export const figure: Figure = {
       external: ['react-devtools-core'],
       define: { 'process.env.NODE_ENV': '"production"' },
       banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-      plugins: [yogaSync], // as scripts/build.mjs bundles lockstep
+      plugins: [yogaSync, narrowWidth], // as scripts/build.mjs bundles lockstep
       logLevel: 'error',
     });
     const runs = Number(process.env.BENCH_P2_RUNS ?? 5);
