@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadAnswersFile, PresetAnswers, type FlagValue } from '../core/answers.js';
 import type { AnswersShape } from '../core/answers-check.js';
 import { AbortedError, exitCodeOf, UserError } from '../core/errors.js';
+import { checkGlobalPaths, checkWritableRoot, pickFrontEnd, type FrontEnd, type GlobalOptions } from './front-end.js';
 import { logLines } from '../core/events.js';
 import { NonInteractivePrompter, type Prompter } from '../core/prompter.js';
 import { withRunFlags, type RunFlags } from '../core/run-flags.js';
@@ -16,27 +17,7 @@ import { DEFAULT_CA_DIR, DEFAULT_CA_NAME } from '../ca/layout.js';
 import { colorWanted, palette } from '../ui/text/colors.js';
 import { eventLines } from '../ui/text/format.js';
 
-export interface GlobalOptions {
-  root: string;
-  answers?: string;
-  yes?: boolean;
-  dryRun?: boolean;
-  plain?: boolean;
-  json?: boolean;
-  log?: string;
-  debug?: boolean;
-}
-
-export type FrontEnd = 'ink' | 'plain' | 'script' | 'json';
-
-export function pickFrontEnd(g: GlobalOptions, env: NodeJS.ProcessEnv = process.env): FrontEnd {
-  if (g.json) return 'json';
-  if (g.yes) return 'script';
-  if (g.plain || (env.TERM === 'dumb' && process.stdout.isTTY && process.stdin.isTTY)) return 'plain';
-  // The same rule as Ink's own (is-in-ci): Ink draws nothing until exit when it thinks it is in CI.
-  const ci = env.CI !== '0' && env.CI !== 'false' && ('CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((k) => k.startsWith('CI_')));
-  return !ci && process.stdout.isTTY && process.stdin.isTTY ? 'ink' : 'script';
-}
+export { checkGlobalPaths, pickFrontEnd, type FrontEnd, type GlobalOptions };
 
 /** What the answers file of `flow` may hold (for `resume`, without a flow: every secret's file key). */
 export async function answersShape(flow: Flow | undefined, sys: System): Promise<AnswersShape> {
@@ -56,35 +37,6 @@ export async function answersShape(flow: Flow | undefined, sys: System): Promise
 }
 
 const isSection = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/**
- * The global options that name paths, checked before any command runs: bad ones are the
- * operator's to fix (exit 2, the option named), never "a bug in lockstep".
- */
-export function checkGlobalPaths(g: GlobalOptions): void {
-  const st = fs.statSync(g.root, { throwIfNoEntry: false });
-  if (st === undefined) throw new UserError(`--root ${g.root} does not exist.`, 'Give an existing folder (mkdir -p it first for a sandbox), or leave --root out for this machine.');
-  if (!st.isDirectory()) throw new UserError(`--root ${g.root} is not a folder.`, 'Give the folder to take every server path under (a sandbox such as /tmp/lockstep-try), or leave --root out for this machine.');
-  if (g.log !== undefined) {
-    try {
-      fs.closeSync(fs.openSync(g.log, 'a', 0o600));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'it is not writable by this user' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-      throw new UserError(`--log ${g.log} cannot be opened for appending: ${why}.`, 'Give a file in a folder you can write (it is appended to, mode 0600).');
-    }
-  }
-}
-
-/** A run that changes things writes under --root (its journal at least): refused up front when it cannot. */
-function checkWritableRoot(g: GlobalOptions): void {
-  if (g.dryRun === true) return;
-  try {
-    fs.accessSync(g.root, fs.constants.W_OK | fs.constants.X_OK);
-  } catch {
-    throw new UserError(`--root ${g.root} is not writable by this user: lockstep writes its journal and the files it manages under it.`, 'Run as root (sudo), give a --root you can write, or add --dry-run to only see the plan.');
-  }
-}
 
 /**
  * The session of one run. `flows` are those whose journaled steps it can resume: every flow for
