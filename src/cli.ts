@@ -33,7 +33,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'run': {
       const module = parsed.command.module ?? commandAt(m, '')?.module;
       if (module === undefined) throw new Error('the manifest names no module for the home menu');
-      return (await import('./cli/dispatch.js')).dispatch(m, module, argv);
+      // The home menu: on screen first, then what runs it loads while the operator reads it.
+      const early = parsed.command.path === '' && (await import('./cli/early-home.js'));
+      const drawn = early !== false && early.drawHomeEarly(m, argv);
+      try {
+        return await (await import('./cli/dispatch.js')).dispatch(m, module, argv);
+      } finally {
+        if (drawn) early.releaseEarlyHome();
+      }
     }
   }
 }

@@ -103,6 +103,17 @@ test('the reducer: Enter on the menu starts the focused flow exactly once, keys 
   assert.equal(s.exitCode, 1);
 });
 
+test('the reducer: keys that waited for the menu arrive in one chunk and are each a key ("jj" moves twice, then Enter)', () => {
+  const flow = { command: 'a', title: 'A', description: '', step: {} as never };
+  const flows = [flow, { ...flow, command: 'b', title: 'B' }, { ...flow, command: 'c', title: 'C' }];
+  let s: WizardState = initialState({ flows, journalFile: '/j' });
+  s = wizardReducer(s, { type: 'key', input: 'jjk', key: NO_KEY });
+  assert.equal(s.homeFocus, 1);
+  s = wizardReducer(s, { type: 'key', input: 'j', key: NO_KEY });
+  s = wizardReducer(s, { type: 'key', input: '', key: key({ return: true }) });
+  assert.deepEqual(s.outbox, [{ kind: 'run', flow: flows[2] }]);
+});
+
 test('prose wraps at spaces without starting a line with one; tabs expand to the terminal’s stops', () => {
   assert.deepEqual(wrapWords('give this file to every client that must trust your hosts', 20), [
     'give this file to',

@@ -22,7 +22,7 @@ function onResize(stdout: NodeJS.WriteStream, callback: () => void): () => void 
   return () => set.delete(callback);
 }
 
-function useColumns(): number {
+export function useColumns(): number {
   const { stdout } = useStdout();
   const [columns, setColumns] = useState(stdout.columns || 80);
   useEffect(() => onResize(stdout, () => setColumns(stdout.columns || 80)), [stdout]);

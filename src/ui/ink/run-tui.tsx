@@ -4,6 +4,7 @@ import type { Flow, MenuEntry } from '../../flows/index.js';
 import type { Session } from '../../core/session.js';
 import { colorWanted } from '../text/colors.js';
 import { App } from './App.js';
+import { takeEarlyFrame } from './early-frame.js';
 import type { FlowSource } from './use-runner.js';
 
 export { App, type AppProps } from './App.js';
@@ -23,6 +24,8 @@ export interface TuiOptions {
 export async function runTui(options: TuiOptions): Promise<{ readonly code: number; readonly next?: 'checklist' }> {
   let code = 1;
   let next: 'checklist' | undefined;
+  // The home menu's first frame may be on screen already (cli/early-home.ts): erased as the App draws.
+  takeEarlyFrame();
   const app = render(<App {...options} color={colorWanted(process.stdout)} onExit={(c, n) => ((code = c), (next = n))} />, {
     // Ctrl+C is the app's to handle: it stops a run cleanly and sets the exit code.
     exitOnCtrlC: false,

@@ -25,7 +25,12 @@ export function startRun(state: WizardState, title: string): WizardState {
 
 export function onKey(state: WizardState, input: string, key: KeyInfo): WizardState {
   if (key.ctrl && input === 'c') return onCtrlC(state);
-  if (state.screen === 'home') return onHomeKey(state, input, key);
+  if (state.screen === 'home') {
+    // Keys typed before the menu listened (it is drawn before Ink is loaded) come in one chunk:
+    // on the menu every key is one character, so "jj" is two moves, not a paste.
+    if ([...input].length > 1 && !key.ctrl && !key.meta) return [...input].reduce((s, c) => onKey(s, c, key), state);
+    return onHomeKey(state, input, key);
+  }
   if (state.screen === 'result') {
     if (isEnter(input, key)) return { ...state, screen: 'home', homeFocus: 0 };
     if (input === 'q' || key.escape) return { ...state, exitCode: state.result?.code ?? 0 };
