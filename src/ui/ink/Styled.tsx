@@ -2,15 +2,14 @@
 // Bold, dim and inverse are not colours and stay (the cursor and the focused entry need them).
 import { Text, type TextProps } from 'ink';
 import { createContext, useContext, type ReactNode } from 'react';
+import { TONE_COLORS, type Tone } from './tones.js';
 
 const ColorContext = createContext(true);
 export const ColorProvider = ColorContext.Provider;
 /** Whether colour is wanted (for the few props that take a colour outside <Styled>). */
 export const useColor = (): boolean => useContext(ColorContext);
 
-export type Tone = 'ok' | 'bad' | 'warn' | 'accent' | 'muted' | 'strong' | 'plain';
-
-const COLORS: Partial<Record<Tone, string>> = { ok: 'green', bad: 'red', warn: 'yellow', accent: 'cyan' };
+export type { Tone };
 
 export function Styled({
   tone = 'plain',
@@ -27,7 +26,7 @@ export function Styled({
 }) {
   const color = useContext(ColorContext);
   const props: TextProps = {
-    ...(color && COLORS[tone] ? { color: COLORS[tone] } : {}),
+    ...(color && TONE_COLORS[tone] ? { color: TONE_COLORS[tone] } : {}),
     ...(tone === 'muted' ? { dimColor: true } : {}),
     ...(tone === 'strong' || bold ? { bold: true } : {}),
     ...(inverse ? { inverse: true } : {}),

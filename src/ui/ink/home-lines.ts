@@ -2,7 +2,8 @@
 // and what the first frame writes straight to the terminal before Ink is loaded (homeFrame, from
 // cli/early-home.ts), so that both show the same screen. No React and no Ink in this file.
 import type { HomeItem } from './home-items.js';
-import type { Tone } from './Styled.js';
+import { palette } from '../text/colors.js';
+import { TONE_COLORS, type Tone } from './tones.js';
 import { wrapWords } from './wrap-words.js';
 
 export interface Segment {
@@ -62,27 +63,20 @@ export function lineWidth(line: Line): number {
   return line.reduce((n, s) => n + [...s.text].length, 0);
 }
 
-const SGR: Partial<Record<Tone, readonly [string, string]>> = { ok: ['32', '39'], bad: ['31', '39'], warn: ['33', '39'], accent: ['36', '39'] };
+const colors = palette(true);
 
 /**
- * The lines as the terminal gets them from Ink with colour on: Styled's colours, dim for muted,
- * bold; each line's trailing spaces dropped, as Ink drops them.
+ * The lines as the terminal gets them from Ink with colour on: Styled's tones (tones.ts), each
+ * line's trailing spaces dropped, as Ink drops them.
  */
 export function homeFrame(lines: readonly Line[]): string {
-  return lines
-    .map((line) =>
-      line
-        .map((s) => {
-          const codes: (readonly [string, string])[] = [];
-          const color = s.tone !== undefined ? SGR[s.tone] : undefined;
-          if (color !== undefined) codes.push(color);
-          if (s.tone === 'muted') codes.push(['2', '22']);
-          if (s.tone === 'strong' || s.bold === true) codes.push(['1', '22']);
-          if (codes.length === 0 || s.text.trim() === '') return s.text;
-          return `\u001B[${codes.map((c) => c[0]).join(';')}m${s.text}\u001B[${[...new Set(codes.map((c) => c[1]))].join(';')}m`;
-        })
-        .join('')
-        .trimEnd(),
-    )
-    .join('\n');
+  const styled = (s: Segment): string => {
+    if (s.text.trim() === '') return s.text; // a style on spaces shows nothing
+    const color = s.tone !== undefined ? TONE_COLORS[s.tone] : undefined;
+    let text = color !== undefined ? colors[color](s.text) : s.text;
+    if (s.tone === 'muted') text = colors.dim(text);
+    if (s.tone === 'strong' || s.bold === true) text = colors.bold(text);
+    return text;
+  };
+  return lines.map((line) => line.map(styled).join('').trimEnd()).join('\n');
 }
