@@ -9,6 +9,7 @@ import { backupFile, commitTemp, discardTemp, openTemp, sweepStaleTemps, syncDir
 import { argText } from './describe.js';
 import { AbortedError, CommandFailedError, UserError } from './errors.js';
 import type { EventBus } from './events.js';
+import type { OutputChunk } from './output-chunk.js';
 import { BACKUP_DIR, type Journal } from './journal.js';
 import { InterruptedCommandError, runCommand } from './run-command.js';
 import type { SecretStore } from './secrets.js';
@@ -252,10 +253,22 @@ async function runAction(action: Extract<Action, { kind: 'run' }>, index: number
   const secretFds = new Map((action.secretFds ?? []).map((s) => [s.fd, ctx.secrets.get(s.secret)] as const));
   const env = action.env === undefined ? undefined : Object.fromEntries(Object.entries(action.env).map(([k, v]) => [k, argText(v, sys)]));
   // A chunk at a time (a command may print a million lines): to the screen as one event, to the
-  // run log as one write, the child held back while the log catches up.
-  const onText = (stream: 'stdout' | 'stderr', text: string, lines: number, bytes: Buffer): Promise<void> | undefined => {
-    ctx.bus.emit({ type: 'output', index, stream, text, lines });
-    return ctx.journal.logOutput(`[${index}] ${stream}:`, text, bytes);
+  // run log as one write, the child held back while the log catches up. The event's text is
+  // decoded when a subscriber reads it, once (plain and --json print every line; the live pane
+  // reads only the chunks that hold its last lines); the bus's redaction reads it whenever a
+  // secret is set.
+  const onText = (stream: 'stdout' | 'stderr', chunk: OutputChunk): undefined => {
+    ctx.bus.emit({
+      type: 'output',
+      index,
+      stream,
+      lines: chunk.lines,
+      get text() {
+        return chunk.text;
+      },
+    });
+    ctx.journal.logOutput(`[${index}] ${stream}:`, chunk);
+    return undefined;
   };
   ctx.journal.log(`[${index}] $ ${Object.entries(env ?? {}).map(([k, v]) => `${k}=${v} `).join('')}${argv.join(' ')}`);
   if (action.stdoutTo === undefined) {

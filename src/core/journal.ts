@@ -1,11 +1,12 @@
 // The journal: one JSON object per line, appended and synced before the run moves on, so an
 // interrupted run can be audited and resumed. Secrets never reach it (records are redacted).
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync, writevSync } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Action } from './actions.js';
 import type { Check } from './events.js';
+import type { OutputChunk } from './output-chunk.js';
 import type { Answers } from './questions.js';
 import type { SecretStore } from './secrets.js';
 import { isCode, type System } from './system.js';
@@ -62,7 +63,7 @@ export class Journal {
     private readonly handle: FileHandle,
     private readonly secrets: SecretStore,
     readonly logFile: string,
-    private readonly logStream: WriteStream,
+    private readonly logFd: number,
   ) {}
 
   static async open(sys: System, secrets: SecretStore, run: string): Promise<Journal> {
@@ -86,11 +87,16 @@ export class Journal {
       if (last[0] !== 0x0a) await handle.write('\n');
     }
     const logFile = sys.real(`${JOURNAL_DIR}/${run}.log`);
-    // A stream keeps the lines in order however fast they come; the journal itself is synced.
-    const logStream = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
-    await new Promise<void>((resolve, reject) => logStream.once('open', () => resolve()).once('error', reject));
-    await fs.chmod(logFile, 0o600);
-    return new Journal(run, handle, secrets, logFile, logStream);
+    // Written synchronously, as it comes (into the page cache, not synced; the journal is): in
+    // order, no write in flight to wait for, and the child held back while a write lasts.
+    const logFd = openSync(logFile, 'a', 0o600);
+    try {
+      fchmodSync(logFd, 0o600);
+    } catch (error) {
+      closeSync(logFd);
+      throw error;
+    }
+    return new Journal(run, handle, secrets, logFile, logFd);
   }
 
   async write(record: Unstamped<JournalRecord>): Promise<void> {
@@ -102,25 +108,46 @@ export class Journal {
   /** The full, redacted output of every command of the run (the screen shows only a tail). */
   log(line: string): void {
     this.#heading = undefined;
-    this.logStream.write(`${this.secrets.redact(line)}\n`);
+    this.#append([Buffer.from(`${this.secrets.redact(line)}\n`)]);
   }
 
   /** The heading the last output went under; a heading again only when the command or stream changes. */
   #heading: string | undefined;
 
   /**
-   * A chunk of a command's output, whole lines (`bytes`, each line ending in a newline; `text`,
-   * the same decoded) under `heading` ("[2] stdout:"), written as the bytes came: a million
-   * lines are one heading and their bytes, not a million writes. When the file is behind, the
-   * promise settles once it has caught up: the caller holds the command's output back
-   * meanwhile, so nothing piles up in memory and no line is dropped.
+   * A chunk of a command's output (whole lines) under `heading` ("[2] stdout:"), written as the
+   * bytes came, in one write: a million lines are one heading and a few thousand writes, not a
+   * million. With no secret to redact the bytes are written undecoded; with one, the text is
+   * redacted, and written instead of the bytes where that changed it. The write is done when
+   * this returns: the reading of the child's output waits for it, so nothing piles up in memory
+   * and no line is dropped.
    */
-  logOutput(heading: string, text: string, bytes: Buffer): Promise<void> | undefined {
-    if (heading !== this.#heading) this.logStream.write(`${heading}\n`);
+  logOutput(heading: string, chunk: OutputChunk): void {
+    const parts: Buffer[] = [];
+    if (heading !== this.#heading) parts.push(Buffer.from(`${heading}\n`));
     this.#heading = heading;
-    const redacted = this.secrets.redact(text);
-    const ok = this.logStream.write(redacted === text ? bytes : `${redacted}\n`);
-    return ok ? undefined : new Promise((resolve) => this.logStream.once('drain', resolve));
+    const text = this.secrets.empty ? undefined : chunk.text;
+    const redacted = text === undefined ? undefined : this.secrets.redact(text);
+    if (redacted === text) parts.push(...chunk.bytes);
+    else parts.push(Buffer.from(`${redacted}\n`));
+    this.#append(parts);
+  }
+
+  /** Every byte of `parts`, in order (a short write goes on from where it stopped). */
+  #append(parts: readonly Buffer[]): void {
+    let left = parts;
+    while (left.length > 0) {
+      let written = left.length === 1 ? writeSync(this.logFd, left[0]!) : writevSync(this.logFd, left as Buffer[]);
+      const rest: Buffer[] = [];
+      for (const b of left) {
+        if (written >= b.length) written -= b.length;
+        else {
+          rest.push(written === 0 ? b : b.subarray(written));
+          written = 0;
+        }
+      }
+      left = rest;
+    }
   }
 
   backupPath(sys: System, target: string): string {
@@ -129,7 +156,7 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.handle.close();
-    await new Promise<void>((resolve) => this.logStream.end(resolve));
+    closeSync(this.logFd);
   }
 }
 

@@ -2,6 +2,7 @@
 // file descriptors, a failure as a CommandFailedError with the last lines of stderr. Nothing here
 // knows about plans or front ends.
 import { CommandFailedError } from './errors.js';
+import type { OutputChunk } from './output-chunk.js';
 import { spawnChild } from './spawn.js';
 
 export interface CommandSpec {
@@ -15,11 +16,11 @@ export interface CommandSpec {
 }
 
 /**
- * Output as it is read: whole lines joined by newlines, how many, and the same lines as bytes
- * (each ending in a newline). A returned promise holds the child's output back until it
- * settles (the run log is being written).
+ * Output as it is read, a chunk of whole lines at a time: their bytes, their count and their
+ * text (decoded when read). A returned promise holds the child's output back until it settles
+ * (the run log is being written).
  */
-export type TextSink = (stream: 'stdout' | 'stderr', text: string, lines: number, bytes: Buffer) => Promise<void> | undefined;
+export type TextSink = (stream: 'stdout' | 'stderr', chunk: OutputChunk) => Promise<void> | undefined;
 
 const TAIL = 20;
 
@@ -31,18 +32,23 @@ export class InterruptedCommandError extends CommandFailedError {
   }
 }
 
-/** The last TAIL lines of stderr, from the end of each chunk (never every line of a long one). */
-function keepTail(tail: string[], text: string): void {
-  let end = text.length;
-  const last: string[] = [];
-  while (last.length < TAIL) {
-    const nl = text.lastIndexOf('\n', end - 1);
-    last.unshift(text.slice(nl + 1, end));
-    if (nl < 0) break;
-    end = nl;
+/**
+ * The chunks of stderr that hold its last TAIL lines, decoded only if the command fails (a
+ * command that prints a million lines to stderr and succeeds is not decoded here at all).
+ */
+class StderrTail {
+  #chunks: OutputChunk[] = [];
+  #lines = 0;
+
+  push(chunk: OutputChunk): void {
+    this.#chunks.push(chunk);
+    this.#lines += chunk.lines;
+    while (this.#chunks.length > 1 && this.#lines - this.#chunks[0]!.lines >= TAIL) this.#lines -= this.#chunks.shift()!.lines;
   }
-  tail.push(...last);
-  if (tail.length > TAIL) tail.splice(0, tail.length - TAIL);
+
+  lines(): string[] {
+    return this.#chunks.flatMap((c) => c.text.split('\n')).slice(-TAIL);
+  }
 }
 
 export async function runCommand(
@@ -51,7 +57,7 @@ export async function runCommand(
   signal?: AbortSignal,
   onSpawn?: (pid: number | undefined) => void,
 ): Promise<void> {
-  const tail: string[] = [];
+  const stderr = new StderrTail();
   const result = await spawnChild({
     argv: spec.argv,
     ...(spec.stdin !== undefined ? { input: spec.stdin } : {}),
@@ -60,12 +66,13 @@ export async function runCommand(
     ...(spec.env !== undefined ? { env: spec.env } : {}),
     ...(signal !== undefined ? { signal } : {}),
     ...(onSpawn !== undefined ? { onSpawn } : {}),
-    onText: (stream, text, lines, bytes) => {
-      if (stream === 'stderr') keepTail(tail, text);
-      return onText(stream, text, lines, bytes);
+    onText: (stream, chunk) => {
+      if (stream === 'stderr') stderr.push(chunk);
+      return onText(stream, chunk);
     },
   });
   const argv = spec.argv;
+  const tail = result.interrupted || result.missing || result.exitCode !== 0 ? stderr.lines() : [];
   if (result.interrupted) throw new InterruptedCommandError(argv, tail);
   if (result.missing) throw new CommandFailedError(argv, undefined, tail, 'was not found: is it installed and on PATH?');
   if (result.exitCode !== 0) {

@@ -24,6 +24,11 @@ export class SecretStore {
     return value;
   }
 
+  /** No secret to hide (none was ever set: they are never removed), so nothing needs redacting. */
+  get empty(): boolean {
+    return this.#values.size === 0;
+  }
+
   has(name: string): boolean {
     return this.#values.has(name);
   }
@@ -38,7 +43,7 @@ export class SecretStore {
 
   /** A deep copy with every string redacted. */
   redactDeep<T>(value: T): T {
-    if (this.#values.size === 0) return value;
+    if (this.empty) return value;
     return walk(value, (s) => this.redact(s)) as T;
   }
 }

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { LineCutter, MAX_LINE, type OutputChunk } from './output-chunk.js';
 
 export interface SpawnSpec {
   readonly argv: readonly string[];
@@ -31,10 +32,11 @@ export interface SpawnSpec {
   readonly onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
   /**
    * Instead of onLine, for output that may be large (plan commands): the whole lines of each
-   * chunk read, joined by newlines (cut as onLine's), and how many. A returned promise pauses
-   * the reading until it settles, so that a slow reader holds back the child, not memory.
+   * chunk read (cut as onLine's), as bytes, their count, and their text when asked for. A
+   * returned promise pauses the reading until it settles, so that a slow reader holds back the
+   * child, not memory.
    */
-  readonly onText?: (stream: 'stdout' | 'stderr', text: string, lines: number, bytes: Buffer) => Promise<void> | undefined;
+  readonly onText?: (stream: 'stdout' | 'stderr', chunk: OutputChunk) => Promise<void> | undefined;
   /** How output bytes become text (latin1 for binary output such as DER). */
   readonly encoding?: BufferEncoding;
   readonly onSpawn?: (pid: number | undefined) => void;
@@ -54,8 +56,7 @@ export interface SpawnResult {
 }
 
 export const DEFAULT_GRACE_MS = 5000;
-type OnText = (text: string, lines: number, bytes: Buffer) => Promise<void> | undefined;
-const MAX_LINE = 8192;
+type OnText = (chunk: OutputChunk) => Promise<void> | undefined;
 
 /** Leaders of the process groups still running (pid = pgid). */
 const live = new Map<number, ChildProcess>();
@@ -139,7 +140,7 @@ export function spawnChild(spec: SpawnSpec): Promise<SpawnResult> {
     const keep = spec.capture === true;
     for (const [name, stream, kept] of [['stdout', child.stdout, out], ['stderr', child.stderr, err]] as const) {
       if (stream === null) continue;
-      if (spec.onText !== undefined) readText(stream, encoding, keep ? kept : undefined, (text, lines, bytes) => spec.onText?.(name, text, lines, bytes));
+      if (spec.onText !== undefined) readText(stream, encoding, keep ? kept : undefined, (chunk) => spec.onText?.(name, chunk));
       else readStream(stream, encoding, keep ? kept : undefined, spec.onLine && ((l) => spec.onLine?.(name, l)));
     }
 
@@ -328,66 +329,27 @@ function isMissingError(error: unknown): boolean {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const NEWLINE = 0x0a;
-const NL_BUFFER = Buffer.from('\n');
-
-/** Newlines in `bytes`. */
-function newlines(bytes: Buffer): number {
-  let n = 0;
-  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) n++;
-  return n;
-}
-
-/** Where to cut `bytes` at most `max` long without splitting a UTF-8 character. */
-function cutAt(bytes: Buffer, max: number, encoding: BufferEncoding): number {
-  let at = max;
-  if (encoding === 'utf8' || encoding === 'utf-8') while (at > max - 4 && ((bytes[at] ?? 0) & 0xc0) === 0x80) at--;
-  return at;
-}
-
 /**
- * readStream's lines, a chunk at a time, as bytes: what was read up to its last newline, then
- * what is left cut in MAX_LINE pieces. `onText` gets the text (a \r before a newline dropped, as
- * onLine drops it), the line count and the same lines as bytes, each line ending in a newline
- * (the run log writes them as they are, with no copy). A promise from `onText` stops the
- * reading until it settles. Pulled with 'readable' and read(), not paused: child_process resumes
- * a paused pipe when the child exits, and the output would then run ahead of a sink still writing.
+ * Output a chunk of whole lines at a time (core/output-chunk.ts), as the pipe's own buffers. A
+ * promise from `onText` stops the reading until it settles. Pulled with 'readable' and read(),
+ * not paused: child_process resumes a paused pipe when the child exits, and the output would
+ * then run ahead of a sink still writing.
  */
 function readText(stream: Readable, encoding: BufferEncoding, keep: string[] | undefined, onText: OnText): void {
-  let pending: Buffer = Buffer.alloc(0);
+  const cutter = new LineCutter(encoding);
   let waiting: Promise<void> | undefined;
   const decoder = keep === undefined ? undefined : new StringDecoder(encoding);
-  const hand = (bytes: Buffer, lines: number): void => {
-    let text = bytes.toString(encoding, 0, bytes.length - 1);
-    if (text.includes('\r')) text = text.replace(/\r\n/g, '\n').replace(/\r$/, '');
-    const wait = onText(text, lines, bytes);
+  const hand = (chunk: OutputChunk | undefined): void => {
+    if (chunk === undefined) return;
+    const wait = onText(chunk);
     if (wait !== undefined) waiting = waiting === undefined ? wait : Promise.all([waiting, wait]).then(() => undefined);
-  };
-  const take = (chunk: Buffer): void => {
-    if (decoder !== undefined) keep?.push(decoder.write(chunk));
-    const nl = chunk.lastIndexOf(NEWLINE);
-    if (nl < 0) {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    } else {
-      const upTo = chunk.subarray(0, nl + 1);
-      hand(pending.length === 0 ? upTo : Buffer.concat([pending, upTo]), newlines(upTo));
-      pending = chunk.subarray(nl + 1);
-    }
-    if (pending.length > MAX_LINE) {
-      const pieces: Buffer[] = [];
-      while (pending.length > MAX_LINE) {
-        const at = cutAt(pending, MAX_LINE, encoding);
-        pieces.push(pending.subarray(0, at), NL_BUFFER);
-        pending = pending.subarray(at);
-      }
-      hand(Buffer.concat(pieces), pieces.length / 2);
-    }
   };
   const pump = (): void => {
     if (waiting !== undefined) return;
-    let chunk: Buffer | null;
-    while ((chunk = stream.read() as Buffer | null) !== null) {
-      take(chunk);
+    let bytes: Buffer | null;
+    while ((bytes = stream.read() as Buffer | null) !== null) {
+      if (decoder !== undefined) keep?.push(decoder.write(bytes));
+      hand(cutter.take(bytes));
       if (waiting !== undefined) {
         void (waiting as Promise<void>).finally(() => {
           waiting = undefined;
@@ -398,10 +360,7 @@ function readText(stream: Readable, encoding: BufferEncoding, keep: string[] | u
     }
   };
   stream.on('readable', pump);
-  stream.on('end', () => {
-    if (pending.length > 0) hand(Buffer.concat([pending, NL_BUFFER]), 1);
-    pending = Buffer.alloc(0);
-  });
+  stream.on('end', () => hand(cutter.end()));
 }
 
 /** Keeps the text exactly as written (when `keep`) and hands it on line by line (when `onLine`). */

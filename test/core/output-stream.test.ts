@@ -14,7 +14,7 @@ const node = process.execPath;
 test('chunks of whole lines: 200,000 lines arrive in order with their count; \\r\\n ends a line like \\n', async () => {
   const parts: string[] = [];
   let counted = 0;
-  await runCommand({ argv: ['sh', '-c', "seq 1 200000; printf 'dos\\r\\nlast-without-newline'"] }, (stream, text, lines) => {
+  await runCommand({ argv: ['sh', '-c', "seq 1 200000; printf 'dos\\r\\nlast-without-newline'"] }, (stream, { text, lines }) => {
     assert.equal(stream, 'stdout');
     parts.push(text);
     counted += lines;
@@ -31,7 +31,7 @@ test('chunks of whole lines: 200,000 lines arrive in order with their count; \\r
 test('a 10 MiB line without a newline arrives whole, in 8 KiB pieces; \\r progress redraws are kept as written', async () => {
   let bytes = 0;
   let pieces = 0;
-  await runCommand({ argv: ['sh', '-c', "head -c 10485760 /dev/zero | tr '\\0' x"] }, (_s, text, lines) => {
+  await runCommand({ argv: ['sh', '-c', "head -c 10485760 /dev/zero | tr '\\0' x"] }, (_s, { text, lines }) => {
     for (const piece of text.split('\n')) {
       assert.ok(piece.length <= 8192 && /^x*$/.test(piece));
       bytes += piece.length;
@@ -42,7 +42,7 @@ test('a 10 MiB line without a newline arrives whole, in 8 KiB pieces; \\r progre
   assert.equal(bytes, 10 * 1024 * 1024);
   assert.equal(pieces, 1280);
   const seen: string[] = [];
-  await runCommand({ argv: ['sh', '-c', "printf ' 10%%\\r 55%%\\r100%%\\n'"] }, (_s, text) => void seen.push(text));
+  await runCommand({ argv: ['sh', '-c', "printf ' 10%%\\r 55%%\\r100%%\\n'"] }, (_s, { text }) => void seen.push(text));
   assert.deepEqual(seen, [' 10%\r 55%\r100%']);
 });
 
@@ -51,7 +51,7 @@ test('a slow sink pauses the reading: output is held back in the pipe, not in me
   let most = 0;
   let total = 0;
   const started = performance.now();
-  await runCommand({ argv: [node, '-e', "for (let i = 0; i < 3000; i++) process.stdout.write('y'.repeat(999) + '\\n')"] }, (_s, text, lines) => {
+  await runCommand({ argv: [node, '-e', "for (let i = 0; i < 3000; i++) process.stdout.write('y'.repeat(999) + '\\n')"] }, (_s, { text, lines }) => {
     inFlight++;
     most = Math.max(most, inFlight);
     total += lines;

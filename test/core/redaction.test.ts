@@ -6,6 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { EventBus, type LockstepEvent } from '../../src/core/events.js';
 import { Journal } from '../../src/core/journal.js';
+import { OutputChunk } from '../../src/core/output-chunk.js';
 import { runCommand } from '../../src/core/run-command.js';
 import { MASK, SecretStore } from '../../src/core/secrets.js';
 import { System } from '../../src/core/system.js';
@@ -41,7 +42,7 @@ test('events and journal records are redacted before they leave', async () => {
     await journal.write({ t: 'action', index: 0, status: 'failed', title: 't', message: `exit 1: ${SECRET}` });
     journal.log(`[0] stderr: ${SECRET}`);
     const chunk = `one\nthe key is ${SECRET}\nthree`;
-    await journal.logOutput('[1] stdout:', chunk, Buffer.from(`${chunk}\n`));
+    journal.logOutput('[1] stdout:', OutputChunk.of(chunk));
     await journal.close();
     const text = await fs.readFile(path.join(root, 'var/log/lockstep/journal.jsonl'), 'utf8');
     const log = await fs.readFile(journal.logFile, 'utf8');
@@ -63,7 +64,7 @@ test('runCommand: the secret arrives on its fd; argv and environment of the chil
         argv: ['sh', '-c', 'read -r s <&3; [ "$s" = "$1" ] && echo fd-ok; env; echo "argv: $0 $*"', 'sh', 'expected-on-fd'],
         secretFds: new Map([[3, 'expected-on-fd']]),
       },
-      (_stream, text) => void lines.push(...text.split('\n')),
+      (_stream, { text }) => void lines.push(...text.split('\n')),
     );
     assert.ok(lines.includes('fd-ok'), lines.join('\n'));
     assert.ok(lines.includes('LC_ALL=C'));

@@ -136,3 +136,17 @@ test('the log ring takes a chunk of many lines from its end: the last lines, the
   tail.pushText('a\nb', 2);
   assert.deepEqual(tail.lines(), ['a', 'b']);
 });
+
+test('the log ring decodes a chunk given as a function only if it still holds some of the last lines when they are shown', () => {
+  const tail = new LogTail(8);
+  const read: number[] = [];
+  const chunk = (n: number, lines: number) => () => (read.push(n), Array.from({ length: lines }, (_, i) => `c${n} ${i}`).join('\n'));
+  for (let n = 0; n < 1000; n++) tail.pushLater(5, chunk(n, 5));
+  tail.pushLater(1, chunk(1000, 1));
+  assert.equal(tail.count, 5001);
+  assert.deepEqual(tail.lines(), ['c998 2', 'c998 3', 'c998 4', 'c999 0', 'c999 1', 'c999 2', 'c999 3', 'c999 4', 'c1000 0'].slice(-8));
+  assert.deepEqual(read, [998, 999, 1000], 'only the chunks that hold the last 8 lines were decoded');
+  tail.pushLater(2, chunk(1001, 2));
+  assert.deepEqual(tail.lines().slice(-3), ['c1000 0', 'c1001 0', 'c1001 1'], 'lines shown before are kept under newer ones');
+  assert.deepEqual(read, [998, 999, 1000, 1001]);
+});

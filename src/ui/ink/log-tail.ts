@@ -17,11 +17,16 @@ export function cleanLogLine(line: string): string {
 /**
  * The last `capacity` lines and a count of every line pushed. Output comes a chunk of many lines
  * at a time: only the chunk's last lines are kept (found from its end, never split whole), and
- * they are cleaned when shown, not as they pass.
+ * they are cleaned when shown, not as they pass. A chunk whose text is decoded on demand
+ * (`pushLater`) is decoded only if it still holds some of the last lines when they are shown:
+ * between two redraws a million lines pass, and a few chunks of them are read.
  */
 export class LogTail {
   #lines: string[] = [];
   #count = 0;
+  /** Chunks not decoded yet, the newest last: only as many as hold the last `capacity` lines. */
+  #later: { readonly lines: number; readonly text: () => string }[] = [];
+  #laterLines = 0;
 
   constructor(readonly capacity: number) {}
 
@@ -31,7 +36,24 @@ export class LogTail {
 
   /** `lines` whole lines joined by newlines. */
   pushText(text: string, lines: number): void {
+    this.pushLater(lines, () => text);
+  }
+
+  /** `lines` whole lines, whose text (joined by newlines) `text()` gives when they are shown. */
+  pushLater(lines: number, text: () => string): void {
     this.#count += lines;
+    this.#later.push({ lines, text });
+    this.#laterLines += lines;
+    while (this.#later.length > 1 && this.#laterLines - this.#later[0]!.lines >= this.capacity) this.#laterLines -= this.#later.shift()!.lines;
+  }
+
+  #settle(): void {
+    for (const chunk of this.#later) this.#keepLast(chunk.text());
+    this.#later = [];
+    this.#laterLines = 0;
+  }
+
+  #keepLast(text: string): void {
     const last: string[] = [];
     let end = text.length;
     while (last.length < this.capacity) {
@@ -49,16 +71,19 @@ export class LogTail {
   }
 
   lines(): readonly string[] {
+    this.#settle();
     return this.#lines.map(cleanLogLine);
   }
 
   /** A new action starts: its output, not the previous one's, belongs under it. */
   clearLines(): void {
     this.#lines = [];
+    this.#later = [];
+    this.#laterLines = 0;
   }
 
   reset(): void {
-    this.#lines = [];
+    this.clearLines();
     this.#count = 0;
   }
 }

@@ -20,7 +20,7 @@ export function useEngineEvents(bus: EventBus, dispatch: Dispatch<WizardAction>)
     };
     const unsubscribe = bus.subscribe((event) => {
       if (event.type === 'output') {
-        tail.pushText(event.text, event.lines);
+        tail.pushLater(event.lines, () => event.text); // decoded only if shown
         timer ??= setTimeout(flush, LOG_FLUSH_MS);
         return;
       }
