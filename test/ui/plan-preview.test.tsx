@@ -10,7 +10,7 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import type { ActionPreview } from '../../src/core/describe.js';
 import { PlanPreview } from '../../src/ui/ink/PlanPreview.js';
-import { previewLines, wrapDiffLine } from '../../src/ui/text/format.js';
+import { previewLines, thousands, wrapDiffLine } from '../../src/ui/text/format.js';
 import { lockstep, REPO, tempRoot } from '../helpers.js';
 import { strip } from './harness.js';
 
@@ -65,4 +65,10 @@ test('a diff line too long for the screen is cut with its + on every piece: TUI 
   const rule = frame.split('\n').filter((l) => l.includes('ip saddr') || /^ {3}\+ /.test(l) || /^ {3}\+[^+t]/.test(l));
   assert.ok(rule.length >= 2, frame);
   assert.ok(rule.every((l) => /^ {3}\+/.test(l)), `every piece of the wrapped rule starts with +:\n${frame}`);
+});
+
+test('the line count of a running action reads as en-US would write it, without loading ICU', () => {
+  for (const n of [0, 1, 12, 999, 1000, 12_345, 999_999, 1_000_000, 1_234_567_890, -4_321]) {
+    assert.equal(thousands(n), n.toLocaleString('en-US'), String(n));
+  }
 });

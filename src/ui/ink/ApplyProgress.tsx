@@ -1,7 +1,7 @@
 // The running action and the last few lines of its output: never the whole log, however long
 // (the full output is in the run's log file, named here).
 import { Box, Text, useStdout } from 'ink';
-import { progressBar } from '../text/format.js';
+import { progressBar, thousands } from '../text/format.js';
 import { Styled } from './Styled.js';
 import { useElapsedSeconds } from './use-elapsed.js';
 import type { ApplyState } from './use-wizard-state.js';
@@ -37,7 +37,7 @@ export function ApplyProgress({ apply }: { readonly apply: ApplyState }) {
             {line.slice(0, width)}
           </Text>
         ))}
-      <Styled tone="muted">{`${log.count.toLocaleString('en-US')} line${log.count === 1 ? '' : 's'} of output so far`}</Styled>
+      <Styled tone="muted">{`${thousands(log.count)} line${log.count === 1 ? '' : 's'} of output so far`}</Styled>
       {apply.logFile && <Styled tone="muted">{`Full output: ${apply.logFile}`}</Styled>}
     </Box>
   );

@@ -113,6 +113,18 @@ export function eventLines(event: LockstepEvent, c: Palette = palette(false), wi
   }
 }
 
+/**
+ * A count with thousands separators, 1234567 → "1,234,567": by hand, because the first
+ * toLocaleString loads ICU's locale data (~30 ms) in the middle of a running action.
+ */
+export function thousands(n: number): string {
+  const digits = String(Math.trunc(Math.abs(n)));
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
+
 /** A bar of `width` cells for done of total: [#######-------]. */
 export function progressBar(done: number, total: number, width = 20): string {
   const full = total <= 0 ? width : Math.round((Math.min(done, total) / total) * width);
