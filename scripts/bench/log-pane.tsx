@@ -16,6 +16,7 @@ import React from 'react';
 import { PresetAnswers } from '../../src/core/answers.js';
 import type { Step } from '../../src/core/step.js';
 import type { Flow } from '../../src/flows/index.js';
+import { keepYoungGenerationSmall } from '../../src/core/heap.js';
 import { Session } from '../../src/core/session.js';
 import { App } from '../../src/ui/ink/run-tui.js';
 
@@ -73,6 +74,7 @@ function peakRssMiB(): number {
 }
 
 async function main(): Promise<void> {
+  keepYoungGenerationSmall(); // as src/cli/dispatch.ts does before a command runs
   const argv = childArgv(SCENARIO, LINES);
   const step: Step = {
     id: 'bench log',

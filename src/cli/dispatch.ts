@@ -1,11 +1,13 @@
 // A command line that runs something: the registry entry of its command loaded (and no other),
 // registered on a fresh program, and parsed by commander.
+import { keepYoungGenerationSmall } from '../core/heap.js';
 import type { Manifest } from './manifest.js';
 import { contextFor, newProgram } from './program.js';
 import { REGISTRY } from './registry.js';
 import { checkGlobalPaths, reportError, type GlobalOptions } from './run.js';
 
 export async function dispatch(manifest: Manifest, module: string, argv: readonly string[]): Promise<number> {
+  keepYoungGenerationSmall(); // before the command's flow, React and Ink fill the heap
   const entry = REGISTRY.find((e) => e.id === module);
   if (entry === undefined) throw new Error(`the manifest names module "${module}", which the registry does not have: run npm run build`);
   let code = 0;
