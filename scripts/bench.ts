@@ -35,7 +35,7 @@ function table(rows: readonly Row[]): string {
   const head = ['id', 'figure', 'lockstep', 'anchor', 'ratio', 'target', '', 'anchor is'];
   const body = rows.map((r) => {
     const ratio = ratioOf(r);
-    return [r.id, r.what, fmt(r.lockstep, r.unit), fmt(r.anchor, r.unit), ratio === undefined ? '' : `×${ratio.toFixed(2)}`, targetText(r), verdict(r), `${r.anchorName}${r.runs > 0 ? ` (median of ${r.runs})` : ''}${r.note ? `; ${r.note}` : ''}`];
+    return [r.id, r.what, fmt(r.lockstep, r.unit), fmt(r.anchor, r.unit), ratio === undefined ? '' : `×${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2)}`, targetText(r), verdict(r), `${r.anchorName}${r.runs > 0 ? ` (median of ${r.runs})` : ''}${r.note ? `; ${r.note}` : ''}`];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(' | ')} |`;
