@@ -10,15 +10,7 @@ import path from 'node:path';
 import { makeAptWorld, markUnattendedUpgrades } from '../../test/apt/apt-world.js';
 import { cloudImageSsh } from '../../test/check/roots.js';
 import { lockstep } from '../../test/helpers.js';
-import { median, type Figure, type Row } from './table.js';
-
-async function lynisPath(): Promise<string | undefined> {
-  for (const p of ['/usr/sbin/lynis', '/usr/bin/lynis']) if (await fs.access(p).then(() => true, () => false)) return p;
-  if (process.getuid?.() !== 0) return undefined;
-  process.stderr.write('lynis is not installed: apt-get install -y lynis\n');
-  const r = await execa('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'lynis'], { reject: false, env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  return r.exitCode === 0 ? '/usr/sbin/lynis' : undefined;
-}
+import { anchorFromApt, median, type Figure, type Row } from './table.js';
 
 /** `lockstep check --json` `runs` times on `root`: the median ms, and the last run's counts. */
 async function timeCheck(bin: string, root: string, runs: number): Promise<{ ms: number; summary: string }> {
@@ -63,7 +55,7 @@ export const figure: Figure = {
       { id: 'C1', what: 'lockstep check, a root hardened by lockstep', lockstep: mine.ms / 1000, anchor: lynis, anchorName, unit: 's', runs, maxRatio: 0.02, note: `${note}; ${mine.summary}` },
       { id: 'C1', what: 'lockstep check, this machine (/)', lockstep: host.ms / 1000, anchor: lynis, anchorName, unit: 's', runs, note: `${host.summary}; mostly apt-get -s upgrade (patch.pending)` },
     ];
-    const lynis = await lynisPath();
+    const lynis = anchorFromApt('lynis', ['/usr/sbin/lynis', '/usr/bin/lynis']);
     if (lynis === undefined) return rows(undefined, 'lynis is not installed (apt-get install lynis, as root)');
     const t = performance.now();
     const r = await execa(lynis, ['audit', 'system', '--quick', '--no-colors', '--logfile', path.join(work, 'lynis.log'), '--report-file', path.join(work, 'report.dat')], { reject: false });

@@ -2,22 +2,13 @@
 // CA) against easy-rsa 3.1 (`gen-req` + `sign-req server`) for the same 20, each on its own fresh
 // CA. easy-rsa comes from apt (installed here when missing and root may install it).
 import { execa } from 'execa';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { median, type Figure } from './table.js';
+import { anchorFromApt, median, type Figure } from './table.js';
 
 const HOSTS = Number(process.env.BENCH_CA_HOSTS ?? 20);
 const PASS = 'correct horse battery staple';
 const EASYRSA = '/usr/share/easy-rsa/easyrsa';
-
-function ensureEasyRsa(): boolean {
-  if (existsSync(EASYRSA)) return true;
-  if (process.getuid?.() !== 0) return false;
-  spawnSync('apt-get', ['install', '-y', '-q', 'easy-rsa'], { stdio: 'ignore' });
-  return existsSync(EASYRSA);
-}
 
 export const figure: Figure = {
   id: 'P3',
@@ -25,7 +16,7 @@ export const figure: Figure = {
   async rows({ repo, bin, work }) {
     const what = `lockstep ca sign, ${HOSTS} hosts`;
     const anchorName = 'easy-rsa 3.1 gen-req + sign-req';
-    if (!ensureEasyRsa()) return [{ id: 'P3', what, anchorName, unit: 's', runs: 0, maxRatio: 0.5, note: 'easy-rsa is not installed (apt-get install easy-rsa)' }];
+    if (anchorFromApt('easy-rsa', [EASYRSA]) === undefined) return [{ id: 'P3', what, anchorName, unit: 's', runs: 0, maxRatio: 0.5, note: 'easy-rsa is not installed (apt-get install easy-rsa)' }];
     const runs = Number(process.env.BENCH_CA_RUNS ?? 1);
     const passFile = path.join(work, 'pass');
     await fs.writeFile(passFile, `${PASS}\n`, { mode: 0o600 });

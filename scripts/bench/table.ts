@@ -3,6 +3,7 @@
 // issue's target. A figure is a small module exporting `figure: Figure`; add yours to FIGURES
 // in scripts/bench.ts.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface Row {
   /** The issue's name for the figure: P1a, P1b, P2, P3, C1… */
@@ -70,4 +71,17 @@ export function targetText(r: Row): string {
   if (r.maxRatio !== undefined) return `≤ ×${r.maxRatio}`;
   if (r.maxValue !== undefined) return `≤ ${r.maxValue} ${r.unit}`;
   return '';
+}
+
+/**
+ * An anchor's program from a Debian package: the first of `paths` that exists, after installing
+ * `pkg` from apt when none does and this is root (with a line on stderr saying so); undefined
+ * when it cannot be had (the figure's row says how to install it).
+ */
+export function anchorFromApt(pkg: string, paths: readonly string[]): string | undefined {
+  const found = (): string | undefined => paths.find((p) => existsSync(p));
+  if (found() !== undefined || process.getuid?.() !== 0) return found();
+  process.stderr.write(`${pkg} is not installed: apt-get install -y ${pkg}\n`);
+  spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return found();
 }
