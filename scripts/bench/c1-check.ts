@@ -5,7 +5,6 @@
 // target: there apt's simulation of pending upgrades is most of the time. Lynis is a Debian
 // package, installed here when missing (as root); its log and report go to the figure's folder.
 import { execa } from 'execa';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeAptWorld, markUnattendedUpgrades } from '../../test/apt/apt-world.js';
 import { cloudImageSsh } from '../../test/check/roots.js';
